@@ -1,0 +1,1 @@
+"""The rehearsal lab: real FRR routers and OpenSSH servers in Linux network namespaces."""

@@ -1,0 +1,49 @@
+#!/usr/bin/env bash
+# Installs the Debian packages the rehearsal lab and the test suite need, without starting any service.
+#
+# apt-get would start FRR and an OpenSSH server on the host on a machine with systemd; a temporary
+# /usr/sbin/policy-rc.d that answers 101 ("action forbidden") stops that. An existing policy-rc.d is left as it is.
+# Safe to repeat: when every package is already installed it does nothing.
+set -euo pipefail
+
+PACKAGES=(
+  frr               # zebra, ospfd and vtysh for the lab's routers
+  openssh-server    # one sshd per lab host
+  openssh-client    # ssh-keygen for the lab's keys, ssh for the bench's baseline
+  iproute2          # ip netns, veth, bridges
+  nftables          # cutting a lab host off in the fault tests
+  iputils-ping      # reachability checks inside the lab
+  iputils-arping    # gratuitous ARP from a router that takes the gateway over
+  util-linux        # unshare, nsenter
+  procps            # ps, used by the lab's status and clean-up
+  python3-venv      # the project's .venv
+  git
+  make
+)
+
+missing=()
+for pkg in "${PACKAGES[@]%% *}"; do
+  dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q 'install ok installed' || missing+=("$pkg")
+done
+if [ ${#missing[@]} -eq 0 ]; then
+  exit 0
+fi
+if [ "$(id -u)" -ne 0 ]; then
+  echo "install-packages: missing ${missing[*]}; run as root (apt-get)" >&2
+  exit 1
+fi
+
+policy=/usr/sbin/policy-rc.d
+created_policy=0
+if [ ! -e "$policy" ]; then
+  printf '#!/bin/sh\n# temporary: ospf-failover set-up installs packages without starting services\nexit 101\n' > "$policy"
+  chmod 755 "$policy"
+  created_policy=1
+fi
+cleanup() { if [ "$created_policy" = 1 ]; then rm -f "$policy"; fi; }
+trap cleanup EXIT
+
+echo "install-packages: installing ${missing[*]}"
+export DEBIAN_FRONTEND=noninteractive
+apt-get update -qq
+apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null

@@ -1,0 +1,90 @@
+"""The ``ospf-failover`` command line.
+
+Each subcommand lives in its own module and adds itself with ``register(subparsers)``, setting ``handler`` to a
+function that takes the parsed arguments and returns the exit code. Errors of the project's own tree become a
+one-line message and their exit code; a traceback is shown only with ``--debug``.
+
+Exit codes shared by every subcommand: 0 ok, 1 failed, 2 bad input or inventory; 3 is the switch's
+"switched but not verified in time".
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+import traceback
+from collections.abc import Sequence
+
+from ospf_failover import __version__
+from ospf_failover.errors import EXIT_BAD_INPUT, EXIT_FAILED, InventoryError, OspfFailoverError
+
+DEFAULT_INVENTORY = "inventory"
+INVENTORY_ENV = "OSPF_FAILOVER_INVENTORY"
+
+
+class _Parser(argparse.ArgumentParser):
+    """argparse exits 2 on a usage error, which is our 'bad input' code too: keep it, but one line only."""
+
+    def error(self, message: str) -> None:  # type: ignore[override]
+        self.exit(EXIT_BAD_INPUT, f"{self.prog}: error: {message}\n")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    from ospf_failover import cli_inventory, cli_parse
+    from ospf_failover.lab import cli as lab_cli
+    from ospf_failover.runbooks import cli as runbook_cli
+
+    parser = _Parser(
+        prog="ospf-failover",
+        description="Move a VM's gateway between OSPF virtual routers when EXPRESSCLUSTER X fails the VM over.",
+        epilog="Exit codes: 0 ok, 1 failed, 2 bad input or inventory, 3 switched but not verified in time.",
+    )
+    parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
+    parser.add_argument(
+        "--inventory",
+        metavar="DIR",
+        default=os.environ.get(INVENTORY_ENV, DEFAULT_INVENTORY),
+        help=f"inventory directory (default: ${INVENTORY_ENV} or ./{DEFAULT_INVENTORY})",
+    )
+    parser.add_argument("--debug", action="store_true", help="show tracebacks of errors")
+    subparsers = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
+    subparsers.required = True
+    for module in (runbook_cli, cli_inventory, cli_parse, lab_cli):
+        module.register(subparsers)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    try:
+        code: int = args.handler(args)
+    except InventoryError as exc:
+        for problem in exc.problems:
+            print(f"ospf-failover: {problem}", file=sys.stderr)
+        print(
+            f"ospf-failover: inventory {args.inventory} is invalid ({len(exc.problems)} problem(s))",
+            file=sys.stderr,
+        )
+        return exc.exit_code
+    except OspfFailoverError as exc:
+        if args.debug:
+            traceback.print_exc()
+        print(f"ospf-failover: error: {exc}", file=sys.stderr)
+        return exc.exit_code
+    except KeyboardInterrupt:
+        print("ospf-failover: interrupted", file=sys.stderr)
+        return 130
+    except Exception as exc:  # a defect: say so in one line, the traceback only with --debug
+        if args.debug:
+            traceback.print_exc()
+        print(
+            f"ospf-failover: internal error: {type(exc).__name__}: {exc} (run with --debug)", file=sys.stderr
+        )
+        return EXIT_FAILED
+    return code
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,134 @@
+"""The one exception tree of ospf-failover.
+
+Every error the tool raises on purpose derives from :class:`OspfFailoverError`. Subclasses also inherit the
+builtin they mean (a timeout is a ``TimeoutError``), carry the data an operator needs (host, command, output)
+and a process exit code, which the command line uses. Third-party errors are wrapped with ``raise ... from``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+EXIT_OK = 0
+EXIT_FAILED = 1
+EXIT_BAD_INPUT = 2
+EXIT_NOT_VERIFIED = 3
+
+
+class OspfFailoverError(Exception):
+    """Root of every error ospf-failover raises on purpose."""
+
+    exit_code: int = EXIT_FAILED
+
+
+class InputError(OspfFailoverError, ValueError):
+    """Bad input: arguments, files or command output the tool refuses to act on."""
+
+    exit_code = EXIT_BAD_INPUT
+
+
+@dataclass(frozen=True)
+class InventoryProblem:
+    """One problem found in an inventory: where it is and what to do about it."""
+
+    file: str
+    key: str
+    message: str
+
+    def __str__(self) -> str:
+        return f"{self.file}: {self.key}: {self.message}"
+
+
+class InventoryError(InputError):
+    """The inventory is invalid; ``problems`` lists every problem found, not only the first."""
+
+    def __init__(self, problems: list[InventoryProblem]) -> None:
+        self.problems = problems
+        count = len(problems)
+        first = str(problems[0]) if problems else "no details"
+        more = f" (and {count - 1} more)" if count > 1 else ""
+        super().__init__(f"invalid inventory: {first}{more}")
+
+
+class ParseError(InputError):
+    """Device output that a parser does not understand completely; it is refused, never guessed at."""
+
+    def __init__(
+        self, *, kind: str, reason: str, line_number: int | None = None, line: str | None = None
+    ) -> None:
+        self.kind = kind
+        self.reason = reason
+        self.line_number = line_number
+        self.line = line
+        where = f" at line {line_number}" if line_number is not None else ""
+        shown = f": {line.strip()!r}" if line is not None else ""
+        super().__init__(f"cannot parse {kind} output{where}: {reason}{shown}")
+
+
+class DeviceError(OspfFailoverError):
+    """A command ran on a host and reported failure."""
+
+    def __init__(self, *, host: str, command: str, output: str, reason: str) -> None:
+        self.host = host
+        self.command = command
+        self.output = output
+        self.reason = reason
+        super().__init__(f"{host}: {command!r}: {reason}")
+
+
+class VtyshError(DeviceError):
+    """vtysh answered with an error text (daemon not running, OSPF not enabled, unknown command...)."""
+
+
+class CommandFailed(DeviceError):
+    """A shell command exited non-zero."""
+
+    def __init__(self, *, host: str, command: str, output: str, exit_status: int) -> None:
+        self.exit_status = exit_status
+        super().__init__(host=host, command=command, output=output, reason=f"exit status {exit_status}")
+
+
+class ClpstatBusy(CommandFailed):
+    """clpstat kept answering 'busy' (exit status 9) beyond the retry bound."""
+
+
+class ConnectionFailed(OspfFailoverError, ConnectionError):
+    """A host could not be reached or logged into over SSH."""
+
+    def __init__(self, *, host: str, address: str, reason: str) -> None:
+        self.host = host
+        self.address = address
+        self.reason = reason
+        super().__init__(f"{host} ({address}): {reason}")
+
+
+class HostKeyError(ConnectionFailed):
+    """The host's SSH host key is unknown or does not match the inventory's known_hosts: never talk to it."""
+
+
+class ConnectTimeout(ConnectionFailed, TimeoutError):
+    """The host did not answer within the connect timeout."""
+
+
+class AuthenticationFailed(ConnectionFailed, PermissionError):
+    """The host refused our SSH key."""
+
+
+class ConvergenceTimeout(OspfFailoverError, TimeoutError):
+    """A polled check did not hold within its bound; ``last`` describes the last difference seen."""
+
+    exit_code = EXIT_NOT_VERIFIED
+
+    def __init__(self, *, what: str, timeout: float, last: str) -> None:
+        self.what = what
+        self.timeout = timeout
+        self.last = last
+        super().__init__(f"{what}: not true after {timeout:.1f} s: {last}")
+
+
+class LockTimeout(OspfFailoverError, TimeoutError):
+    """Another run holds the lock for this failover group for longer than we may wait."""
+
+
+class LabError(OspfFailoverError):
+    """The rehearsal lab could not be built, reached or torn down."""

@@ -1,0 +1,78 @@
+"""Declared shapes of everything the parsers return.
+
+These are also the JSON contracts of ``ospf-failover parse``: a parser returns exactly these keys (more may be
+added, never removed or renamed).
+"""
+
+from __future__ import annotations
+
+from typing import Literal, TypedDict
+
+Platform = Literal["frr", "quagga"]
+
+
+# --- clpstat --------------------------------------------------------------------------------------------
+
+
+class ClpstatServer(TypedDict):
+    name: str
+    local: bool  # marked with '*': the server the command ran on
+    status: str
+
+
+class ClpstatResource(TypedDict):
+    name: str
+    status: str
+
+
+class ClpstatGroup(TypedDict):
+    name: str
+    status: str
+    current: str | None  # None when the group is offline ('current : None')
+    resources: list[ClpstatResource]
+
+
+class ClpstatMonitor(TypedDict):
+    name: str
+    status: str
+
+
+class ClpstatStatus(TypedDict):
+    cluster: str
+    layout: Literal["default", "long"]
+    servers: list[ClpstatServer]  # in priority order: the first is the primary
+    groups: list[ClpstatGroup]
+    monitors: list[ClpstatMonitor]
+
+
+# --- OSPF -----------------------------------------------------------------------------------------------
+
+
+class OspfNeighbor(TypedDict):
+    neighbor_id: str
+    priority: int
+    state: str  # "Full", "2-Way", "Init", ...
+    role: str  # "DR", "Backup", "DROther", "-"
+    address: str
+    interface: str  # the local interface name ("eth0")
+    local_address: str | None  # the local address on that interface, when the output gives it
+
+
+# --- routes ---------------------------------------------------------------------------------------------
+
+
+class Nexthop(TypedDict):
+    ip: str | None  # None when directly connected
+    interface: str | None
+    active: bool
+    directly_connected: bool
+
+
+class Route(TypedDict):
+    prefix: str
+    protocol: str  # "ospf", "connected", "kernel", "static", "local", ...
+    selected: bool
+    fib: bool
+    distance: int | None
+    metric: int | None
+    nexthops: list[Nexthop]

@@ -1,0 +1,1 @@
+"""Runbooks: tasks chained into the jobs operators run (switch, release, ...)."""

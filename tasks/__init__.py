@@ -1,0 +1,1 @@
+"""Nornir tasks: one typed function per module, each returning a nornir Result."""

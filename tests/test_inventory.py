@@ -1,0 +1,263 @@
+"""Inventory validation: the repository's example is valid, and each class of mistake is named with file and key."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+
+from ospf_failover.cli import main
+from ospf_failover.errors import InventoryError
+from ospf_failover.inventory import load_inventory
+
+REPO_INVENTORY = Path(__file__).resolve().parents[1] / "inventory"
+
+Edit = Callable[[dict[str, Any], dict[str, Any], dict[str, Any]], None]
+
+
+@pytest.fixture
+def inventory(tmp_path: Path) -> Path:
+    target = tmp_path / "inventory"
+    shutil.copytree(REPO_INVENTORY, target)
+    return target
+
+
+def edit(directory: Path, change: Edit) -> None:
+    files = {name: yaml.safe_load((directory / f"{name}.yaml").read_text()) for name in ("hosts", "groups", "defaults")}
+    change(files["hosts"], files["groups"], files["defaults"])
+    for name, content in files.items():
+        (directory / f"{name}.yaml").write_text(yaml.safe_dump(content, sort_keys=False))
+
+
+def problems(directory: Path) -> list[tuple[str, str, str]]:
+    with pytest.raises(InventoryError) as caught:
+        load_inventory(directory)
+    return [(Path(p.file).name, p.key, p.message) for p in caught.value.problems]
+
+
+def test_repository_example_is_the_seed_deployment() -> None:
+    fleet = load_inventory(REPO_INVENTORY)
+    fog = fleet.fog("customer1")
+    assert str(fog.vm_network) == "10.0.0.0/24"
+    assert str(fog.vm_gateway) == "10.0.0.254"
+    assert dict(fog.pairing) == {"node-a": "vr1", "node-b": "vr2"}
+    assert fog.observers == ("gw1", "gw2")
+    assert fog.nic_for("vr1") == "ens224"
+    assert fleet.hosts["vr1"].routing_suite == "quagga"
+    assert fleet.hosts["vr1"].nic_up == "ifup {nic}"
+    assert fleet.hosts["vr2"].ospf_address == "192.168.76.252"
+    assert fleet.hosts["node-a"].ecx_server == "node-a"
+    assert fleet.known_hosts == REPO_INVENTORY / "known_hosts"
+
+
+def test_per_router_nic_and_ecx_server_name(inventory: Path) -> None:
+    def change(hosts: dict[str, Any], groups: dict[str, Any], defaults: dict[str, Any]) -> None:
+        groups["customer1"]["data"]["nics"] = {"vr2": "ens256"}
+        hosts["node-b"]["data"] = {"ecx_server": "server2-with-a-long-name"}
+
+    edit(inventory, change)
+    fleet = load_inventory(inventory)
+    assert fleet.fog("customer1").nic_for("vr2") == "ens256"
+    assert fleet.fog("customer1").nic_for("vr1") == "ens224"
+    node = fleet.node_by_ecx_server("server2-with-a-l")  # clpstat's 16-character cut
+    assert node is not None and node.name == "node-b"
+
+
+CASES: dict[str, tuple[Edit, str, str, str]] = {
+    "unknown_host_in_pairing": (
+        lambda h, g, d: g["customer1"]["data"]["pairing"].update({"node-c": "vr1"}),
+        "groups.yaml",
+        "customer1.data.pairing.node-c",
+        "unknown host 'node-c'",
+    ),
+    "router_paired_as_node": (
+        lambda h, g, d: g["customer1"]["data"].update({"pairing": {"node-a": "vr1", "gw1": "vr2"}}),
+        "groups.yaml",
+        "customer1.data.pairing.gw1",
+        "not in cluster_nodes",
+    ),
+    "observer_is_a_node": (
+        lambda h, g, d: g["customer1"]["data"].update({"observers": ["gw1", "node-a"]}),
+        "groups.yaml",
+        "customer1.data.observers",
+        "node-a is a cluster node",
+    ),
+    "gateway_outside_network": (
+        lambda h, g, d: g["customer1"]["data"].update({"vm_gateway": "10.0.1.254"}),
+        "groups.yaml",
+        "customer1.data.vm_gateway",
+        "not a host address of vm_network 10.0.0.0/24",
+    ),
+    "network_not_a_cidr": (
+        lambda h, g, d: g["customer1"]["data"].update({"vm_network": "10.0.0.1/24"}),
+        "groups.yaml",
+        "customer1.data.vm_network",
+        "has host bits set",
+    ),
+    "missing_nic": (
+        lambda h, g, d: g["customer1"]["data"].pop("nic"),
+        "groups.yaml",
+        "customer1.data.nic",
+        "missing",
+    ),
+    "typo_in_fog_key": (
+        lambda h, g, d: g["customer1"]["data"].update({"vm_gatway": "10.0.0.254"}),
+        "groups.yaml",
+        "customer1.data.vm_gatway",
+        "unknown failover group key",
+    ),
+    "host_in_two_roles": (
+        lambda h, g, d: h["vr1"].update({"groups": ["routers", "observers", "customer1"]}),
+        "hosts.yaml",
+        "vr1.groups",
+        "exactly one of routers",
+    ),
+    "unknown_group": (
+        lambda h, g, d: h["gw1"].update({"groups": ["observers", "site-a"]}),
+        "hosts.yaml",
+        "gw1.groups",
+        "unknown group 'site-a'",
+    ),
+    "paired_router_not_in_fog_group": (
+        lambda h, g, d: h["vr2"].update({"groups": ["routers"]}),
+        "hosts.yaml",
+        "vr2.groups",
+        "add 'customer1'",
+    ),
+    "missing_key_file": (
+        lambda h, g, d: d["connection_options"]["netmiko"]["extras"].pop("key_file"),
+        "defaults.yaml",
+        "connection_options.netmiko.extras.key_file",
+        "missing",
+    ),
+    "password_in_a_file": (
+        lambda h, g, d: h["vr1"].update({"password": "secret"}),
+        "hosts.yaml",
+        "vr1.password",
+        "never passwords",
+    ),
+    "extras_on_a_host": (
+        lambda h, g, d: h["vr1"].update({"connection_options": {"netmiko": {"extras": {"port": 22}}}}),
+        "hosts.yaml",
+        "vr1.connection_options.netmiko.extras",
+        "does not merge extras",
+    ),
+    "nic_command_without_nic": (
+        lambda h, g, d: g["routers"]["data"].update({"nic_up": "ifup ens224"}),
+        "hosts.yaml",
+        "vr1.data.nic_up",
+        "must name the NIC with {nic}",
+    ),
+    "unknown_placeholder": (
+        lambda h, g, d: g["routers"]["data"].update({"nic_down": "ifdown {interface}"}),
+        "hosts.yaml",
+        "vr1.data.nic_down",
+        "unknown placeholder {interface}",
+    ),
+    "unknown_routing_suite": (
+        lambda h, g, d: g["routers"]["data"].update({"routing_suite": "bird"}),
+        "hosts.yaml",
+        "vr1.data.routing_suite",
+        "set quagga or frr",
+    ),
+    "duplicate_hostname": (
+        lambda h, g, d: h["gw2"].update({"hostname": "192.168.76.1"}),
+        "hosts.yaml",
+        "gw2.hostname",
+        "also gw1's",
+    ),
+    "too_many_connects_in_flight": (
+        lambda h, g, d: d["data"].update({"max_connects_in_flight": 50}),
+        "defaults.yaml",
+        "data.max_connects_in_flight",
+        "MaxStartups",
+    ),
+}
+
+
+@pytest.mark.parametrize("case", sorted(CASES))
+def test_each_mistake_is_named_with_file_key_and_fix(inventory: Path, case: str) -> None:
+    change, file, key, message = CASES[case]
+    edit(inventory, change)
+    found = problems(inventory)
+    assert any(f == file and k == key and message in m for f, k, m in found), f"{case}: got {found}"
+
+
+def second_fog(h: dict[str, Any], g: dict[str, Any], d: dict[str, Any], **data: Any) -> None:
+    g["customer2"] = {
+        "data": {
+            "vm_network": "10.0.1.0/24",
+            "vm_gateway": "10.0.1.254",
+            "nic": "ens256",
+            "pairing": {"node-a": "vr1", "node-b": "vr2"},
+            "observers": [],
+            **data,
+        }
+    }
+    for host in ("vr1", "vr2", "node-a", "node-b"):
+        h[host]["groups"].append("customer2")
+
+
+def test_router_serves_two_fogs_on_their_own_nics(inventory: Path) -> None:
+    edit(inventory, second_fog)
+    fleet = load_inventory(inventory)
+    assert sorted(fleet.fogs) == ["customer1", "customer2"]
+
+
+def test_two_fogs_sharing_a_nic_on_one_router(inventory: Path) -> None:
+    edit(inventory, lambda h, g, d: second_fog(h, g, d, nic="ens224"))
+    found = problems(inventory)
+    assert any(k == "customer2.data.nic" and "vr1 already uses ens224" in m for _, k, m in found), found
+
+
+def test_two_fogs_sharing_a_network(inventory: Path) -> None:
+    edit(inventory, lambda h, g, d: second_fog(h, g, d, vm_network="10.0.0.0/25", vm_gateway="10.0.0.126"))
+    found = problems(inventory)
+    assert any(k == "customer2.data.vm_network" and "overlaps customer1" in m for _, k, m in found), found
+
+
+def test_broken_yaml_names_the_line(inventory: Path) -> None:
+    (inventory / "hosts.yaml").write_text("vr1:\n  hostname: [\n")
+    found = problems(inventory)
+    assert any(f == "hosts.yaml" and "not valid YAML at line" in m for f, _, m in found), found
+
+
+def test_every_problem_is_reported_at_once(inventory: Path) -> None:
+    def change(hosts: dict[str, Any], groups: dict[str, Any], defaults: dict[str, Any]) -> None:
+        groups["customer1"]["data"]["vm_gateway"] = "192.168.1.1"
+        groups["customer1"]["data"]["observers"] = ["gw9"]
+        hosts["vr1"]["password"] = "x"
+
+    edit(inventory, change)
+    keys = {k for _, k, _ in problems(inventory)}
+    assert {"customer1.data.vm_gateway", "customer1.data.observers", "vr1.password"} <= keys
+
+
+def test_missing_key_file_is_an_error_only_for_connecting(inventory: Path) -> None:
+    fleet = load_inventory(inventory)  # ~/.ssh/id_ed25519 need not exist to validate
+    edit(inventory, lambda h, g, d: d["connection_options"]["netmiko"]["extras"].update(key_file="/nonexistent/key"))
+    fleet = load_inventory(inventory)
+    with pytest.raises(InventoryError) as caught:
+        fleet.check_connect_files()
+    assert "/nonexistent/key does not exist" in str(caught.value)
+
+
+def test_validate_command_exit_codes(inventory: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["--inventory", str(inventory), "inventory", "validate", "--json"]) == 0
+    assert json.loads(capsys.readouterr().out)["failover_groups"] == ["customer1"]
+    edit(inventory, CASES["gateway_outside_network"][0])
+    edit(inventory, CASES["unknown_host_in_pairing"][0])
+    assert main(["--inventory", str(inventory), "inventory", "validate"]) == 2
+    err = capsys.readouterr().err
+    assert "customer1.data.vm_gateway" in err and "customer1.data.pairing.node-c" in err
+    assert "2 problem(s)" in err
+
+
+def test_missing_directory(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["--inventory", str(tmp_path / "nowhere"), "inventory", "validate"]) == 2
+    assert "not found" in capsys.readouterr().err
