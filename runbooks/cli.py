@@ -1,10 +1,112 @@
-"""Command-line entry points of the runbooks."""
+"""``ospf-failover switch`` and ``ospf-failover release``: the runbooks ECX's start.sh and stop.sh call."""
 
 from __future__ import annotations
 
 import argparse
 from typing import Any
 
+from ospf_failover.errors import InputError
+from ospf_failover.runbooks.defaults import RELEASE_TIMEOUT, SWITCH_TIMEOUT
+
+SWITCH_EXIT_CODES = (
+    "Exit codes: 0 switched and verified (or verification warned/off), 1 the active router could not take over "
+    "(nothing changed when it was unreachable), 2 bad input, inventory, or clpstat garbage/disagreement "
+    "(nothing touched), 3 switched but not verified in time (--verify fail)."
+)
+RELEASE_EXIT_CODES = (
+    "Exit codes: 0 released, or the router was unreachable (warned and alerted; ECX shuts the OS down when a "
+    "stop script fails), 1 not released (with --strict: also when unreachable), 2 bad input or inventory."
+)
+
+
+def positive_seconds(value: str) -> float:
+    try:
+        seconds = float(value)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{value!r} is not a number of seconds") from None
+    if not 0 < seconds <= 1800:
+        raise argparse.ArgumentTypeError(f"{value}: give seconds between 0 and 1800 (ECX's exec timeout)")
+    return seconds
+
 
 def register(subparsers: argparse._SubParsersAction[Any]) -> None:
-    """Add the runbook subcommands (none yet)."""
+    switch = subparsers.add_parser(
+        "switch",
+        help="move a failover group's VM gateway to the router on its active node's side, and verify",
+        description="Find where the failover group FOG is active (--node; else this node when run by ECX, "
+        "CLP_GROUPNAME set; else clpstat), take the gateway NIC down on every other router of the group, bring "
+        "it up on the active side's router (with gratuitous ARP), then poll until OSPF shows the VM network via "
+        "the active router only on every standby and observer.",
+        epilog=SWITCH_EXIT_CODES,
+    )
+    switch.add_argument("fog", metavar="FOG", help="failover group name, as in ECX")
+    switch.add_argument("--node", help="the cluster node the group is active on (skips ECX's call and clpstat)")
+    switch.add_argument("--dry-run", action="store_true", help="read the current state, say what would change")
+    switch.add_argument("--json", action="store_true", help="one JSON document on stdout; step lines on stderr")
+    switch.add_argument(
+        "--timeout",
+        type=positive_seconds,
+        default=SWITCH_TIMEOUT,
+        help=f"bound on the whole run, seconds (default {SWITCH_TIMEOUT:.0f})",
+    )
+    switch.add_argument(
+        "--verify",
+        choices=("fail", "warn", "off"),
+        default="fail",
+        help="when OSPF has not moved the route in time: exit 3 (fail, default), exit 0 with warnings (warn), "
+        "or do not check (off)",
+    )
+    switch.set_defaults(handler=handle_switch)
+
+    release = subparsers.add_parser(
+        "release",
+        help="take the gateway NIC down on the router paired with this node (ECX stop.sh)",
+        description="Take the failover group's gateway NIC down on the router paired with this node (or --node).",
+        epilog=RELEASE_EXIT_CODES,
+    )
+    release.add_argument("fog", metavar="FOG", help="failover group name, as in ECX")
+    release.add_argument("--node", help="the cluster node whose router to release (default: this node)")
+    release.add_argument("--strict", action="store_true", help="exit 1 when the router is unreachable")
+    release.add_argument("--dry-run", action="store_true", help="read the current state, change nothing")
+    release.add_argument("--json", action="store_true", help="one JSON document on stdout; step lines on stderr")
+    release.add_argument(
+        "--timeout",
+        type=positive_seconds,
+        default=RELEASE_TIMEOUT,
+        help=f"bound on the whole run, seconds (default {RELEASE_TIMEOUT:.0f})",
+    )
+    release.set_defaults(handler=handle_release)
+
+
+def handle_switch(args: argparse.Namespace) -> int:
+    from ospf_failover.inventory import load_inventory
+    from ospf_failover.runbooks.switch import SwitchOptions, run_switch
+
+    if not args.fog:
+        raise InputError("give the failover group name")
+    fleet = load_inventory(args.inventory)
+    options = SwitchOptions(
+        fog=args.fog,
+        node=args.node,
+        dry_run=args.dry_run,
+        timeout=args.timeout,
+        verify=args.verify,
+        as_json=args.json,
+    )
+    return run_switch(fleet, options)
+
+
+def handle_release(args: argparse.Namespace) -> int:
+    from ospf_failover.inventory import load_inventory
+    from ospf_failover.runbooks.release import ReleaseOptions, run_release
+
+    fleet = load_inventory(args.inventory)
+    options = ReleaseOptions(
+        fog=args.fog,
+        node=args.node,
+        strict=args.strict,
+        dry_run=args.dry_run,
+        timeout=args.timeout,
+        as_json=args.json,
+    )
+    return run_release(fleet, options)

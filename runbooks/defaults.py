@@ -1,0 +1,6 @@
+"""Default bounds of the runbooks, kept apart so the command line can show them without loading Nornir."""
+
+from __future__ import annotations
+
+SWITCH_TIMEOUT = 120.0  # seconds; well under ECX's 1800 s exec resource timeout, room for OSPF's 40 s dead interval
+RELEASE_TIMEOUT = 60.0

@@ -1,0 +1,72 @@
+"""Judging router state after a switch: pure functions from parsed state to (holds, what is wrong).
+
+The rules: the active router carries the gateway on an up NIC, sees the VM network as connected and has OSPF
+adjacencies; no standby carries the gateway; every standby and observer routes the VM network via the
+active router's address and nothing else (ECMP through the old router is split brain, not success).
+"""
+
+from __future__ import annotations
+
+from ospf_failover.models import OspfNeighbor, Route
+from ospf_failover.parsers.iproute import NicState
+
+Verdict = tuple[bool, str]
+
+
+def _selected(routes: list[Route]) -> Route | None:
+    for route in routes:
+        if route["selected"]:
+            return route
+    return None
+
+
+def judge_route_via(routes: list[Route], *, prefix: str, nexthop: str) -> Verdict:
+    """Does the router route ``prefix`` by OSPF via ``nexthop`` only?"""
+    route = _selected(routes)
+    if route is None:
+        return False, f"no route to {prefix}"
+    if route["protocol"] != "ospf":
+        return False, f"{prefix} is {route['protocol']}, not learnt by OSPF"
+    hops = sorted({hop["ip"] for hop in route["nexthops"] if hop["ip"] and hop["active"]})
+    if hops == [nexthop]:
+        return True, f"{prefix} via {nexthop}"
+    if nexthop in hops:
+        return False, f"split brain: {prefix} via {' and '.join(hops)} (ECMP through another router)"
+    shown = ", ".join(hops) or "no next hop"
+    return False, f"{prefix} via {shown}, not via {nexthop}"
+
+
+def judge_connected(routes: list[Route], *, prefix: str, nic: str) -> Verdict:
+    route = _selected(routes)
+    if route is None:
+        return False, f"no route to {prefix}"
+    if route["protocol"] != "connected":
+        return False, f"{prefix} is {route['protocol']}, not connected"
+    interfaces = {hop["interface"] for hop in route["nexthops"]}
+    if interfaces != {nic}:
+        return False, f"{prefix} is connected on {', '.join(sorted(str(i) for i in interfaces))}, not {nic}"
+    return True, f"{prefix} connected on {nic}"
+
+
+def judge_adjacencies(neighbors: list[OspfNeighbor] | None) -> Verdict:
+    full = [n["neighbor_id"] for n in neighbors or [] if n["state"] == "Full"]
+    if not full:
+        return False, "no OSPF adjacency in state Full"
+    return True, f"{len(full)} OSPF adjacencies Full"
+
+
+def judge_nic(state: NicState, *, up: bool) -> Verdict:
+    if not state["exists"]:
+        return False, f"{state['nic']} does not exist"
+    if up and not state["has_gateway"]:
+        return False, f"{state['nic']} is {'up without the gateway' if state['up'] else 'down'}"
+    if not up and state["up"]:
+        return False, f"{state['nic']} is still up"
+    return True, f"{state['nic']} {'up with the gateway' if up else 'down'}"
+
+
+def all_hold(*verdicts: Verdict) -> Verdict:
+    failing = [text for holds, text in verdicts if not holds]
+    if failing:
+        return False, "; ".join(failing)
+    return True, "; ".join(text for _, text in verdicts)

@@ -1,0 +1,61 @@
+"""Read the cluster's status with ECX's ``clpstat``, on this node or over SSH on another one."""
+
+from __future__ import annotations
+
+import subprocess
+import time
+
+from nornir.core.task import Result, Task
+
+from ospf_failover.errors import ClpstatBusy, CommandFailed, ConnectTimeout
+from ospf_failover.parsers.clpstat import parse_clpstat
+from ospf_failover.tasks.shell import CommandOutput, run_command
+
+CLPSTAT = "clpstat --local"
+BUSY = 9  # clpstat's exit status while the cluster is busy: ask again shortly
+
+
+def _run_here(command: str, timeout: float) -> CommandOutput:
+    try:
+        done = subprocess.run(
+            command.split(), capture_output=True, text=True, timeout=timeout, check=False, stdin=subprocess.DEVNULL
+        )
+    except FileNotFoundError:
+        return CommandOutput(command=command, output="clpstat: command not found", exit_status=127)
+    except subprocess.TimeoutExpired as exc:
+        raise ConnectTimeout(host="localhost", address="local", reason=f"{command!r} ran over {timeout:.0f} s") from exc
+    return CommandOutput(command=command, output=done.stdout + done.stderr, exit_status=done.returncode)
+
+
+def read_clpstat(
+    task: Task,
+    *,
+    local: bool,
+    max_attempts: int = 10,
+    retry_interval: float = 1.0,
+    max_wait: float = 30.0,
+) -> Result:
+    """Run ``clpstat --local`` (as a local process when ``local``, else over the host's SSH session) and parse it.
+
+    While clpstat exits 9 (busy) it is asked again every ``retry_interval`` seconds, at most ``max_attempts``
+    times and ``max_wait`` seconds in all; then ClpstatBusy. Any other non-zero exit raises CommandFailed with
+    the output; output that is not a complete status display raises ParseError (nothing is guessed).
+
+    Result: ``result`` is a ClpstatStatus; ``changed`` is False; ``attempts`` counts the runs.
+    """
+    host = task.host
+    timeout = float(host.get("timeouts", {}).get("command", 10))
+    deadline = time.monotonic() + max_wait
+    attempt = 0
+    while True:
+        attempt += 1
+        output = _run_here(CLPSTAT, timeout) if local else run_command(task, CLPSTAT, check=False)
+        if output.exit_status == 0:
+            result = Result(host=host, result=parse_clpstat(output.output), changed=False)
+            result.attempts = attempt  # type: ignore[attr-defined]
+            return result
+        if output.exit_status != BUSY:
+            raise CommandFailed(host=host.name, command=CLPSTAT, output=output.output, exit_status=output.exit_status)
+        if attempt >= max_attempts or time.monotonic() + retry_interval > deadline:
+            raise ClpstatBusy(host=host.name, command=CLPSTAT, output=output.output, exit_status=BUSY)
+        time.sleep(retry_interval)

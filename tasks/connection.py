@@ -1,0 +1,87 @@
+"""The SSH session of a host: opened once per run, bounded, host key verified, errors classified.
+
+Nornir's netmiko connection plugin does the connecting (``task.host.get_connection``) with the extras that
+:func:`ospf_failover.nornir_setup.init_nornir` put in the inventory defaults: key login, host keys verified
+against the inventory's known_hosts, connect/auth/banner timeouts. This module adds what the plugin lacks:
+a bound on connects in flight (OpenSSH's MaxStartups refuses bursts), and errors that say what happened.
+netmiko reports a refused host key as a *timeout*; here it becomes a :class:`HostKeyError`.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import threading
+from typing import TYPE_CHECKING, Any
+
+from nornir.core.task import Result, Task
+
+from ospf_failover.errors import (
+    AuthenticationFailed,
+    ConnectionFailed,
+    ConnectTimeout,
+    HostKeyError,
+)
+
+if TYPE_CHECKING:
+    from netmiko import BaseConnection
+
+CONNECTION = "netmiko"
+_slots_lock = threading.Lock()
+_slots: dict[int, threading.BoundedSemaphore] = {}
+
+
+def _connect_slots(limit: int) -> threading.BoundedSemaphore:
+    with _slots_lock:
+        return _slots.setdefault(limit, threading.BoundedSemaphore(limit))
+
+
+def classify_connect_error(exc: BaseException, *, host: str, address: str) -> ConnectionFailed:
+    """Map netmiko's and paramiko's connect errors to the project's own, by their text where needed."""
+    text = " ".join(str(exc).split())
+    lowered = text.lower()
+    if "host key" in lowered or "known_hosts" in lowered or "badhostkey" in type(exc).__name__.lower():
+        detail = (
+            "does not match the inventory's known_hosts" if "does not match" in lowered else "is not in known_hosts"
+        )
+        return HostKeyError(host=host, address=address, reason=f"host key {detail}: refusing to talk to it")
+    if type(exc).__name__ == "NetmikoAuthenticationException" or "authentication" in lowered:
+        return AuthenticationFailed(host=host, address=address, reason="SSH key login refused")
+    if "timed out" in lowered or "timeout" in lowered or "tcp connection to device failed" in lowered:
+        return ConnectTimeout(host=host, address=address, reason="no SSH answer within the connect timeout")
+    return ConnectionFailed(host=host, address=address, reason=f"SSH connection failed: {text[:200]}")
+
+
+def get_session(task: Task) -> BaseConnection:
+    """The host's netmiko session, opened on first use (at most ``max_connects_in_flight`` opening at once)."""
+    host = task.host
+    if CONNECTION in host.connections:
+        session: BaseConnection = host.connections[CONNECTION].connection
+        return session
+    limit = int(host.get("max_connects_in_flight", 8))
+    try:
+        with _connect_slots(limit):
+            connection: Any = host.get_connection(CONNECTION, task.nornir.config)
+    except Exception as exc:
+        # Nornir keeps a half-registered connection on failure: forget it so a retry reconnects.
+        host.connections.pop(CONNECTION, None)
+        raise classify_connect_error(exc, host=host.name, address=str(host.hostname)) from exc
+    result: BaseConnection = connection
+    return result
+
+
+def open_session(task: Task) -> Result:
+    """Open the host's SSH session now (runbooks open every session first, in parallel).
+
+    Result: ``result`` is the remote prompt; ``changed`` is False. Raises a ConnectionFailed subclass.
+    """
+    session = get_session(task)
+    return Result(host=task.host, result=session.base_prompt, changed=False)
+
+
+def drop_session(task: Task) -> None:
+    """Forget the host's session after a timeout: close its socket without waiting for the host."""
+    connection = task.host.connections.pop(CONNECTION, None)
+    if connection is None:
+        return
+    with contextlib.suppress(Exception):  # the transport may be gone already; nothing to wait for
+        connection.connection.remote_conn_pre.close()

@@ -1,0 +1,89 @@
+"""Bring a router's VM-side NIC up or down with the inventory's command, and prove that it took."""
+
+from __future__ import annotations
+
+from typing import TypedDict
+
+from nornir.core.task import Result, Task
+
+from ospf_failover.errors import DeviceError
+from ospf_failover.parsers.iproute import NicState, address_command, link_command, parse_nic_state
+from ospf_failover.tasks.router_state import NicProbe, RouterState, read_router_state
+from ospf_failover.tasks.shell import run_batch
+
+
+class NicChange(TypedDict):
+    nic: str
+    wanted: str  # "up" or "down"
+    before: NicState
+    after: NicState
+    command: str | None  # the command run, None when nothing needed doing (or dry run)
+    announced: bool | None  # gratuitous ARP sent (None: not asked for or not configured)
+    announce_output: str | None
+
+
+def describe(state: NicState) -> str:
+    if not state["exists"]:
+        return "missing"
+    gateway = " with gateway" if state["has_gateway"] else ""
+    return ("up" if state["up"] else "down") + gateway
+
+
+def in_wanted_state(state: NicState, *, up: bool, gateway: str | None) -> bool:
+    if up:
+        return state["up"] and (gateway is None or state["has_gateway"])
+    return not state["up"]
+
+
+def set_nic_state(task: Task, *, nic: str, up: bool, gateway: str | None = None, announce: bool = True) -> Result:
+    """Bring ``nic`` up (carrying ``gateway``) or down, using the host's ``nic_up`` / ``nic_down`` template.
+
+    Reads the state first and acts only when needed; honours dry run (reads and reports, touches nothing);
+    reads the state again after acting and raises DeviceError when it did not take. On the way up, the
+    host's ``announce_gateway`` command (gratuitous ARP) runs in the same round trip, when configured.
+
+    Result: ``result`` is a NicChange; ``changed`` is whether the state differs (would differ, in a dry run);
+    ``diff`` is ``"nic: before -> after"``.
+    """
+    host = task.host
+    wanted = "up" if up else "down"
+    probe = NicProbe(nic, gateway)
+    before_state: RouterState = read_router_state(task, nics=[probe]).result
+    before = before_state["nics"][nic]
+    if not before["exists"]:
+        raise DeviceError(host=host.name, command=link_command(nic), output="", reason=f"NIC {nic} does not exist")
+    change = NicChange(
+        nic=nic, wanted=wanted, before=before, after=before, command=None, announced=None, announce_output=None
+    )
+    if in_wanted_state(before, up=up, gateway=gateway):
+        return Result(host=host, result=change, changed=False)
+    if task.is_dry_run():
+        return Result(host=host, result=change, changed=True, diff=f"{nic}: {describe(before)} -> {wanted} (dry run)")
+
+    template = str(host.get("nic_up" if up else "nic_down"))
+    command = template.format(nic=nic)
+    commands = [command]
+    announce_template = host.get("announce_gateway") if up and announce and gateway else None
+    if announce_template:
+        commands.append(str(announce_template).format(nic=nic, gateway=gateway))
+    commands += [link_command(nic), address_command(nic)]
+    outputs = run_batch(task, commands)
+    link, addresses = outputs[-2], outputs[-1]
+    after = parse_nic_state(
+        nic=nic, link=link.output, link_status=link.exit_status, addresses=addresses.output, gateway=gateway
+    )
+    change["after"] = after
+    change["command"] = command
+    if announce_template:
+        change["announced"] = outputs[1].exit_status == 0
+        change["announce_output"] = outputs[1].output
+    if not in_wanted_state(after, up=up, gateway=gateway):
+        missing = " (the gateway address is not on it)" if up and after["up"] else ""
+        raise DeviceError(
+            host=host.name,
+            command=command,
+            output=outputs[0].output,
+            reason=f"{nic} is {describe(after)} after {command!r} (exit status {outputs[0].exit_status}){missing}",
+        )
+    diff = f"{nic}: {describe(before)} -> {describe(after)}"
+    return Result(host=host, result=change, changed=describe(before) != describe(after), diff=diff)

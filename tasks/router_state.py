@@ -1,0 +1,119 @@
+"""Read everything a check needs from one router in one SSH round trip.
+
+A router serves several failover groups; the runbooks ask, for each group's NIC and VM network: is the NIC up,
+does it carry the gateway, how does the router route the VM network; and, once per router, its OSPF
+neighbours. :func:`read_router_state` batches all of it into one exchange (see ``tasks.shell``); the
+single-purpose tasks (``read_nic_state``, ``read_route``, ``read_ospf_neighbors``) are thin views of it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import TypedDict
+
+from nornir.core.task import Result, Task
+
+from ospf_failover.errors import VtyshError
+from ospf_failover.models import OspfNeighbor, Platform, Route
+from ospf_failover.parsers.iproute import NicState, address_command, link_command, parse_nic_state
+from ospf_failover.parsers.ospf import parse_ospf_neighbors
+from ospf_failover.parsers.route import parse_routes
+from ospf_failover.parsers.vtysh import vtysh_error
+from ospf_failover.tasks.shell import CommandOutput, run_batch, vtysh_command
+
+
+@dataclass(frozen=True)
+class NicProbe:
+    """A NIC to read, and the gateway address it should carry when up."""
+
+    nic: str
+    gateway: str | None = None
+
+
+class RouterState(TypedDict):
+    nics: dict[str, NicState]
+    routes: dict[str, list[Route]]
+    neighbors: list[OspfNeighbor] | None
+
+
+def route_command(suite: str, prefix: str) -> str:
+    return f"show ip route {prefix} json" if suite == "frr" else f"show ip route {prefix}"
+
+
+def neighbor_command(suite: str) -> str:
+    return "show ip ospf neighbor json" if suite == "frr" else "show ip ospf neighbor"
+
+
+def checked_vtysh_output(host: str, output: CommandOutput) -> str:
+    """vtysh's answer, or VtyshError when it is an error text (vtysh exits 0 on most of them)."""
+    reason = vtysh_error(output.output)
+    if reason is None and output.exit_status != 0:
+        reason = f"exit status {output.exit_status}"
+    if reason is not None:
+        raise VtyshError(host=host, command=output.command, output=output.output, reason=reason)
+    return output.output
+
+
+def read_router_state(
+    task: Task,
+    *,
+    nics: Sequence[NicProbe] = (),
+    prefixes: Sequence[str] = (),
+    neighbors: bool = False,
+    timeout: float | None = None,
+) -> Result:
+    """Read NIC states, routes to prefixes and (optionally) OSPF neighbours in one round trip.
+
+    Result: ``result`` is a RouterState; ``changed`` is False. vtysh error texts raise VtyshError, unreadable
+    output ParseError, an unreachable host a ConnectionFailed subclass.
+    """
+    host = task.host
+    suite = str(host.get("routing_suite", "frr"))
+    vtysh = str(host.get("vtysh", "vtysh"))
+    commands: list[str] = []
+    for probe in nics:
+        commands += [link_command(probe.nic), address_command(probe.nic)]
+    commands += [vtysh_command(vtysh, route_command(suite, prefix)) for prefix in prefixes]
+    if neighbors:
+        commands.append(vtysh_command(vtysh, neighbor_command(suite)))
+    outputs = run_batch(task, commands, timeout=timeout) if commands else []
+
+    state = RouterState(nics={}, routes={}, neighbors=None)
+    position = 0
+    for probe in nics:
+        link, addresses = outputs[position], outputs[position + 1]
+        position += 2
+        state["nics"][probe.nic] = parse_nic_state(
+            nic=probe.nic,
+            link=link.output,
+            link_status=link.exit_status,
+            addresses=addresses.output,
+            gateway=probe.gateway,
+        )
+    platform: Platform = "frr" if suite == "frr" else "quagga"
+    for prefix in prefixes:
+        text = checked_vtysh_output(host.name, outputs[position])
+        position += 1
+        state["routes"][prefix] = parse_routes(text, platform=platform)
+    if neighbors:
+        state["neighbors"] = parse_ospf_neighbors(checked_vtysh_output(host.name, outputs[position]), platform=platform)
+    return Result(host=host, result=state, changed=False)
+
+
+def read_nic_state(task: Task, *, nic: str, gateway: str | None = None) -> Result:
+    """Is ``nic`` up, and does it carry ``gateway``? Result: ``result`` is a NicState; ``changed`` False."""
+    state: RouterState = read_router_state(task, nics=[NicProbe(nic, gateway)]).result
+    return Result(host=task.host, result=state["nics"][nic], changed=False)
+
+
+def read_route(task: Task, *, prefix: str) -> Result:
+    """How the router routes ``prefix``: ``result`` is a list of Route (empty when not in table)."""
+    state: RouterState = read_router_state(task, prefixes=[prefix]).result
+    return Result(host=task.host, result=state["routes"][prefix], changed=False)
+
+
+def read_ospf_neighbors(task: Task) -> Result:
+    """The router's OSPF neighbours: ``result`` is a list of OspfNeighbor (JSON on FRR, text on Quagga)."""
+    state: RouterState = read_router_state(task, neighbors=True).result
+    return Result(host=task.host, result=state["neighbors"], changed=False)

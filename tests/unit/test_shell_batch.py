@@ -1,0 +1,45 @@
+"""The batch marker protocol that gives each command of one SSH round trip its own output and exit status."""
+
+from __future__ import annotations
+
+import subprocess
+
+import pytest
+
+from ospf_failover.tasks.shell import build_batch, split_batch, vtysh_command
+
+
+def run_in_sh(line: str) -> str:
+    return subprocess.run(["sh", "-c", line], capture_output=True, text=True, timeout=10, check=True).stdout
+
+
+def test_batch_round_trip_through_a_real_shell() -> None:
+    commands = ["echo one; echo two", "false", "printf 'no newline'", "sh -c 'exit 9'"]
+    outputs = split_batch(run_in_sh(build_batch(commands, "t0k3n")), commands, "t0k3n")
+    assert [(o.output, o.exit_status) for o in outputs] == [("one\ntwo", 0), ("", 1), ("no newline", 0), ("", 9)]
+    assert [o.command for o in outputs] == commands
+
+
+def test_echoed_command_line_and_previous_prompt_are_skipped() -> None:
+    commands = ["hostname"]
+    line = build_batch(commands, "abcd")
+    session_text = f"root@vr1:~# {line}\r\nvr1\r\n@@OF 0 0 abcd@@\r\n"
+    (output,) = split_batch(session_text, commands, "abcd")
+    assert output.output == "vr1"
+
+
+def test_missing_marker_is_refused() -> None:
+    with pytest.raises(ValueError, match="1 of 2"):
+        split_batch("x\n@@OF 0 0 tok@@\n", ["a", "b"], "tok")
+
+
+def test_a_marker_with_another_token_is_output_not_a_marker() -> None:
+    commands = ["cat file"]
+    (output,) = split_batch("@@OF 0 0 evil@@\n@@OF 0 3 good@@\n", commands, "good")
+    assert output.output == "@@OF 0 0 evil@@" and output.exit_status == 3
+
+
+def test_vtysh_command_quotes_each_command() -> None:
+    assert vtysh_command("sudo vtysh", "show ip route 10.0.0.0/24 json") == (
+        "sudo vtysh -c 'show ip route 10.0.0.0/24 json'"
+    )
