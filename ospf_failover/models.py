@@ -14,15 +14,16 @@ Platform = Literal["frr", "quagga"]
 # --- clpstat --------------------------------------------------------------------------------------------
 
 
+class ClpstatResource(TypedDict):
+    name: str
+    status: str
+
+
 class ClpstatServer(TypedDict):
     name: str
     local: bool  # marked with '*': the server the command ran on
     status: str
-
-
-class ClpstatResource(TypedDict):
-    name: str
-    status: str
+    heartbeats: list[ClpstatResource]  # lines indented under the server: heartbeat and network-partition resources
 
 
 class ClpstatGroup(TypedDict):

@@ -1,0 +1,128 @@
+"""The recorded cases under tests/fixtures and a checker of the declared result shapes.
+
+Layout: ``tests/fixtures/<platform>/<case>.txt`` with ``tests/fixtures/<platform>/expected/<case>.json``. The
+expected file names the parser (``clpstat``, ``ospf-neighbor``, ``route``) and holds either ``result`` (the
+exact parsed value) or ``refused`` (``line_number`` and a ``reason`` substring of the ParseError).
+"""
+
+from __future__ import annotations
+
+import json
+import types
+import typing
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Literal, get_args, get_origin, get_type_hints, is_typeddict
+
+from ospf_failover.models import ClpstatStatus, OspfNeighbor, Platform, Route
+from ospf_failover.parsers import parse_clpstat, parse_ospf_neighbors, parse_routes
+
+FIXTURES = Path(__file__).resolve().parent.parent / "fixtures"
+ParserName = Literal["clpstat", "ospf-neighbor", "route"]
+
+
+@dataclass(frozen=True)
+class Case:
+    platform_dir: str
+    name: str
+    parser: ParserName
+    expected: dict[str, Any]
+
+    @property
+    def id(self) -> str:
+        return f"{self.platform_dir}/{self.name}"
+
+    @property
+    def text(self) -> str:
+        # newline="" keeps CR characters as recorded
+        return (FIXTURES / self.platform_dir / f"{self.name}.txt").read_bytes().decode("utf-8")
+
+    @property
+    def platform(self) -> Platform | None:
+        if self.platform_dir.startswith("frr"):
+            return "frr"
+        if self.platform_dir.startswith("quagga"):
+            return "quagga"
+        return None
+
+    @property
+    def refused(self) -> bool:
+        return "refused" in self.expected
+
+    def parse(self, text: str | None = None, *, detect: bool = False) -> Any:
+        """Run this case's parser on ``text`` (the recording by default), with or without its platform."""
+        source = self.text if text is None else text
+        platform = None if detect else self.platform
+        if self.parser == "clpstat":
+            return parse_clpstat(source)
+        if self.parser == "ospf-neighbor":
+            return parse_ospf_neighbors(source, platform)
+        return parse_routes(source, platform)
+
+
+def recordings() -> list[Path]:
+    return sorted(FIXTURES.glob("*/*.txt"))
+
+
+def load_cases(parser: ParserName | None = None) -> list[Case]:
+    cases = []
+    for recording in recordings():
+        expected_file = recording.parent / "expected" / f"{recording.stem}.json"
+        if not expected_file.exists():
+            continue  # reported by test_every_recording_has_an_expected_result
+        expected = json.loads(expected_file.read_text(encoding="utf-8"))
+        case = Case(
+            platform_dir=recording.parent.name, name=recording.stem, parser=expected["parser"], expected=expected
+        )
+        if parser is None or case.parser == parser:
+            cases.append(case)
+    return cases
+
+
+RESULT_TYPES: dict[ParserName, Any] = {
+    "clpstat": ClpstatStatus,
+    "ospf-neighbor": list[OspfNeighbor],
+    "route": list[Route],
+}
+PARSERS: dict[ParserName, Callable[[str], Any]] = {
+    "clpstat": parse_clpstat,
+    "ospf-neighbor": parse_ospf_neighbors,
+    "route": parse_routes,
+}
+
+
+def shape_errors(value: Any, declared: Any, where: str = "result") -> list[str]:
+    """Differences between ``value`` and the declared type (TypedDicts exact: no missing, no extra keys)."""
+    origin = get_origin(declared)
+    if declared is Any:
+        return []
+    if is_typeddict(declared):
+        if not isinstance(value, dict):
+            return [f"{where}: {type(value).__name__}, expected {declared.__name__}"]
+        hints = get_type_hints(declared)
+        errors = [f"{where}: keys {sorted(set(value) ^ set(hints))} differ"] if set(value) != set(hints) else []
+        for key, hint in hints.items():
+            if key in value:
+                errors += shape_errors(value[key], hint, f"{where}.{key}")
+        return errors
+    if origin is list:
+        if not isinstance(value, list):
+            return [f"{where}: {type(value).__name__}, expected list"]
+        (item_type,) = get_args(declared)
+        return [
+            error for index, item in enumerate(value) for error in shape_errors(item, item_type, f"{where}[{index}]")
+        ]
+    if origin in (types.UnionType, typing.Union):
+        options = [shape_errors(value, option, where) for option in get_args(declared)]
+        return [] if any(not errors for errors in options) else options[0]
+    if origin is Literal:
+        return [] if value in get_args(declared) else [f"{where}: {value!r} not in {get_args(declared)}"]
+    if declared is type(None):
+        return [] if value is None else [f"{where}: {value!r}, expected None"]
+    if declared is int:
+        ok = isinstance(value, int) and not isinstance(value, bool)
+        return [] if ok else [f"{where}: {value!r}, expected int"]
+    if isinstance(declared, type):
+        return [] if isinstance(value, declared) else [f"{where}: {value!r}, expected {declared.__name__}"]
+    raise TypeError(f"shape_errors cannot check {declared!r}")

@@ -1,0 +1,63 @@
+"""vtysh error texts and the detection of form and platform."""
+
+from __future__ import annotations
+
+import pytest
+
+from ospf_failover.parsers import detect_form, detect_platform, find_vtysh_error, vtysh_error
+
+from .cases import load_cases
+
+
+@pytest.mark.parametrize(
+    ("text", "reason"),
+    [
+        ("ospfd is not running\n", "ospfd is not running"),
+        ("zebra is not running\n", "zebra is not running"),
+        ("% OSPF is not enabled in vrf default\n", "OSPF is not enabled"),
+        ("% OSPF is not enabled\n", "OSPF is not enabled"),
+        ("% Unknown command: show ip ospf neighbr\n", "Unknown command"),
+        ("bash: line 1: vtysh: command not found\n", "command not found"),
+        ("sudo: unable to execute /usr/bin/vtysh: Permission denied\n", "permission denied"),
+        ("% Command incomplete: show ip\n", "Command incomplete"),
+        ("Exiting: failed to connect to any daemons.\n", "failed to connect to any daemons"),
+        ("\r\n% Ambiguous command.\r\n", "Ambiguous command"),
+    ],
+)
+def test_vtysh_error_texts_are_recognised(text: str, reason: str) -> None:
+    found = vtysh_error(text)
+    assert found is not None and reason in found, f"{text!r} not recognised: {found!r}"
+
+
+def test_vtysh_error_reports_the_line() -> None:
+    found = find_vtysh_error("Codes: K - kernel route\nospfd is not running\n")
+    assert found is not None and found.line_number == 2
+
+
+@pytest.mark.parametrize("case", [pytest.param(case, id=case.id) for case in load_cases() if not case.refused])
+def test_outputs_that_parse_carry_no_vtysh_error(case: object) -> None:
+    assert vtysh_error(case.text) is None  # type: ignore[attr-defined]
+
+
+def test_detect_form() -> None:
+    assert detect_form('\n  {"neighbors":{}}') == "json"
+    assert detect_form("Codes: K - kernel route") == "text"
+    assert detect_form("") == "text"
+
+
+@pytest.mark.parametrize(
+    ("path", "platform"),
+    [
+        ("frr-8.4/vr2active_gw1_show_ip_ospf_neighbor", "frr"),
+        ("frr-8.4/vr2active_gw1_show_ip_ospf_neighbor_json", "frr"),
+        ("frr-8.4/vr2active_gw1_show_ip_route", "frr"),
+        ("frr-10.3/splitbrain_gw1_show_ip_route", "frr"),
+        ("quagga-0.99/show_ip_ospf_neighbor", "quagga"),
+        ("quagga-0.99/show_ip_route", "quagga"),
+        ("quagga-0.99/isolated_show_ip_ospf_neighbor", "quagga"),
+        ("quagga-0.99/ecmp_show_ip_route_10_0_13_0_24", None),  # the detail form carries no marker
+    ],
+)
+def test_detect_platform(path: str, platform: str | None) -> None:
+    (case,) = [case for case in load_cases() if case.id == path]
+    assert detect_platform(case.text) == platform
