@@ -79,9 +79,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     except Exception as exc:  # a defect: say so in one line, the traceback only with --debug
         if args.debug:
             traceback.print_exc()
-        print(
-            f"ospf-failover: internal error: {type(exc).__name__}: {exc} (run with --debug)", file=sys.stderr
-        )
+        print(f"ospf-failover: internal error: {type(exc).__name__}: {exc} (run with --debug)", file=sys.stderr)
         return EXIT_FAILED
     return code
 

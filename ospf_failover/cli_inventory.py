@@ -12,9 +12,7 @@ from ospf_failover.inventory import load_inventory
 
 
 def register(subparsers: argparse._SubParsersAction[Any]) -> None:
-    parser = subparsers.add_parser(
-        "inventory", help="inspect the inventory", description="Inspect the inventory."
-    )
+    parser = subparsers.add_parser("inventory", help="inspect the inventory", description="Inspect the inventory.")
     commands = parser.add_subparsers(dest="inventory_command", metavar="ACTION")
     commands.required = True
     validate = commands.add_parser(

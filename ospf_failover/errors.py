@@ -53,9 +53,7 @@ class InventoryError(InputError):
 class ParseError(InputError):
     """Device output that a parser does not understand completely; it is refused, never guessed at."""
 
-    def __init__(
-        self, *, kind: str, reason: str, line_number: int | None = None, line: str | None = None
-    ) -> None:
+    def __init__(self, *, kind: str, reason: str, line_number: int | None = None, line: str | None = None) -> None:
         self.kind = kind
         self.reason = reason
         self.line_number = line_number
@@ -86,6 +84,10 @@ class CommandFailed(DeviceError):
     def __init__(self, *, host: str, command: str, output: str, exit_status: int) -> None:
         self.exit_status = exit_status
         super().__init__(host=host, command=command, output=output, reason=f"exit status {exit_status}")
+
+
+class CommandTimeout(DeviceError, TimeoutError):
+    """A command did not finish within its timeout (the host answered SSH but not the command)."""
 
 
 class ClpstatBusy(CommandFailed):

@@ -3,10 +3,14 @@
 from __future__ import annotations
 
 import argparse
-from typing import Any
+import json
+from typing import TYPE_CHECKING, Any
 
-from ospf_failover.errors import InputError
-from ospf_failover.runbooks.defaults import RELEASE_TIMEOUT, SWITCH_TIMEOUT
+from ospf_failover.errors import InputError, OspfFailoverError
+from ospf_failover.runbooks.defaults import RELEASE_TIMEOUT, SWITCH_TIMEOUT, VERIFY_TIMEOUT
+
+if TYPE_CHECKING:
+    from ospf_failover.inventory import Fleet
 
 SWITCH_EXIT_CODES = (
     "Exit codes: 0 switched and verified (or verification warned/off), 1 the active router could not take over "
@@ -58,6 +62,23 @@ def register(subparsers: argparse._SubParsersAction[Any]) -> None:
     )
     switch.set_defaults(handler=handle_switch)
 
+    verify = subparsers.add_parser(
+        "verify",
+        help="check, without changing anything, that a failover group's gateway and routes are where it runs",
+        description="Locate the failover group FOG like switch does, then poll (up to --timeout) until the active "
+        "router carries the gateway and every standby and observer routes the VM network via it only. Changes "
+        "nothing: this is the check ECX's custom monitor (ecx/genw.sh) runs.",
+        epilog="Exit codes: 0 as it should be, 1 a router unreachable, 2 bad input or inventory, 3 not as it "
+        "should be within --timeout.",
+    )
+    verify.add_argument("fog", metavar="FOG", help="failover group name, as in ECX")
+    verify.add_argument("--node", help="the cluster node the group is active on (default: ECX's call or clpstat)")
+    verify.add_argument("--json", action="store_true", help="one JSON document on stdout; step lines on stderr")
+    verify.add_argument(
+        "--timeout", type=positive_seconds, default=VERIFY_TIMEOUT, help=f"seconds (default {VERIFY_TIMEOUT:.0f})"
+    )
+    verify.set_defaults(handler=handle_verify)
+
     release = subparsers.add_parser(
         "release",
         help="take the gateway NIC down on the router paired with this node (ECX stop.sh)",
@@ -78,13 +99,33 @@ def register(subparsers: argparse._SubParsersAction[Any]) -> None:
     release.set_defaults(handler=handle_release)
 
 
-def handle_switch(args: argparse.Namespace) -> int:
+def load_for(args: argparse.Namespace, runbook: str) -> Fleet:
+    """The inventory; with --json, a refusal still prints its one JSON document before the error is raised."""
     from ospf_failover.inventory import load_inventory
+
+    try:
+        return load_inventory(args.inventory)
+    except OspfFailoverError as exc:
+        if args.json:
+            problems = [str(p) for p in getattr(exc, "problems", [])]
+            document = {
+                "runbook": runbook,
+                "fog": args.fog,
+                "verdict": "refused, nothing touched",
+                "exit_code": exc.exit_code,
+                "error": str(exc),
+                "problems": problems,
+            }
+            print(json.dumps(document, indent=2))
+        raise
+
+
+def handle_switch(args: argparse.Namespace) -> int:
     from ospf_failover.runbooks.switch import SwitchOptions, run_switch
 
     if not args.fog:
         raise InputError("give the failover group name")
-    fleet = load_inventory(args.inventory)
+    fleet = load_for(args, "switch")
     options = SwitchOptions(
         fog=args.fog,
         node=args.node,
@@ -96,11 +137,18 @@ def handle_switch(args: argparse.Namespace) -> int:
     return run_switch(fleet, options)
 
 
+def handle_verify(args: argparse.Namespace) -> int:
+    from ospf_failover.runbooks.switch import SwitchOptions, run_switch
+
+    fleet = load_for(args, "verify")
+    options = SwitchOptions(fog=args.fog, node=args.node, timeout=args.timeout, as_json=args.json, verify_only=True)
+    return run_switch(fleet, options)
+
+
 def handle_release(args: argparse.Namespace) -> int:
-    from ospf_failover.inventory import load_inventory
     from ospf_failover.runbooks.release import ReleaseOptions, run_release
 
-    fleet = load_inventory(args.inventory)
+    fleet = load_for(args, "release")
     options = ReleaseOptions(
         fog=args.fog,
         node=args.node,

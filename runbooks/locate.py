@@ -59,11 +59,22 @@ def node_from_ecx(fleet: Fleet, fog: Fog, local: Host | None) -> Location:
     return Location(node=local.name, source="ecx", detail=f"ECX starts {fog.name} on this node ({local.ecx_server})")
 
 
-def node_from_clpstat(fleet: Fleet, fog: Fog, status: ClpstatStatus, *, where: str) -> Location:
-    """The node clpstat says the group runs on; anything short of a clear answer is refused (exit 2)."""
+def node_from_clpstat(
+    fleet: Fleet, fog: Fog, status: ClpstatStatus, *, where: str, require_online: bool = True
+) -> Location:
+    """The node clpstat says the group runs on; anything short of a clear answer is refused (exit 2).
+
+    Run by hand, only an ``Online`` group is acted on: a group starting, stopping or failed is ECX's business
+    until it settles (``--node`` overrides).
+    """
     group = find_group(status, fog.name)
     if group["current"] is None:
         raise InputError(f"clpstat on {where}: {fog.name} is {group['status']} on no server: nothing to switch to")
+    if require_online and group["status"] != "Online":
+        raise InputError(
+            f"clpstat on {where}: {fog.name} is {group['status']} on {group['current']}, not Online: "
+            "wait for ECX, or give --node"
+        )
     node = fleet.node_by_ecx_server(group["current"])
     if node is None:
         raise InputError(

@@ -10,6 +10,7 @@ import json
 import shutil
 import subprocess
 import sys
+import threading
 import time
 from dataclasses import dataclass, field
 from typing import Any, Literal, TextIO
@@ -17,6 +18,7 @@ from typing import Any, Literal, TextIO
 Outcome = Literal["PASS", "WARN", "FAIL", "SKIP"]
 _MARK: dict[Outcome, str] = {"PASS": "[I]", "WARN": "[W]", "FAIL": "[E]", "SKIP": "[I]"}
 _ALERT_LEVEL: dict[Outcome, str] = {"WARN": "WARN", "FAIL": "ERR"}
+ALERT_WAIT = 10.0  # seconds finish() waits, in all, for clplogcmd to return
 
 
 @dataclass
@@ -50,6 +52,7 @@ class Report:
     convergence: dict[str, float | None] = field(default_factory=dict)
     started: float = field(default_factory=time.monotonic)
     alerts: list[str] = field(default_factory=list)
+    _alert_threads: list[threading.Thread] = field(default_factory=list, repr=False)
 
     def add(
         self, name: str, outcome: Outcome, message: str, *, host: str | None = None, since: float | None = None
@@ -67,11 +70,17 @@ class Report:
         print(f"[I] {self.runbook} {self.fog}: {message}", file=self.stream, flush=True)
 
     def send_alert(self, message: str, outcome: Outcome) -> None:
-        """Raise an alert in ECX's alert log with clplogcmd, when this machine has it."""
+        """Raise an alert in ECX's alert log with clplogcmd, when this machine has it (in the background: an
+        alert must not slow the failover down; :meth:`finish` waits for the alerts, bounded)."""
         self.alerts.append(message)
         clplogcmd = shutil.which("clplogcmd")
         if clplogcmd is None:
             return
+        thread = threading.Thread(target=self._run_clplogcmd, args=(clplogcmd, message, outcome), daemon=True)
+        thread.start()
+        self._alert_threads.append(thread)
+
+    def _run_clplogcmd(self, clplogcmd: str, message: str, outcome: Outcome) -> None:
         try:
             subprocess.run(
                 [clplogcmd, "-m", message[:500], "-l", _ALERT_LEVEL[outcome]],
@@ -129,6 +138,9 @@ class Report:
         }
 
     def finish(self, exit_code: int, verdict: str, *, as_json: bool) -> int:
+        deadline = time.monotonic() + ALERT_WAIT
+        for thread in self._alert_threads:
+            thread.join(max(0.0, deadline - time.monotonic()))
         mark = "[I]" if exit_code == 0 and self.worst() == "PASS" else ("[W]" if exit_code == 0 else "[E]")
         print(f"{mark} {self.summary(exit_code, verdict)}", file=self.stream, flush=True)
         if as_json:

@@ -1,7 +1,8 @@
 """The switch runbook: hand a failover group's VM gateway to the router on the side where the group runs.
 
-locate -> plan -> connect (every router and observer, in parallel) -> standby NICs down -> active NIC up
-(+ gratuitous ARP) -> verify by polling, bounded. Called by ECX's start.sh on every failover.
+locate -> plan -> connect to the group's routers and read their NICs (one round trip each, in parallel; the
+observers connect in the background) -> standby NICs down -> active NIC up + gratuitous ARP -> verify by
+polling, bounded. Called by ECX's start.sh on every failover. ``verify`` is the same run without the changes.
 
 Exit codes: 0 done and verified (or verification warned/off), 1 the active router could not take over,
 2 bad input, inventory, or clpstat garbage/disagreement (nothing touched), 3 switched but not verified in time.
@@ -13,8 +14,8 @@ import os
 import sys
 import threading
 import time
-from collections.abc import Mapping
-from dataclasses import dataclass
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
 from typing import Any, Literal
 
 from nornir.core import Nornir
@@ -31,6 +32,7 @@ from ospf_failover.errors import (
 )
 from ospf_failover.inventory import Fleet, Fog
 from ospf_failover.nornir_setup import HostRun, init_nornir, run_on
+from ospf_failover.parsers.iproute import NicState
 from ospf_failover.polling import wait_until
 from ospf_failover.runbooks.defaults import SWITCH_TIMEOUT
 from ospf_failover.runbooks.locate import (
@@ -59,6 +61,7 @@ from ospf_failover.tasks.router_state import NicProbe, RouterState, read_router_
 Verify = Literal["fail", "warn", "off"]
 WATCHDOG_GRACE = 15.0
 POLL_INTERVAL = 0.1
+MAX_WORKERS = 32
 
 
 @dataclass(frozen=True)
@@ -69,6 +72,7 @@ class SwitchOptions:
     timeout: float = SWITCH_TIMEOUT
     verify: Verify = "fail"
     as_json: bool = False
+    verify_only: bool = False  # the `verify` command: locate, connect and verify; change nothing
 
 
 @dataclass(frozen=True)
@@ -93,84 +97,154 @@ class Plan:
         }
 
 
+@dataclass
+class Watchdog:
+    """Nothing may hang start.sh: past its bound the process reports and exits, whatever it waits on.
+
+    The exit code follows the run's phase: before the active router took over, the run failed (1); after, the
+    gateway has moved and only the verification is missing (3, or 0 when verification only warns), so that ECX
+    does not fail the group over again for a slow observer.
+    """
+
+    report: Report
+    seconds: float
+    exit_code: int = EXIT_FAILED
+    _timer: threading.Timer | None = field(default=None, repr=False)
+
+    def start(self) -> Watchdog:
+        self._timer = threading.Timer(self.seconds, self._expire)
+        self._timer.daemon = True
+        self._timer.start()
+        return self
+
+    def cancel(self) -> None:
+        if self._timer is not None:
+            self._timer.cancel()
+
+    def _expire(self) -> None:
+        print(
+            f"[E] {self.report.runbook} {self.report.fog}: still running after {self.seconds:.0f} s: "
+            f"giving up (exit {self.exit_code})",
+            file=sys.stderr,
+            flush=True,
+        )
+        os._exit(self.exit_code)
+
+
 def error_text(error: BaseException | None) -> str:
     if isinstance(error, OspfFailoverError):
         return str(error)
     return f"{type(error).__name__}: {error}"
 
 
-def start_watchdog(report: Report, seconds: float) -> None:
-    """Nothing may hang start.sh: past ``seconds`` the process reports and exits, whatever it waits on."""
+class Background:
+    """Run a function on a thread now, collect its value (or exception) later, bounded."""
 
-    def expire() -> None:
-        print(f"[E] switch {report.fog}: still running after {seconds:.0f} s: giving up", file=sys.stderr, flush=True)
-        os._exit(EXIT_FAILED)
+    def __init__(self, function: Callable[[], Any]) -> None:
+        self._value: Any = None
+        self._error: BaseException | None = None
 
-    timer = threading.Timer(seconds, expire)
-    timer.daemon = True
-    timer.start()
+        def target() -> None:
+            try:
+                self._value = function()
+            except BaseException as exc:  # handed to the caller of result()
+                self._error = exc
+
+        self._thread = threading.Thread(target=target, daemon=True)
+        self._thread.start()
+
+    def result(self, timeout: float) -> Any:
+        self._thread.join(max(0.0, timeout))
+        if self._thread.is_alive():
+            raise TimeoutError("background work did not finish in time")
+        if self._error is not None:
+            raise self._error
+        return self._value
 
 
 def run_switch(fleet: Fleet, options: SwitchOptions, *, environ: Mapping[str, str] | None = None) -> int:
-    fog = fleet.fog(options.fog)
-    fleet.check_connect_files()
-    report = Report(runbook="switch", fog=fog.name, stream=sys.stderr if options.as_json else sys.stdout)
-    start_watchdog(report, options.timeout + WATCHDOG_GRACE)
+    runbook = "verify" if options.verify_only else "switch"
+    report = Report(runbook=runbook, fog=options.fog, stream=sys.stderr if options.as_json else sys.stdout)
+    watchdog = Watchdog(report, options.timeout + WATCHDOG_GRACE).start()
     deadline = time.monotonic() + options.timeout
     try:
+        fog = fleet.fog(options.fog)
+        fleet.check_connect_files()
         with fog_lock(fog.name, timeout=options.timeout) as waited:
             if waited > 0.5:
                 report.info(f"waited {waited:.1f} s for another run on {fog.name}")
-            nr = init_nornir(fleet, dry_run=options.dry_run, num_workers=max(4, len(fleet.hosts)))
+            nr = init_nornir(fleet, dry_run=options.dry_run, num_workers=min(MAX_WORKERS, max(4, len(fleet.hosts))))
             try:
                 code, verdict = _switch(
-                    nr, fleet=fleet, fog=fog, options=options, report=report, deadline=deadline, environ=environ
+                    nr,
+                    fleet=fleet,
+                    fog=fog,
+                    options=options,
+                    report=report,
+                    deadline=deadline,
+                    environ=environ,
+                    watchdog=watchdog,
                 )
             finally:
                 nr.close_connections(on_good=True, on_failed=True)
     except InputError as exc:
         report.add("locate", "FAIL", str(exc))
-        return report.finish(EXIT_BAD_INPUT, "refused, nothing touched", as_json=options.as_json)
+        code, verdict = EXIT_BAD_INPUT, "refused, nothing touched"
     except OspfFailoverError as exc:
-        report.add("switch", "FAIL", str(exc))
-        return report.finish(exc.exit_code, "failed", as_json=options.as_json)
+        report.add(runbook, "FAIL", str(exc))
+        # Before the active router took over this is a failure (1); after it, only verification is missing.
+        code, verdict = watchdog.exit_code, "failed"
+    watchdog.cancel()
     return report.finish(code, verdict, as_json=options.as_json)
 
 
 def locate(
-    nr: Nornir, *, fleet: Fleet, fog: Fog, options: SwitchOptions, report: Report, environ: Mapping[str, str] | None
-) -> Location:
+    nr: Nornir,
+    *,
+    fleet: Fleet,
+    fog: Fog,
+    options: SwitchOptions,
+    environ: Mapping[str, str] | None,
+) -> tuple[Location, Background | None]:
+    """Where the group runs; under ECX also a clpstat cross-check, started in the background."""
     local = this_node(fleet)
     if options.node is not None:
-        return node_from_option(fleet, fog, options.node)
+        return node_from_option(fleet, fog, options.node), None
     if ecx_group(environ) == fog.name:
         location = node_from_ecx(fleet, fog, local)
-        cross_check_with_clpstat(nr, fleet, fog, location, report)
-        return location
+        return location, Background(lambda: run_on(nr, [location.node], read_clpstat, local=True, max_wait=5.0))
     if local is not None:
         outcome = run_on(nr, [local.name], read_clpstat, local=True)[local.name]
         if outcome.ok and outcome.result is not None:
-            return node_from_clpstat(fleet, fog, outcome.result.result, where=f"{local.name} (local)")
-        raise outcome.error or RuntimeError("clpstat gave nothing")
+            return node_from_clpstat(fleet, fog, outcome.result.result, where=f"{local.name} (local)"), None
+        if isinstance(outcome.error, OspfFailoverError):
+            raise outcome.error
+        raise OspfFailoverError(f"clpstat on {local.name}: {error_text(outcome.error)}")
     errors = []
     for node in fog.nodes:
         outcome = run_on(nr, [node], read_clpstat, local=False)[node]
         if outcome.ok and outcome.result is not None:
-            return node_from_clpstat(fleet, fog, outcome.result.result, where=node)
+            return node_from_clpstat(fleet, fog, outcome.result.result, where=node), None
         if isinstance(outcome.error, InputError):
             raise outcome.error
         errors.append(f"{node}: {error_text(outcome.error)}")
     raise OspfFailoverError(f"clpstat could not be read on any node of {fog.name}: " + "; ".join(errors))
 
 
-def cross_check_with_clpstat(nr: Nornir, fleet: Fleet, fog: Fog, location: Location, report: Report) -> None:
+def report_cross_check(
+    cross_check: Background, *, fleet: Fleet, fog: Fog, location: Location, report: Report, timeout: float
+) -> None:
     """Under ECX, ECX's word wins; clpstat disagreeing is worth a warning and an alert, not a stop."""
-    outcome = run_on(nr, [location.node], read_clpstat, local=True, max_wait=5.0)[location.node]
+    try:
+        outcome: HostRun = cross_check.result(timeout)[location.node]
+    except TimeoutError:
+        report.add("locate", "WARN", "clpstat did not answer in time; trusting ECX")
+        return
     if not outcome.ok or outcome.result is None:
         report.add("locate", "WARN", f"clpstat unreadable ({error_text(outcome.error)}); trusting ECX")
         return
     try:
-        seen = node_from_clpstat(fleet, fog, outcome.result.result, where="this node")
+        seen = node_from_clpstat(fleet, fog, outcome.result.result, where="this node", require_online=False)
     except InputError as exc:
         report.info(f"clpstat does not confirm yet ({exc}); trusting ECX")
         return
@@ -178,9 +252,14 @@ def cross_check_with_clpstat(nr: Nornir, fleet: Fleet, fog: Fog, location: Locat
         report.add("locate", "WARN", f"ECX starts {fog.name} here but clpstat says {seen.node}; trusting ECX")
 
 
-def read_planned_state(task: Task, *, reads: Mapping[str, Mapping[str, Any]]) -> Result:
+def read_planned_state(task: Task, *, reads: Mapping[str, Mapping[str, Any]], timeout: float | None = None) -> Result:
     """read_router_state with each host's own NICs and prefixes (one Nornir run for every host)."""
-    return read_router_state(task, **reads[task.host.name])
+    return read_router_state(task, timeout=timeout, **reads[task.host.name])
+
+
+def change_nic(task: Task, *, changes: Mapping[str, Mapping[str, Any]], timeout: float | None = None) -> Result:
+    """set_nic_state with each host's own NIC, direction and last known state."""
+    return set_nic_state(task, timeout=timeout, **changes[task.host.name])
 
 
 def _switch(
@@ -192,8 +271,9 @@ def _switch(
     report: Report,
     deadline: float,
     environ: Mapping[str, str] | None,
+    watchdog: Watchdog,
 ) -> tuple[int, str]:
-    location = locate(nr, fleet=fleet, fog=fog, options=options, report=report, environ=environ)
+    location, cross_check = locate(nr, fleet=fleet, fog=fog, options=options, environ=environ)
     report.add("locate", "PASS", location.detail)
     active = fog.pairing[location.node]
     plan = Plan(
@@ -211,55 +291,79 @@ def _switch(
         f"observers {', '.join(plan.observers) or 'none'}"
     )
 
+    def step_timeout() -> float:
+        return max(0.5, min(fleet.timeouts.command, deadline - time.monotonic()))
+
+    # Observers are needed only to verify: their sessions open while the routers change.
+    observer_sessions = Background(lambda: run_on(nr, plan.observers, open_session))
     since = time.monotonic()
-    sessions = run_on(nr, [active, *plan.standbys, *plan.observers], open_session)
-    if not sessions[active].ok:
-        report.add("connect", "FAIL", error_text(sessions[active].error), host=active, since=since)
+    routers = [active, *plan.standbys]
+    reads = {router: {"nics": [NicProbe(fog.nic_for(router), gateway)]} for router in routers}
+    first = run_on(nr, routers, read_planned_state, reads=reads, timeout=step_timeout())
+    if not first[active].ok:
+        report.add("connect", "FAIL", error_text(first[active].error), host=active, since=since)
         return EXIT_FAILED, "active router unreachable, nothing changed"
-    report.add("connect", "PASS", "SSH session open", host=active, since=since)
+    known: dict[str, NicState] = {}
     standbys = []
-    for router in plan.standbys:
-        if sessions[router].ok:
-            standbys.append(router)
-            report.add("connect", "PASS", "SSH session open", host=router, since=since)
+    for router in routers:
+        outcome = first[router]
+        if outcome.ok and outcome.result is not None:
+            state: RouterState = outcome.result.result
+            known[router] = state["nics"][fog.nic_for(router)]
+            standbys += [router] if router != active else []
+            report.add(
+                "connect", "PASS", f"{fog.nic_for(router)} {describe_nic(known[router])}", host=router, since=since
+            )
         else:
             report.add(
                 "connect",
                 "WARN",
-                f"{error_text(sessions[router].error)}: cannot take its NIC down (network partition?)",
+                f"{error_text(outcome.error)}: cannot take its NIC down (network partition?)",
                 host=router,
                 since=since,
             )
-    for observer in plan.observers:
-        if not sessions[observer].ok:
-            report.add("connect", "WARN", error_text(sessions[observer].error), host=observer, since=since)
 
     if options.dry_run:
-        return dry_run(nr, fleet, plan, standbys, report)
+        return dry_run(plan, known, report)
+    if not options.verify_only:
+        since = time.monotonic()
+        changes = {r: {"nic": fog.nic_for(r), "up": False, "gateway": gateway, "known": known[r]} for r in standbys}
+        downs = run_on(nr, standbys, change_nic, changes=changes, timeout=step_timeout())
+        for router, outcome in downs.items():
+            if outcome.ok and outcome.result is not None:
+                text = outcome.result.diff or f"{fog.nic_for(router)} already down"
+                report.add("standby-down", "PASS", text, host=router, since=since)
+            else:
+                report.add("standby-down", "WARN", error_text(outcome.error), host=router, since=since)
 
-    since = time.monotonic()
-    downs = run_on(nr, standbys, standby_down, fog=fog)
-    for router, outcome in downs.items():
-        if outcome.ok and outcome.result is not None:
-            text = outcome.result.diff or f"{fog.nic_for(router)} already down"
-            report.add("standby-down", "PASS", text, host=router, since=since)
-        else:
-            report.add("standby-down", "WARN", error_text(outcome.error), host=router, since=since)
-
-    since = time.monotonic()
-    up = run_on(nr, [active], set_nic_state, nic=fog.nic_for(active), up=True, gateway=gateway)[active]
-    if not up.ok or up.result is None:
-        report.add("active-up", "FAIL", error_text(up.error), host=active, since=since)
-        return EXIT_FAILED, "active router could not take over"
-    change = up.result.result
-    report.add(
-        "active-up", "PASS", up.result.diff or f"{change['nic']} already up with {gateway}", host=active, since=since
-    )
-    if change["announced"] is False:
-        report.add("announce", "WARN", f"gratuitous ARP failed: {change['announce_output']}", host=active)
+        since = time.monotonic()
+        changes = {active: {"nic": fog.nic_for(active), "up": True, "gateway": gateway, "known": known[active]}}
+        up = run_on(nr, [active], change_nic, changes=changes, timeout=step_timeout())[active]
+        if not up.ok or up.result is None:
+            report.add("active-up", "FAIL", error_text(up.error), host=active, since=since)
+            return EXIT_FAILED, "active router could not take over"
+        watchdog.exit_code = EXIT_NOT_VERIFIED if options.verify == "fail" else EXIT_OK
+        change = up.result.result
+        text = up.result.diff or f"{change['nic']} already up with {gateway}"
+        report.add("active-up", "PASS", text, host=active, since=since)
+        if change["announced"] is False:
+            report.add("announce", "WARN", f"gratuitous ARP failed: {change['announce_output']}", host=active)
+        elif change["announced"]:
+            report.add("announce", "PASS", f"gratuitous ARP for {gateway} sent", host=active)
     switched_at = time.monotonic()
 
-    if options.verify == "off":
+    try:
+        sessions: dict[str, HostRun] = observer_sessions.result(deadline - time.monotonic())
+    except TimeoutError:
+        sessions = {}
+    unreachable = {host: outcome for host, outcome in sessions.items() if not outcome.ok}
+    for observer, outcome in unreachable.items():
+        report.add("connect", "WARN", error_text(outcome.error), host=observer)
+    if cross_check is not None:
+        report_cross_check(
+            cross_check, fleet=fleet, fog=fog, location=location, report=report, timeout=deadline - time.monotonic()
+        )
+    if options.verify == "off" and not options.verify_only:
         report.add("verify", "SKIP", "verification off")
         return EXIT_OK, "switched (not verified)"
     return verify(
@@ -267,6 +371,7 @@ def _switch(
         fleet=fleet,
         plan=plan,
         standbys=standbys,
+        unreachable={host: error_text(outcome.error) for host, outcome in unreachable.items()},
         options=options,
         report=report,
         deadline=deadline,
@@ -274,23 +379,17 @@ def _switch(
     )
 
 
-def standby_down(task: Task, *, fog: Fog) -> Result:
-    return set_nic_state(task, nic=fog.nic_for(task.host.name), up=False, gateway=str(fog.vm_gateway))
+def describe_nic(state: NicState) -> str:
+    if not state["exists"]:
+        return "missing"
+    return ("up" if state["up"] else "down") + (" with gateway" if state["has_gateway"] else "")
 
 
-def dry_run(nr: Nornir, fleet: Fleet, plan: Plan, standbys: list[str], report: Report) -> tuple[int, str]:
-    fog = plan.fog
-    gateway = str(fog.vm_gateway)
-    reads = {router: {"nics": [NicProbe(fog.nic_for(router), gateway)]} for router in [plan.active, *standbys]}
-    states = run_on(nr, list(reads), read_planned_state, reads=reads)
-    for router, outcome in states.items():
-        if not outcome.ok or outcome.result is None:
-            report.add("dry-run", "WARN", error_text(outcome.error), host=router)
-            continue
-        nic_state = outcome.result.result["nics"][fog.nic_for(router)]
+def dry_run(plan: Plan, known: Mapping[str, NicState], report: Report) -> tuple[int, str]:
+    for router, state in known.items():
         want_up = router == plan.active
-        holds, text = judge_nic(nic_state, up=want_up)
-        action = "nothing to do" if holds else f"would bring {nic_state['nic']} {'up' if want_up else 'down'}"
+        holds, text = judge_nic(state, up=want_up)
+        action = "nothing to do" if holds else f"would bring {state['nic']} {'up' if want_up else 'down'}"
         report.add("dry-run", "PASS", f"{text if holds else 'now: ' + text}: {action}", host=router)
     return EXIT_OK, "dry run, nothing changed"
 
@@ -301,11 +400,13 @@ def verify(
     fleet: Fleet,
     plan: Plan,
     standbys: list[str],
+    unreachable: Mapping[str, str],
     options: SwitchOptions,
     report: Report,
     deadline: float,
     switched_at: float,
 ) -> tuple[int, str]:
+    """Poll until every reachable host shows the switch done; a host that could not be reached never passes."""
     fog = plan.fog
     prefix = str(fog.vm_network)
     gateway = str(fog.vm_gateway)
@@ -316,9 +417,10 @@ def verify(
     for router in standbys:
         reads[router] = {"nics": [NicProbe(fog.nic_for(router), gateway)], "prefixes": [prefix]}
     for observer in plan.observers:
-        reads[observer] = {"prefixes": [prefix]}
+        if observer not in unreachable:
+            reads[observer] = {"prefixes": [prefix]}
     first_held: dict[str, float] = {}
-    verdicts: dict[str, Verdict] = {}
+    verdicts: dict[str, Verdict] = {host: (False, f"unreachable: {text}") for host, text in unreachable.items()}
 
     def judge(host: str, outcome: HostRun) -> Verdict:
         if not outcome.ok or outcome.result is None:
@@ -338,33 +440,37 @@ def verify(
             )
         return judge_route_via(routes, prefix=prefix, nexthop=via)
 
-    def check() -> tuple[bool, dict[str, Verdict], str]:
-        outcomes = run_on(nr, list(reads), read_planned_state, reads=reads)
+    def check() -> tuple[bool, None, str]:
+        timeout = max(0.5, min(fleet.timeouts.command, deadline - time.monotonic()))
+        outcomes = run_on(nr, list(reads), read_planned_state, reads=reads, timeout=timeout)
         now = time.monotonic()
         for host, outcome in outcomes.items():
             verdicts[host] = judge(host, outcome)
             if verdicts[host][0]:
                 first_held.setdefault(host, now - switched_at)
-        wrong = [f"{host}: {text}" for host, (holds, text) in verdicts.items() if not holds]
-        return not wrong, dict(verdicts), "; ".join(wrong)
+        wrong = [f"{host}: {text}" for host, (holds, text) in verdicts.items() if not holds and host in reads]
+        return not wrong, None, "; ".join(wrong)
 
     since = time.monotonic()
     remaining = max(0.0, deadline - since)
+    converged = True
     try:
-        waited = wait_until(check, what=f"{fog.name} on {plan.active}", timeout=remaining, interval=POLL_INTERVAL)
-        timed_out = None
-    except ConvergenceTimeout as exc:
-        waited = None
-        timed_out = exc
+        wait_until(check, what=f"{fog.name} on {plan.active}", timeout=remaining, interval=POLL_INTERVAL)
+    except ConvergenceTimeout:
+        converged = False
     for host in [*standbys, *plan.observers]:
-        report.convergence[host] = first_held.get(host) if verdicts.get(host, (False, ""))[0] else None
+        held = verdicts.get(host, (False, ""))[0]
+        report.convergence[host] = first_held.get(host) if held else None
     failed_outcome: Outcome = "FAIL" if options.verify == "fail" else "WARN"
     for host, (holds, text) in verdicts.items():
         moved = first_held.get(host)
         timing = f" (after {moved:.2f} s)" if holds and moved is not None and host != plan.active else ""
         report.add("verify", "PASS" if holds else failed_outcome, text + timing, host=host, since=since)
-    if timed_out is None and waited is not None:
-        return EXIT_OK, "switched and verified"
+    if converged and not unreachable:
+        return EXIT_OK, "verified" if options.verify_only else "switched and verified"
+    why = f"within {remaining:.0f} s" if not converged else f"({', '.join(unreachable)} unreachable)"
+    if options.verify_only:
+        return EXIT_NOT_VERIFIED, f"NOT as it should be {why}"
     if options.verify == "warn":
-        return EXIT_OK, f"switched, NOT verified within {remaining:.0f} s (verify=warn)"
-    return EXIT_NOT_VERIFIED, f"switched, NOT verified within {remaining:.0f} s"
+        return EXIT_OK, f"switched, NOT verified {why} (verify=warn)"
+    return EXIT_NOT_VERIFIED, f"switched, NOT verified {why}"

@@ -2,36 +2,53 @@
 
 from __future__ import annotations
 
+import shlex
+
 from nornir.core.task import Result, Task
 
+from ospf_failover.errors import CommandFailed
 from ospf_failover.tasks.router_state import checked_vtysh_output
 from ospf_failover.tasks.shell import run_batch, vtysh_command
 
+# Files of each routing suite; a pattern is expanded on the router.
 SUITE_FILES = {
-    "frr": ("/etc/frr/frr.conf", "/etc/frr/daemons"),
-    "quagga": ("/etc/quagga/zebra.conf", "/etc/quagga/ospfd.conf"),
+    "frr": ("/etc/frr/frr.conf", "/etc/frr/daemons", "/etc/frr/*.conf"),
+    "quagga": ("/etc/quagga/*.conf",),
 }
+ABSENT = 3  # exit status of the read command for a file that does not exist
+
+
+def read_file_command(path: str) -> str:
+    quoted = shlex.quote(path)
+    return f"if [ -e {quoted} ]; then cat {quoted}; else exit {ABSENT}; fi"
 
 
 def fetch_config(task: Task, *, nics: tuple[str, ...] = ()) -> Result:
-    """Fetch ``show running-config`` and the routing suite's files, plus each NIC's config file where it exists.
+    """Fetch ``show running-config``, the routing suite's files and each NIC's config file where it exists.
 
-    The NIC files come from the host's ``nic_config_file`` template (e.g. CentOS's ifcfg-{nic}); a file that
-    does not exist on the router is left out, not an error.
+    The NIC files come from the host's ``nic_config_file`` template (e.g. CentOS's ifcfg-{nic}). A file that
+    does not exist is left out; one that exists but cannot be read raises CommandFailed (a backup must not
+    silently miss a file). Two round trips: list the files, then read them all.
 
     Result: ``result`` maps a name (``running-config`` or the file's path) to its text; ``changed`` is False.
     """
     host = task.host
     suite = str(host.get("routing_suite", "frr"))
-    files = list(SUITE_FILES.get(suite, ()))
+    patterns = list(SUITE_FILES.get(suite, ()))
     template = host.get("nic_config_file")
     if template:
-        files += [str(template).format(nic=nic) for nic in nics]
+        patterns += [str(template).format(nic=nic) for nic in nics]
+    listing = run_batch(task, [f"ls -1d {' '.join(patterns)} 2>/dev/null"])[0].output
+    files = sorted({line.strip() for line in listing.splitlines() if line.strip().startswith("/")})
     commands = [vtysh_command(str(host.get("vtysh", "vtysh")), "show running-config")]
-    commands += [f"test -f {path} && cat {path}" for path in files]
+    commands += [read_file_command(path) for path in files]
     outputs = run_batch(task, commands)
     fetched = {"running-config": checked_vtysh_output(host.name, outputs[0])}
     for path, output in zip(files, outputs[1:], strict=True):
         if output.exit_status == 0:
             fetched[path] = output.output
+        elif output.exit_status != ABSENT:
+            raise CommandFailed(
+                host=host.name, command=output.command, output=output.output, exit_status=output.exit_status
+            )
     return Result(host=host, result=fetched, changed=False)

@@ -35,12 +35,23 @@ def in_wanted_state(state: NicState, *, up: bool, gateway: str | None) -> bool:
     return not state["up"]
 
 
-def set_nic_state(task: Task, *, nic: str, up: bool, gateway: str | None = None, announce: bool = True) -> Result:
+def set_nic_state(
+    task: Task,
+    *,
+    nic: str,
+    up: bool,
+    gateway: str | None = None,
+    announce: bool = True,
+    known: NicState | None = None,
+    timeout: float | None = None,
+) -> Result:
     """Bring ``nic`` up (carrying ``gateway``) or down, using the host's ``nic_up`` / ``nic_down`` template.
 
-    Reads the state first and acts only when needed; honours dry run (reads and reports, touches nothing);
-    reads the state again after acting and raises DeviceError when it did not take. On the way up, the
-    host's ``announce_gateway`` command (gratuitous ARP) runs in the same round trip, when configured.
+    Reads the state first (unless the caller read it just before: ``known``) and acts only when needed;
+    honours dry run (reads and reports, touches nothing); reads the state again after acting, in the same
+    round trip, and raises DeviceError when it did not take. On the way up, the host's ``announce_gateway``
+    command (gratuitous ARP) runs too, also when the NIC was up already: a VM that has just moved still holds
+    the other router's MAC address for the gateway.
 
     Result: ``result`` is a NicChange; ``changed`` is whether the state differs (would differ, in a dry run);
     ``diff`` is ``"nic: before -> after"``.
@@ -48,26 +59,30 @@ def set_nic_state(task: Task, *, nic: str, up: bool, gateway: str | None = None,
     host = task.host
     wanted = "up" if up else "down"
     probe = NicProbe(nic, gateway)
-    before_state: RouterState = read_router_state(task, nics=[probe]).result
-    before = before_state["nics"][nic]
+    if known is None:
+        before_state: RouterState = read_router_state(task, nics=[probe], timeout=timeout).result
+        before = before_state["nics"][nic]
+    else:
+        before = known
     if not before["exists"]:
         raise DeviceError(host=host.name, command=link_command(nic), output="", reason=f"NIC {nic} does not exist")
     change = NicChange(
         nic=nic, wanted=wanted, before=before, after=before, command=None, announced=None, announce_output=None
     )
-    if in_wanted_state(before, up=up, gateway=gateway):
-        return Result(host=host, result=change, changed=False)
+    already = in_wanted_state(before, up=up, gateway=gateway)
     if task.is_dry_run():
-        return Result(host=host, result=change, changed=True, diff=f"{nic}: {describe(before)} -> {wanted} (dry run)")
-
-    template = str(host.get("nic_up" if up else "nic_down"))
-    command = template.format(nic=nic)
-    commands = [command]
+        diff = "" if already else f"{nic}: {describe(before)} -> {wanted} (dry run)"
+        return Result(host=host, result=change, changed=not already, diff=diff)
     announce_template = host.get("announce_gateway") if up and announce and gateway else None
+    if already and not announce_template:
+        return Result(host=host, result=change, changed=False)
+
+    command = None if already else str(host.get("nic_up" if up else "nic_down")).format(nic=nic)
+    commands = [] if command is None else [command]
     if announce_template:
         commands.append(str(announce_template).format(nic=nic, gateway=gateway))
     commands += [link_command(nic), address_command(nic)]
-    outputs = run_batch(task, commands)
+    outputs = run_batch(task, commands, timeout=timeout)
     link, addresses = outputs[-2], outputs[-1]
     after = parse_nic_state(
         nic=nic, link=link.output, link_status=link.exit_status, addresses=addresses.output, gateway=gateway
@@ -75,15 +90,17 @@ def set_nic_state(task: Task, *, nic: str, up: bool, gateway: str | None = None,
     change["after"] = after
     change["command"] = command
     if announce_template:
-        change["announced"] = outputs[1].exit_status == 0
-        change["announce_output"] = outputs[1].output
+        announced = outputs[-3]
+        change["announced"] = announced.exit_status == 0
+        change["announce_output"] = announced.output
     if not in_wanted_state(after, up=up, gateway=gateway):
         missing = " (the gateway address is not on it)" if up and after["up"] else ""
+        ran = f"after {command!r} (exit status {outputs[0].exit_status})" if command else "although it was before"
         raise DeviceError(
             host=host.name,
-            command=command,
+            command=command or link_command(nic),
             output=outputs[0].output,
-            reason=f"{nic} is {describe(after)} after {command!r} (exit status {outputs[0].exit_status}){missing}",
+            reason=f"{nic} is {describe(after)} {ran}{missing}",
         )
     diff = f"{nic}: {describe(before)} -> {describe(after)}"
     return Result(host=host, result=change, changed=describe(before) != describe(after), diff=diff)

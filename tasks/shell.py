@@ -1,10 +1,12 @@
 """Run shell commands over a host's SSH session and get each one's output and exit status.
 
 netmiko's interactive session gives output only; the exit status comes from a marker printed after each
-command (``printf '@@OF <index> <status> <token>@@'``). The marker doubles as netmiko's ``expect_string``, so no
-extra prompt round trip is spent, and it cannot be matched early: the echoed command line shows ``%d`` where
-the real marker shows digits, and the token is fresh for each batch. Several commands go in one round trip:
-that is how one SSH exchange reads everything a host needs.
+command. Markers are printed with ``printf`` format arguments (``printf '@@OF %s %d %s@@' ...``), so the echo of
+the command line, which shows the format and not its result, can never look like one, however the terminal
+wraps it. A start marker comes first: what precedes it (the previous prompt, the echo) is ignored. The last
+marker doubles as netmiko's ``expect_string``, so no extra prompt round trip is spent, and a fresh token per
+batch keeps a command's own output from faking a marker. Several commands go in one round trip: that is how
+one SSH exchange reads everything a host needs.
 """
 
 from __future__ import annotations
@@ -17,7 +19,7 @@ from dataclasses import dataclass
 
 from nornir.core.task import Task
 
-from ospf_failover.errors import CommandFailed, ConnectTimeout, DeviceError
+from ospf_failover.errors import CommandFailed, CommandTimeout, DeviceError
 from ospf_failover.tasks.connection import drop_session, get_session
 
 
@@ -28,23 +30,21 @@ class CommandOutput:
     exit_status: int
 
 
-def _marker_pattern(token: str) -> re.Pattern[str]:
-    return re.compile(rf"@@OF (\d+) (\d+) {token}@@")
-
-
 def build_batch(commands: Sequence[str], token: str) -> str:
-    """The one shell line that runs ``commands`` in order, each followed by its status marker."""
-    parts = [f"{command}; printf '\\n@@OF {index} %d {token}@@\\n' $?" for index, command in enumerate(commands)]
+    """The one shell line that runs ``commands`` in order, after a start marker, each followed by its marker."""
+    parts = [f"printf '\\n@@OF %s %s@@\\n' start {token}"]
+    parts += [f"{command}; printf '\\n@@OF %s %d %s@@\\n' {index} $? {token}" for index, command in enumerate(commands)]
     return " ; ".join(parts)
 
 
 def split_batch(text: str, commands: Sequence[str], token: str) -> list[CommandOutput]:
     """Cut a batch's output at its markers (pure; the inverse of :func:`build_batch`)."""
+    start = re.search(rf"@@OF start {token}@@", text)
+    if start is None:
+        raise ValueError("start marker not seen")
     outputs: list[CommandOutput] = []
-    # The session echoes the command line (and may start with the previous prompt): skip past the echo.
-    echo_end = text.rfind(f"{token}@@\\n' $?")
-    position = text.find("\n", echo_end) + 1 if echo_end >= 0 else 0
-    for match in _marker_pattern(token).finditer(text):
+    position = start.end()
+    for match in re.compile(rf"@@OF (\d+) (\d+) {token}@@").finditer(text, start.end()):
         index, status = int(match.group(1)), int(match.group(2))
         if index != len(outputs) or index >= len(commands):
             raise ValueError(f"marker {index} out of order")
@@ -56,39 +56,42 @@ def split_batch(text: str, commands: Sequence[str], token: str) -> list[CommandO
     return outputs
 
 
+def command_timeout(task: Task) -> float:
+    return float(task.host.get("timeouts", {}).get("command", 10))
+
+
 def run_batch(task: Task, commands: Sequence[str], *, timeout: float | None = None) -> list[CommandOutput]:
     """Run ``commands`` in one round trip on the host's session; each output with its exit status.
 
-    Bounded by ``timeout`` (default: the inventory's command timeout). Raises ConnectTimeout when the host
-    stops answering and DeviceError when the output cannot be cut into the commands' outputs.
+    Bounded by ``timeout`` (default: the inventory's command timeout). On any failure the session is dropped,
+    so that the next call reconnects instead of reusing a session in an unknown state. Raises CommandTimeout
+    when the commands do not finish in time, DeviceError when the session fails or the output cannot be cut.
     """
     host = task.host
     session = get_session(task)
     token = secrets.token_hex(4)
     line = build_batch(commands, token)
-    limit = timeout if timeout is not None else float(host.get("timeouts", {}).get("command", 10))
-    last = len(commands) - 1
+    limit = timeout if timeout is not None else command_timeout(task)
     try:
         raw = session.send_command(
             line,
-            expect_string=rf"@@OF {last} \d+ {token}@@",
+            expect_string=rf"@@OF {len(commands) - 1} \d+ {token}@@",
             read_timeout=limit,
             strip_prompt=False,
-            strip_command=True,
+            strip_command=False,
             cmd_verify=False,
         )
     except Exception as exc:
-        name = type(exc).__name__
-        if "Timeout" in name or "timeout" in str(exc).lower():
-            # The session may hold half an answer now: drop it so the next command starts clean.
-            drop_session(task)
-            raise ConnectTimeout(
-                host=host.name, address=str(host.hostname), reason=f"no answer to {commands[0]!r} within {limit:.0f} s"
+        drop_session(task)
+        if "timeout" in type(exc).__name__.lower() or "timed out" in str(exc).lower():
+            raise CommandTimeout(
+                host=host.name, command=line, output="", reason=f"no complete answer within {limit:.0f} s"
             ) from exc
         raise DeviceError(host=host.name, command=line, output="", reason=f"SSH session failed: {exc}") from exc
     try:
         return split_batch(str(raw), commands, token)
     except ValueError as exc:
+        drop_session(task)
         raise DeviceError(host=host.name, command=line, output=str(raw), reason=f"unreadable output ({exc})") from exc
 
 

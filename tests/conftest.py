@@ -17,5 +17,7 @@ def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
         return
     skipped = len(reporter.stats.get("skipped", []))
     if skipped and exitstatus == 0:
-        reporter.write_line(f"{skipped} test(s) skipped: every test must run (OSPF_FAILOVER_ALLOW_SKIPS=1 allows it)", red=True)
+        reporter.write_line(
+            f"{skipped} test(s) skipped: every test must run (OSPF_FAILOVER_ALLOW_SKIPS=1 allows it)", red=True
+        )
         session.exitstatus = pytest.ExitCode.TESTS_FAILED

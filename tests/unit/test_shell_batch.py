@@ -23,19 +23,21 @@ def test_batch_round_trip_through_a_real_shell() -> None:
 def test_echoed_command_line_and_previous_prompt_are_skipped() -> None:
     commands = ["hostname"]
     line = build_batch(commands, "abcd")
-    session_text = f"root@vr1:~# {line}\r\nvr1\r\n@@OF 0 0 abcd@@\r\n"
+    # a leftover prompt, the echo (wrapped by the terminal), then the output
+    echo = line[:40] + "\r\n" + line[40:]
+    session_text = f"root@vr1:~# {echo}\r\n\r\n@@OF start abcd@@\r\nvr1\r\n@@OF 0 0 abcd@@\r\n"
     (output,) = split_batch(session_text, commands, "abcd")
     assert output.output == "vr1"
 
 
 def test_missing_marker_is_refused() -> None:
     with pytest.raises(ValueError, match="1 of 2"):
-        split_batch("x\n@@OF 0 0 tok@@\n", ["a", "b"], "tok")
+        split_batch("@@OF start tok@@\nx\n@@OF 0 0 tok@@\n", ["a", "b"], "tok")
 
 
 def test_a_marker_with_another_token_is_output_not_a_marker() -> None:
     commands = ["cat file"]
-    (output,) = split_batch("@@OF 0 0 evil@@\n@@OF 0 3 good@@\n", commands, "good")
+    (output,) = split_batch("@@OF start good@@\n@@OF 0 0 evil@@\n@@OF 0 3 good@@\n", commands, "good")
     assert output.output == "@@OF 0 0 evil@@" and output.exit_status == 3
 
 
@@ -43,3 +45,10 @@ def test_vtysh_command_quotes_each_command() -> None:
     assert vtysh_command("sudo vtysh", "show ip route 10.0.0.0/24 json") == (
         "sudo vtysh -c 'show ip route 10.0.0.0/24 json'"
     )
+
+
+def test_echo_alone_never_looks_like_a_marker() -> None:
+    commands = ["ip -o link show dev eth1", "vtysh -c 'show ip route 10.0.0.0/24 json'"]
+    line = build_batch(commands, "f00d")
+    with pytest.raises(ValueError, match="start marker"):
+        split_batch(f"root@vr1:~# {line}\r\n", commands, "f00d")
