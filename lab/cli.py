@@ -1,10 +1,162 @@
-"""``ospf-failover lab ...``: placeholder until the lab lands."""
+"""``ospf-failover lab ...``: build, inspect, enter, fail over and remove the rehearsal lab.
+
+lab up [--customers N] [--dir .lab] [--timers fast|default] [--timeout S]
+lab down [--dir .lab]
+lab status [--dir .lab] [--json]
+lab exec [--dir .lab] HOST -- CMD [ARG...]
+lab failover [--dir .lab] FOG [--to NODE]
+lab clpstat [--dir .lab] (--busy N | --garbage | --normal)
+"""
 
 from __future__ import annotations
 
 import argparse
+import json
+import os
+import sys
 from typing import Any
+
+from ospf_failover.errors import EXIT_BAD_INPUT, EXIT_OK
+from ospf_failover.lab import frr
+from ospf_failover.lab.lab import Lab, inner_path, teardown
+from ospf_failover.lab.topology import MAX_CUSTOMERS
+
+DEFAULT_DIR = ".lab"
+
+
+def _progress(line: str) -> None:
+    print(line, file=sys.stderr, flush=True)
+
+
+def _up(args: argparse.Namespace) -> int:
+    lab = Lab.up(args.dir, customers=args.customers, timers=args.timers, timeout=args.timeout, progress=_progress)
+    print(f"lab up in {lab.directory}: inventory {lab.inventory_dir}")
+    return EXIT_OK
+
+
+def _down(args: argparse.Namespace) -> int:
+    print(teardown(args.dir, progress=_progress))
+    return EXIT_OK
+
+
+def _status(args: argparse.Namespace) -> int:
+    lab = Lab.attach(args.dir)
+    status = lab.status()
+    if args.json:
+        print(json.dumps(status, indent=2))
+        return EXIT_OK
+    print(f"lab in {status['directory']}: {status['customers']} customer(s), timers {status['timers']}")
+    print(f"{'HOST':10} {'ROLE':9} {'NAMESPACE':14} {'MGMT':16} DAEMONS (PID; - = not running)")
+    for name, host in status["hosts"].items():
+        daemons = " ".join(f"{d}:{pid or '-'}" for d, pid in host["daemons"].items())
+        holder = "" if host["anchor"] else "  [namespace holder gone]"
+        mgmt = host["mgmt_address"] or ""
+        print(f"{name:10} {host['role']:9} {host['namespace']:14} {mgmt:16} {daemons}{holder}")
+    print()
+    print(f"{'FOG':12} {'VM NETWORK':14} {'CLUSTER':8} {'VM SITE':8} ROUTE VIA (gw1 / gw2)")
+    for fog, info in status["fogs"].items():
+        via = " / ".join(_routers(found) for found in info["route_via"].values())
+        print(f"{fog:12} {info['vm_network']:14} {info['cluster_node'] or 'None':8} {info['vm_site'] or '-':8} {via}")
+    clpstat = status["clpstat"]
+    if clpstat["mode"] != "normal":
+        print(f"\nclpstat stand-in: {clpstat['mode']} ({clpstat['busy_remaining']} busy answer(s) left)")
+    return EXIT_OK
+
+
+def _routers(found: Any) -> str:
+    if isinstance(found, list):
+        return "+".join(found) if found else "no route"
+    return str(found)
+
+
+def _exec(args: argparse.Namespace) -> int:
+    command = list(args.command)
+    if command and command[0] == "--":
+        command = command[1:]
+    if not command:
+        print("ospf-failover lab exec: no command given (lab exec HOST -- CMD ...)", file=sys.stderr)
+        return EXIT_BAD_INPUT
+    lab = Lab.attach(args.dir)
+    argv = lab.exec_argv(args.host, command, workdir=os.getcwd())
+    os.environ["PATH"] = inner_path()
+    sys.stdout.flush()
+    os.execvp(argv[0], argv)  # the command's own output and exit status, nothing else
+
+
+def _failover(args: argparse.Namespace) -> int:
+    lab = Lab.attach(args.dir)
+    print(f"lab: failing {args.fog} over{f' to {args.to}' if args.to else ''}", file=sys.stderr, flush=True)
+    result = lab.failover(args.fog, args.to, capture=False)
+    if result.stop is None:
+        print(f"lab: stop.sh not run: {result.source or 'no node'} is not reachable", file=sys.stderr)
+    else:
+        print(f"lab: stop.sh on {result.source} exited {result.stop.returncode}", file=sys.stderr)
+    print(f"lab: start.sh on {result.target} exited {result.returncode}", file=sys.stderr)
+    return result.returncode
+
+
+def _clpstat(args: argparse.Namespace) -> int:
+    lab = Lab.attach(args.dir)
+    lab.set_clpstat(busy=args.busy or 0, garbage=args.garbage)
+    state = lab.cluster.read()["clpstat"]
+    print(f"clpstat stand-in: {state['mode']}" + (f" ({state['busy_remaining']} times)" if args.busy else ""))
+    return EXIT_OK
+
+
+def _customers(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a number: {text!r}") from None
+    if not 1 <= value <= MAX_CUSTOMERS:
+        raise argparse.ArgumentTypeError(f"must be between 1 and {MAX_CUSTOMERS} (the lab's address plan)")
+    return value
 
 
 def register(subparsers: argparse._SubParsersAction[Any]) -> None:
     """Add the lab subcommands."""
+    lab = subparsers.add_parser(
+        "lab",
+        help="the rehearsal lab (network namespaces with FRR routers, sshd and a clpstat stand-in; needs root)",
+        description="Build and drive the rehearsal lab. Only namespaces named ofl-* are ever touched.",
+    )
+    commands = lab.add_subparsers(dest="lab_command", metavar="LAB_COMMAND", parser_class=type(lab))
+    commands.required = True
+
+    def with_dir(parser: argparse.ArgumentParser) -> argparse.ArgumentParser:
+        parser.add_argument("--dir", default=DEFAULT_DIR, help=f"lab directory (default: {DEFAULT_DIR})")
+        return parser
+
+    up = with_dir(commands.add_parser("up", help="build the lab and wait until OSPF has converged"))
+    up.add_argument("--customers", type=_customers, default=1, help=f"customers (1..{MAX_CUSTOMERS}, default 1)")
+    up.add_argument(
+        "--timers", choices=frr.TIMER_CHOICES, default="fast", help="OSPF timers: fast (default) or FRR's defaults"
+    )
+    up.add_argument("--timeout", type=float, default=None, help="seconds to wait for convergence (default: by size)")
+    up.set_defaults(handler=_up)
+
+    down = with_dir(commands.add_parser("down", help="remove the lab (safe to repeat)"))
+    down.set_defaults(handler=_down)
+
+    status = with_dir(commands.add_parser("status", help="hosts, daemons and which router carries each VM network"))
+    status.add_argument("--json", action="store_true", help="machine-readable output")
+    status.set_defaults(handler=_status)
+
+    run = with_dir(commands.add_parser("exec", help="run a command inside a lab host (lab exec HOST -- CMD ...)"))
+    run.add_argument("host", help="lab host: vr1, gw1, node-a, client-a, vm1, ...")
+    run.add_argument("command", nargs=argparse.REMAINDER, help="the command and its arguments, after --")
+    run.set_defaults(handler=_exec)
+
+    failover = with_dir(
+        commands.add_parser("failover", help="play ECX: stop.sh on the source, move the VM, start.sh on the target")
+    )
+    failover.add_argument("fog", help="failover group, e.g. customer1")
+    failover.add_argument("--to", metavar="NODE", default=None, help="target node (default: the other node)")
+    failover.set_defaults(handler=_failover)
+
+    clpstat = with_dir(commands.add_parser("clpstat", help="make the nodes' clpstat stand-in misbehave, or not"))
+    mode = clpstat.add_mutually_exclusive_group(required=True)
+    mode.add_argument("--busy", type=int, metavar="N", help="answer busy (exit 9) the next N times")
+    mode.add_argument("--garbage", action="store_true", help="print a display that is not a status display")
+    mode.add_argument("--normal", action="store_true", help="answer normally again")
+    clpstat.set_defaults(handler=_clpstat)

@@ -1,0 +1,71 @@
+#!/usr/bin/env bash
+# The rehearsal lab in one go: build it, show that OSPF carries customer1's VM network through vr1 and that
+# client-a reaches the VM, fail customer1 over to node-b and back as ECX would (when ecx/start.sh exists),
+# then remove the lab: also when a step fails or the demo is interrupted.
+#
+#   bash lab/demo.sh [DIR]        (make demo: ospf-failover from the venv on PATH; needs root)
+#
+# Exit status: 0 when every step passed, 1 otherwise.
+set -uo pipefail
+
+DIR="${1:-.lab}"
+REPO="$(cd "$(dirname "$0")/.." && pwd)"
+failed=0
+
+cleanup() {
+  echo "== lab down"
+  ospf-failover lab down --dir "$DIR" || failed=1
+  if [ "$failed" -ne 0 ]; then
+    echo "demo: FAILED (see above)" >&2
+    exit 1
+  fi
+  echo "demo: every step passed"
+  exit 0
+}
+trap cleanup EXIT
+trap 'echo "demo: interrupted" >&2; failed=1; exit 1' INT TERM
+
+# step TITLE CMD...: run CMD, show its output, remember a failure and go on.
+step() {
+  local title="$1"
+  shift
+  echo "== $title"
+  if ! "$@"; then
+    echo "demo: step failed: $title" >&2
+    failed=1
+  fi
+}
+
+in_lab() {
+  ospf-failover lab exec --dir "$DIR" "$@"
+}
+
+# expect_route OBSERVER ADDRESS: OBSERVER routes 10.0.0.0/24 via ADDRESS only.
+expect_route() {
+  local output
+  output="$(in_lab "$1" -- vtysh -c 'show ip route 10.0.0.0/24')" || return 1
+  echo "$output"
+  echo "$output" | grep -q "^  \* $2, via eth0" || { echo "$1 does not route 10.0.0.0/24 via $2" >&2; return 1; }
+  [ "$(echo "$output" | grep -c ', via ')" -eq 1 ] || { echo "$1 has more than one next hop" >&2; return 1; }
+}
+
+echo "== lab up (dir $DIR)"
+if ! ospf-failover lab up --dir "$DIR"; then
+  failed=1
+  exit 1
+fi
+
+step "OSPF neighbours of vr1" in_lab vr1 -- vtysh -c 'show ip ospf neighbor'
+step "gw1: route to customer1's VM network (expected via vr1, 192.168.76.251)" expect_route gw1 192.168.76.251
+step "gw2: route to customer1's VM network (expected via vr1, 192.168.76.251)" expect_route gw2 192.168.76.251
+step "client-a pings the VM (10.0.0.1)" in_lab client-a -- ping -c 3 -W 2 10.0.0.1
+
+if [ -f "$REPO/ecx/start.sh" ] && [ -f "$REPO/ecx/stop.sh" ]; then
+  step "ECX fails customer1 over to node-b" ospf-failover lab failover --dir "$DIR" customer1 --to node-b
+  step "gw1: route after the failover (expected via vr2, 192.168.76.252)" expect_route gw1 192.168.76.252
+  step "gw2: route after the failover (expected via vr2, 192.168.76.252)" expect_route gw2 192.168.76.252
+  step "client-a pings the VM at node-b's site" in_lab client-a -- ping -c 3 -W 2 10.0.0.1
+  step "ECX fails customer1 back to node-a" ospf-failover lab failover --dir "$DIR" customer1 --to node-a
+  step "gw1: route after failing back (expected via vr1)" expect_route gw1 192.168.76.251
+fi
+step "lab status" ospf-failover lab status --dir "$DIR"

@@ -1,0 +1,81 @@
+"""The one shell script per host that turns an empty namespace into a running lab host.
+
+It runs as ``ip netns exec NS unshare -m -u --propagation private sh start.sh``: its own mount namespace (private
+/run, /etc/frr, /var/run/frr, /usr/local/sbin) and UTS namespace (its own hostname), so the host's files are never
+touched and whoever enters the host later (ssh, ``lab exec``) sees what a real machine of that role would show.
+"""
+
+from __future__ import annotations
+
+import shlex
+from pathlib import Path
+
+from ospf_failover.lab import frr, sshd
+from ospf_failover.lab.topology import Host
+
+ANCHOR_PID_FILE = "anchor.pid"
+
+
+def ip_batch(host: Host) -> list[str]:
+    """Addresses, link states and the default route of ``host`` as ``ip -batch`` lines (run inside the host)."""
+    lines = ["link set lo up"]
+    for link in host.links:
+        if link.address is not None:
+            lines.append(f"addr add {link.address} dev {link.ifname}")
+        # The standby router's VM-side NIC keeps its address but stays down: as `ifdown` leaves it on a real one.
+        lines.append(f"link set {link.ifname} {'up' if link.up else 'down'}")
+    if host.default_gateway is not None:
+        lines.append(f"route add default via {host.default_gateway}")
+    return lines
+
+
+def _sysctls(host: Host) -> list[str]:
+    values = {
+        # IPv6 off: the lab is IPv4 only and this keeps router solicitations and MLD off the bridges.
+        "net/ipv6/conf/all/disable_ipv6": 1,
+        "net/ipv6/conf/default/disable_ipv6": 1,
+        "net/ipv4/ip_forward": 1 if host.forwarding else 0,
+        # ICMP redirects would let a client bypass its gateway and cache a router that may lose the VM network.
+        "net/ipv4/conf/all/send_redirects": 0,
+        "net/ipv4/conf/default/send_redirects": 0,
+        "net/ipv4/conf/all/accept_redirects": 0,
+        "net/ipv4/conf/default/accept_redirects": 0,
+        # No IGMP reports for 224.0.0.x (OSPF's groups): they cost one entry each in the kernel's neighbour
+        # table, which is shared by the whole machine.
+        "net/ipv4/igmp_link_local_mcast_reports": 0,
+        "net/ipv4/conf/all/rp_filter": 0,
+        "net/ipv4/conf/default/rp_filter": 0,
+    }
+    return [f"echo {value} > /proc/sys/{key}" for key, value in values.items()]
+
+
+def script(*, host: Host, host_dir: Path, clpstat: Path | None) -> str:
+    """The start script of ``host``; its files live in ``host_dir`` (see :mod:`ospf_failover.lab.lab`)."""
+    q = shlex.quote
+    lines = [
+        "set -e",
+        f"hostname {q(host.name)}",
+        # The anchor: a process that holds the host's namespaces for `lab exec` whatever daemon is stopped.
+        f"sleep infinity </dev/null >/dev/null 2>&1 & echo $! > {q(str(host_dir / ANCHOR_PID_FILE))}",
+        # A private /run: sshd's /run/sshd and FRR's /run/frr exist only for this host.
+        "mount -t tmpfs -o mode=755 ofl-run /run",
+        "mkdir -p /run/sshd /run/frr",
+        *_sysctls(host),
+        f"ip -batch {q(str(host_dir / 'ip.batch'))}",
+    ]
+    if host.runs_frr:
+        lines += [
+            f"mount --bind {q(str(host_dir / 'frr' / 'etc'))} /etc/frr",
+            f"mount --bind {q(str(host_dir / 'frr' / 'run'))} /run/frr",
+            *(frr.daemon_command(daemon) for daemon in frr.DAEMONS),
+        ]
+    if clpstat is not None:
+        # ECX's commands are not on a node of the lab: the stand-in sits on root's default PATH, for this host only.
+        lines += [
+            "mount -t tmpfs -o mode=755 ofl-sbin /usr/local/sbin",
+            f"cp {q(str(clpstat))} /usr/local/sbin/clpstat",
+            "chmod 755 /usr/local/sbin/clpstat",
+        ]
+    if host.runs_sshd:
+        lines.append(sshd.daemon_command(host_dir))
+    return "\n".join(lines) + "\n"
