@@ -18,7 +18,7 @@ from typing import Any
 
 from ospf_failover.errors import EXIT_BAD_INPUT, EXIT_OK
 from ospf_failover.lab import frr
-from ospf_failover.lab.lab import Lab, inner_path, teardown
+from ospf_failover.lab.lab import Lab, teardown
 from ospf_failover.lab.topology import MAX_CUSTOMERS
 
 DEFAULT_DIR = ".lab"
@@ -78,9 +78,8 @@ def _exec(args: argparse.Namespace) -> int:
         return EXIT_BAD_INPUT
     lab = Lab.attach(args.dir)
     argv = lab.exec_argv(args.host, command, workdir=os.getcwd())
-    os.environ["PATH"] = inner_path()
     sys.stdout.flush()
-    os.execvp(argv[0], argv)  # the command's own output and exit status, nothing else
+    os.execvpe(argv[0], argv, lab.environment())  # the command's own output and exit status, nothing else
 
 
 def _failover(args: argparse.Namespace) -> int:

@@ -370,6 +370,8 @@ class Lab:
     def environment(self, extra: dict[str, str] | None = None) -> dict[str, str]:
         env = dict(os.environ)
         env["PATH"] = inner_path()
+        # The runbooks' per-group locks live in the lab's directory, not in the machine's /run/lock.
+        env["OSPF_FAILOVER_LOCK_DIR"] = str(self.directory / "locks")
         env.update(extra or {})
         return env
 

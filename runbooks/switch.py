@@ -379,6 +379,25 @@ def _switch(
     )
 
 
+def explain_failures(nr: Nornir, *, verdicts: dict[str, Verdict], hosts: list[str], deadline: float) -> None:
+    """After a failed verification, say why a router has no right route when its OSPF is the cause.
+
+    Reading OSPF neighbours of every observer on every poll would slow the common case down; one read of the
+    failing ones at the end tells "ospfd is not running" or "no adjacency" from a route that is merely late.
+    """
+    failing = [host for host in hosts if not verdicts[host][0]]
+    reads = {host: {"neighbors": True} for host in failing}
+    timeout = max(0.5, min(5.0, deadline + WATCHDOG_GRACE / 2 - time.monotonic()))
+    for host, outcome in run_on(nr, failing, read_planned_state, reads=reads, timeout=timeout).items():
+        holds, text = verdicts[host]
+        if not outcome.ok:
+            verdicts[host] = (holds, f"{text}; {error_text(outcome.error)}")
+            continue
+        adjacent, adjacency = judge_adjacencies(outcome.result.result["neighbors"] if outcome.result else None)
+        if not adjacent:
+            verdicts[host] = (holds, f"{text}; {adjacency}")
+
+
 def describe_nic(state: NicState) -> str:
     if not state["exists"]:
         return "missing"
@@ -458,6 +477,8 @@ def verify(
         wait_until(check, what=f"{fog.name} on {plan.active}", timeout=remaining, interval=POLL_INTERVAL)
     except ConvergenceTimeout:
         converged = False
+    if not converged:
+        explain_failures(nr, verdicts=verdicts, hosts=[h for h in reads if h != plan.active], deadline=deadline)
     for host in [*standbys, *plan.observers]:
         held = verdicts.get(host, (False, ""))[0]
         report.convergence[host] = first_held.get(host) if held else None

@@ -102,5 +102,6 @@ def set_nic_state(
             output=outputs[0].output,
             reason=f"{nic} is {describe(after)} {ran}{missing}",
         )
-    diff = f"{nic}: {describe(before)} -> {describe(after)}"
-    return Result(host=host, result=change, changed=describe(before) != describe(after), diff=diff)
+    changed = describe(before) != describe(after)
+    diff = f"{nic}: {describe(before)} -> {describe(after)}" if changed else ""
+    return Result(host=host, result=change, changed=changed, diff=diff)

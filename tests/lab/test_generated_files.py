@@ -43,7 +43,9 @@ def test_inventory_follows_the_repository_schema(tmp_path: Path) -> None:
         "observers": ["gw1", "gw2"],
     }
     assert groups["routers"]["data"]["nic_down"] == "ip link set dev {nic} down"
-    assert groups["routers"]["data"]["announce_gateway"] == "arping -q -U -c 1 -I {nic} {gateway}"
+    assert groups["routers"]["data"]["announce_gateway"] == (
+        "command -v arping >/dev/null && ( arping -q -U -c 2 -I {nic} {gateway} >/dev/null 2>&1 & )"
+    )
     assert "nic_config_file" not in groups["routers"]["data"]
     assert groups["observers"]["data"] == {"routing_suite": "frr", "vtysh": "vtysh"}
 

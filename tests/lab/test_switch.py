@@ -1,0 +1,236 @@
+"""switch, release and verify end to end in the lab, faults included (nftables cut-offs, changed host keys...)."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+import time
+from pathlib import Path
+from typing import Any
+
+from ospf_failover.lab.lab import Lab
+
+TOOL = str(Path(sys.executable).with_name("ospf-failover"))
+PREFIX = "10.0.0.0/24"
+VR1, VR2 = "192.168.76.251", "192.168.76.252"
+
+
+def tool(lab: Lab, node: str, *args: str, timeout: float = 150) -> tuple[int, dict[str, Any], str]:
+    """Run ospf-failover inside ``node`` against the lab inventory, --json: (exit, report, step lines)."""
+    done = lab.run(node, [TOOL, "--inventory", str(lab.inventory_dir), *args, "--json"], timeout=timeout)
+    try:
+        report = json.loads(done.stdout)
+    except json.JSONDecodeError:
+        raise AssertionError(f"stdout is not one JSON document: {done.stdout!r} / {done.stderr}") from None
+    return done.returncode, report, done.stderr
+
+
+def carriers(lab: Lab, observer: str) -> list[str]:
+    text = lab.vtysh(observer, f"show ip route {PREFIX} json")
+    routes = json.loads(text).get(PREFIX, [])
+    return sorted(h["ip"] for r in routes if r.get("selected") for h in r["nexthops"] if h.get("ip"))
+
+
+def nic_up(lab: Lab, router: str) -> bool:
+    out = lab.run(router, ["ip", "-o", "link", "show", "dev", "eth1"], check=True).stdout
+    return ",UP" in out or "<UP" in out
+
+
+def steps(report: dict[str, Any], name: str) -> dict[str | None, dict[str, Any]]:
+    return {s["host"]: s for s in report["steps"] if s["step"] == name}
+
+
+def test_switch_moves_the_gateway_and_verifies(lab_at_start: Lab) -> None:
+    lab = lab_at_start
+    code, report, lines = tool(lab, "node-b", "switch", "customer1", "--node", "node-b")
+    assert code == 0, lines
+    assert report["verdict"] == "switched and verified"
+    assert report["plan"]["active"] == "vr2" and report["plan"]["standbys"] == ["vr1"]
+    assert set(report["convergence_seconds"]) == {"vr1", "gw1", "gw2"}
+    assert all(v is not None for v in report["convergence_seconds"].values())
+    assert "[I] switch customer1: active-up: [vr2] eth1: down -> up with gateway" in lines
+    assert carriers(lab, "gw1") == [VR2] and carriers(lab, "gw2") == [VR2]
+    assert nic_up(lab, "vr2") and not nic_up(lab, "vr1")
+
+    again, report2, _ = tool(lab, "node-b", "switch", "customer1", "--node", "node-b")
+    assert again == 0 and report2["verdict"] == "switched and verified"
+    assert "already" in steps(report2, "active-up")["vr2"]["message"]
+
+
+def test_dry_run_touches_nothing(lab_at_start: Lab) -> None:
+    code, report, _ = tool(lab_at_start, "node-b", "switch", "customer1", "--node", "node-b", "--dry-run")
+    assert code == 0 and report["verdict"] == "dry run, nothing changed"
+    assert "would bring eth1 up" in steps(report, "dry-run")["vr2"]["message"]
+    assert nic_up(lab_at_start, "vr1") and not nic_up(lab_at_start, "vr2")
+
+
+def test_lab_failover_runs_the_ecx_scripts(lab_at_start: Lab) -> None:
+    lab = lab_at_start
+    result = lab.failover("customer1", "node-b")
+    assert result.returncode == 0, (result.start.stdout, result.start.stderr)
+    assert "switched and verified" in result.start.stdout
+    assert carriers(lab, "gw1") == [VR2]
+    ping = lab.run("client-a", ["ping", "-c", "1", "-W", "2", "10.0.0.1"])
+    assert ping.returncode == 0, ping.stdout
+    back = lab.failover("customer1", "node-a")
+    assert back.returncode == 0 and carriers(lab, "gw2") == [VR1]
+
+
+def test_run_by_hand_uses_clpstat_retrying_while_busy(lab_at_start: Lab) -> None:
+    lab = lab_at_start
+    lab.set_fog_node("customer1", "node-b")
+    lab.set_clpstat(busy=3)
+    code, report, lines = tool(lab, "node-b", "switch", "customer1")
+    assert code == 0, lines
+    assert report["plan"]["located_by"] == "clpstat" and report["plan"]["active"] == "vr2"
+
+
+def test_clpstat_garbage_touches_nothing(lab_at_start: Lab) -> None:
+    lab = lab_at_start
+    lab.set_fog_node("customer1", "node-b")
+    lab.set_clpstat(garbage=True)
+    code, report, lines = tool(lab, "node-b", "switch", "customer1")
+    assert code == 2, lines
+    assert report["verdict"] == "refused, nothing touched"
+    assert nic_up(lab, "vr1") and not nic_up(lab, "vr2")
+
+
+def test_under_ecx_disagreeing_clpstat_warns_and_ecx_wins(lab_at_start: Lab) -> None:
+    lab = lab_at_start  # clpstat still says node-a
+    done = lab.run(
+        "node-b",
+        [TOOL, "--inventory", str(lab.inventory_dir), "switch", "customer1", "--json"],
+        env={"CLP_GROUPNAME": "customer1", "CLP_EVENT": "FAILOVER", "CLP_SERVER": "OTHER"},
+        timeout=150,
+    )
+    assert done.returncode == 0, done.stderr
+    report = json.loads(done.stdout)
+    assert report["plan"]["located_by"] == "ecx" and report["plan"]["active"] == "vr2"
+    assert any("clpstat says node-a" in s["message"] and s["outcome"] == "WARN" for s in report["steps"])
+
+
+def test_standby_cut_off_is_a_partition_warning(lab_at_start: Lab) -> None:
+    lab = lab_at_start
+    lab.cut_off("vr1")  # vr1 still advertises the VM network until its neighbours' dead interval ends
+    start = time.monotonic()
+    code, report, lines = tool(lab, "node-b", "switch", "customer1", "--node", "node-b", "--timeout", "60")
+    assert code == 0, lines
+    assert time.monotonic() - start < 60
+    assert steps(report, "connect")["vr1"]["outcome"] == "WARN"
+    assert report["alerts"], "a partition must raise an alert"
+    assert carriers(lab, "gw1") == [VR2]
+
+
+def test_active_router_cut_off_changes_nothing(lab_at_start: Lab) -> None:
+    lab = lab_at_start
+    lab.cut_off("vr2")
+    start = time.monotonic()
+    code, report, lines = tool(lab, "node-b", "switch", "customer1", "--node", "node-b", "--timeout", "60")
+    lab.restore("vr2")
+    assert code == 1, lines
+    assert time.monotonic() - start < 60
+    assert report["verdict"] == "active router unreachable, nothing changed"
+    assert nic_up(lab, "vr1") and not nic_up(lab, "vr2")
+
+
+def test_active_router_host_key_changed(lab_at_start: Lab) -> None:
+    lab = lab_at_start
+    lab.change_host_key("vr2")
+    code, report, lines = tool(lab, "node-b", "switch", "customer1", "--node", "node-b")
+    lab.restore_host_key("vr2")
+    assert code == 1, lines
+    assert "host key" in steps(report, "connect")["vr2"]["message"]
+    assert nic_up(lab, "vr1") and not nic_up(lab, "vr2")
+
+
+def test_standby_host_key_changed_is_never_talked_to(lab_at_start: Lab) -> None:
+    lab = lab_at_start
+    lab.change_host_key("vr1")
+    code, report, lines = tool(lab, "node-b", "switch", "customer1", "--node", "node-b", "--verify", "warn")
+    lab.restore_host_key("vr1")
+    assert code == 0, lines
+    assert "host key" in steps(report, "connect")["vr1"]["message"]
+    assert steps(report, "connect")["vr1"]["outcome"] == "WARN"
+    assert "vr1" not in steps(report, "standby-down")
+    assert nic_up(lab, "vr1"), "a host whose key does not match is never sent a command"
+
+
+def test_split_brain_before_the_switch_is_ended(lab_at_start: Lab) -> None:
+    lab = lab_at_start
+    lab.set_nic("vr2", up=True)
+    code, _report, lines = tool(lab, "node-b", "switch", "customer1", "--node", "node-b")
+    assert code == 0, lines
+    assert carriers(lab, "gw1") == [VR2] and not nic_up(lab, "vr1")
+
+
+def test_observer_without_ospfd_is_not_verified(lab_at_start: Lab) -> None:
+    lab = lab_at_start
+    lab.stop_daemon("gw2", "ospfd")
+    try:
+        code, report, lines = tool(lab, "node-b", "switch", "customer1", "--node", "node-b", "--timeout", "15")
+    finally:
+        lab.start_daemon("gw2", "ospfd")
+    assert code == 3, lines
+    gw2 = steps(report, "verify")["gw2"]
+    assert gw2["outcome"] == "FAIL" and "ospfd is not running" in gw2["message"]
+    assert report["convergence_seconds"]["gw1"] is not None
+
+
+def test_two_concurrent_switches_are_serialized(lab_at_start: Lab) -> None:
+    lab = lab_at_start
+    argv = [TOOL, "--inventory", str(lab.inventory_dir), "switch", "customer1", "--node", "node-b", "--json"]
+    runs = [
+        subprocess.Popen(
+            lab.exec_argv("node-b", argv),
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+            env=lab.environment(),
+        )
+        for _ in range(2)
+    ]
+    results = [run.communicate(timeout=150) for run in runs]
+    assert [run.returncode for run in runs] == [0, 0], results
+    changed = [json.loads(out)["steps"] for out, _ in results]
+    ups = [s["message"] for run_steps in changed for s in run_steps if s["step"] == "active-up"]
+    assert sum("down -> up" in m for m in ups) == 1, ups  # one run changed it, the other found it done
+    assert carriers(lab, "gw1") == [VR2]
+
+
+def test_interrupted_switch_converges_on_the_next_run(lab_at_start: Lab) -> None:
+    lab = lab_at_start
+    lab.set_nic("vr1", up=False)  # the state a switch leaves when killed between standby-down and active-up
+    code, _report, lines = tool(lab, "node-b", "switch", "customer1", "--node", "node-b")
+    assert code == 0, lines
+    assert carriers(lab, "gw1") == [VR2]
+
+
+def test_release_and_verify(lab_at_start: Lab) -> None:
+    lab = lab_at_start
+    code, report, lines = tool(lab, "node-a", "verify", "customer1", "--node", "node-a")
+    assert code == 0 and report["verdict"] == "verified", lines
+    code, report, lines = tool(lab, "node-a", "release", "customer1")
+    assert code == 0 and report["verdict"] == "released", lines
+    assert not nic_up(lab, "vr1")
+    code, report, lines = tool(lab, "node-a", "verify", "customer1", "--node", "node-a", "--timeout", "3")
+    assert code == 3, lines
+
+
+def test_release_of_an_unreachable_router(lab_at_start: Lab) -> None:
+    lab = lab_at_start
+    lab.cut_off("vr1")
+    try:
+        code, report, lines = tool(lab, "node-a", "release", "customer1")
+        strict, _, _ = tool(lab, "node-a", "release", "customer1", "--strict")
+    finally:
+        lab.restore("vr1")
+    assert code == 0 and report["alerts"], lines
+    assert report["verdict"].startswith("not released (warned")
+    assert strict == 1
+
+
+def test_bad_input_is_exit_2_without_traceback(lab_at_start: Lab) -> None:
+    done = lab_at_start.run("node-b", [TOOL, "--inventory", str(lab_at_start.inventory_dir), "switch", "nosuchgroup"])
+    assert done.returncode == 2 and "Traceback" not in done.stderr
+    assert "nosuchgroup" in done.stdout + done.stderr
