@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # The rehearsal lab in one go: build it, show that OSPF carries customer1's VM network through vr1 and that
-# client-a reaches the VM, fail customer1 over to node-b and back as ECX would (when ecx/start.sh exists),
-# then remove the lab: also when a step fails or the demo is interrupted.
+# client-a and the VM reach each other, fail customer1 over to node-b as ECX would (ecx/stop.sh on node-a,
+# the VM moves, ecx/start.sh on node-b, which runs `ospf-failover switch`), check the result independently of
+# the switch's own report (start.sh's --verify warn alone proves nothing), fail back and check again, then
+# remove the lab: also when a step fails or the demo is interrupted.
 #
 #   bash lab/demo.sh [DIR]        (make demo: ospf-failover from the venv on PATH; needs root)
 #
@@ -9,7 +11,6 @@
 set -uo pipefail
 
 DIR="${1:-.lab}"
-REPO="$(cd "$(dirname "$0")/.." && pwd)"
 failed=0
 
 cleanup() {
@@ -49,6 +50,10 @@ expect_route() {
   [ "$(echo "$output" | grep -c ', via ')" -eq 1 ] || { echo "$1 has more than one next hop" >&2; return 1; }
 }
 
+if [ -e "$DIR/state.json" ]; then
+  echo "== a lab from an earlier run is still in $DIR: taking it down first"
+  ospf-failover lab down --dir "$DIR" || { failed=1; exit 1; }
+fi
 echo "== lab up (dir $DIR)"
 if ! ospf-failover lab up --dir "$DIR"; then
   failed=1
@@ -59,13 +64,16 @@ step "OSPF neighbours of vr1" in_lab vr1 -- vtysh -c 'show ip ospf neighbor'
 step "gw1: route to customer1's VM network (expected via vr1, 192.168.76.251)" expect_route gw1 192.168.76.251
 step "gw2: route to customer1's VM network (expected via vr1, 192.168.76.251)" expect_route gw2 192.168.76.251
 step "client-a pings the VM (10.0.0.1)" in_lab client-a -- ping -c 3 -W 2 10.0.0.1
+step "the VM pings client-a (192.168.76.101)" in_lab vm1 -- ping -c 3 -W 2 192.168.76.101
 
-if [ -f "$REPO/ecx/start.sh" ] && [ -f "$REPO/ecx/stop.sh" ]; then
-  step "ECX fails customer1 over to node-b" ospf-failover lab failover --dir "$DIR" customer1 --to node-b
-  step "gw1: route after the failover (expected via vr2, 192.168.76.252)" expect_route gw1 192.168.76.252
-  step "gw2: route after the failover (expected via vr2, 192.168.76.252)" expect_route gw2 192.168.76.252
-  step "client-a pings the VM at node-b's site" in_lab client-a -- ping -c 3 -W 2 10.0.0.1
-  step "ECX fails customer1 back to node-a" ospf-failover lab failover --dir "$DIR" customer1 --to node-a
-  step "gw1: route after failing back (expected via vr1)" expect_route gw1 192.168.76.251
-fi
+step "ECX fails customer1 over to node-b (stop.sh on node-a, start.sh on node-b)" \
+  ospf-failover lab failover --dir "$DIR" customer1 --to node-b
+step "gw1: route after the failover (expected via vr2, 192.168.76.252)" expect_route gw1 192.168.76.252
+step "gw2: route after the failover (expected via vr2, 192.168.76.252)" expect_route gw2 192.168.76.252
+step "client-a pings the VM at node-b's site" in_lab client-a -- ping -c 3 -W 2 10.0.0.1
+step "the VM, at node-b's site, pings client-a" in_lab vm1 -- ping -c 3 -W 2 192.168.76.101
+step "ECX fails customer1 back to node-a" ospf-failover lab failover --dir "$DIR" customer1 --to node-a
+step "gw1: route after failing back (expected via vr1, 192.168.76.251)" expect_route gw1 192.168.76.251
+step "gw2: route after failing back (expected via vr1, 192.168.76.251)" expect_route gw2 192.168.76.251
+step "client-a pings the VM back at node-a's site" in_lab client-a -- ping -c 3 -W 2 10.0.0.1
 step "lab status" ospf-failover lab status --dir "$DIR"

@@ -311,9 +311,8 @@ def _switch(
             state: RouterState = outcome.result.result
             known[router] = state["nics"][fog.nic_for(router)]
             standbys += [router] if router != active else []
-            report.add(
-                "connect", "PASS", f"{fog.nic_for(router)} {describe_nic(known[router])}", host=router, since=since
-            )
+            state_text = f"session open; {fog.nic_for(router)} {describe_nic(known[router])}"
+            report.add("connect", "PASS", state_text, host=router, since=since)
         else:
             report.add(
                 "connect",

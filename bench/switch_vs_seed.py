@@ -1,0 +1,133 @@
+"""Benchmark: the verified `switch` against the original how-to's unverified start.sh procedure, side by side.
+
+Run as root on a machine with the lab's packages:  .venv/bin/python bench/switch_vs_seed.py [--rounds N]
+
+It brings a one-customer lab up (in a directory of its own), then alternates, from inside cluster node node-b's
+namespace and then node-a's (so every run really moves the gateway):
+  seed:   ssh STANDBY ip link set dev eth1 down; ssh ACTIVE ip link set dev eth1 up   (plain OpenSSH, no check)
+  switch: ospf-failover switch customer1 --node NODE   (parallel sessions, verified on vr1/vr2/gw1/gw2)
+After each run it waits until OSPF has settled (both observers route via the new router), so that the timers do
+not decide the figures. It prints both medians and their ratio, then measures, during planned switches, the
+longest time gw1 has no route to the VM network (sampled inside gw1 every 5 ms).
+Nothing here is a test: the figures vary with the machine's load; compare the ratio, not the seconds.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+from ospf_failover.lab.lab import Lab, teardown
+
+TOOL = str(Path(sys.executable).with_name("ospf-failover"))
+PREFIX = "10.0.0.0/24"
+SIDE = {"node-a": ("vr1", "vr2"), "node-b": ("vr2", "vr1")}  # node -> (active, standby)
+
+
+def settle(lab: Lab, active: str, timeout: float = 30.0) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if all(lab.route_carriers(gw).get(PREFIX) == [active] for gw in ("gw1", "gw2")):
+            time.sleep(1.0)  # let LSA timers and retransmissions go quiet too
+            return
+        time.sleep(0.1)
+    raise SystemExit(f"OSPF did not settle on {active} within {timeout:.0f} s")
+
+
+def seed_run(lab: Lab, node: str) -> float:
+    active, standby = SIDE[node]
+    script = " ; ".join(
+        [
+            " ".join(lab.ssh_argv(standby, "ip", "link", "set", "dev", "eth1", "down")),
+            " ".join(lab.ssh_argv(active, "ip", "link", "set", "dev", "eth1", "up")),
+        ]
+    )
+    start = time.monotonic()
+    lab.run(node, ["sh", "-c", script], timeout=60, check=True)
+    return time.monotonic() - start
+
+
+def switch_run(lab: Lab, node: str) -> float:
+    argv = [TOOL, "--inventory", str(lab.inventory_dir), "switch", "customer1", "--node", node, "--json"]
+    start = time.monotonic()
+    done = lab.run(node, argv, timeout=120)
+    elapsed = time.monotonic() - start
+    if done.returncode != 0:
+        raise SystemExit(f"switch failed ({done.returncode}): {done.stderr}")
+    return elapsed
+
+
+def no_route_gap(lab: Lab, node: str) -> float:
+    """Longest stretch with no route to the VM network on gw1 while `switch` runs from ``node``."""
+    sampler = subprocess.Popen(
+        lab.exec_argv(
+            "gw1",
+            [
+                "sh",
+                "-c",
+                "end=$(( $(date +%s) + 15 )); while [ $(date +%s) -lt $end ]; do "
+                f"printf '%s ' $(date +%s.%N); ip -4 route show {PREFIX} | wc -l; sleep 0.005; done",
+            ],
+        ),
+        stdout=subprocess.PIPE,
+        text=True,
+        env=lab.environment(),
+    )
+    time.sleep(1.0)
+    switch_run(lab, node)
+    out, _ = sampler.communicate(timeout=30)
+    longest, gap_start = 0.0, None
+    for line in out.splitlines():
+        stamp, count = line.split()
+        now = float(stamp)
+        if count == "0":
+            gap_start = now if gap_start is None else gap_start
+        elif gap_start is not None:
+            longest = max(longest, now - gap_start)
+            gap_start = None
+    return longest
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--rounds", type=int, default=6, help="runs of each procedure (default 6)")
+    args = parser.parse_args()
+    directory = Path(tempfile.mkdtemp(prefix="ospf-failover-bench-"))
+    lab = Lab.up(directory, customers=1)
+    try:
+        seed: list[float] = []
+        switch: list[float] = []
+        node = "node-b"
+        for _ in range(args.rounds):
+            for procedure, sink in ((seed_run, seed), (switch_run, switch)):
+                sink.append(procedure(lab, node))
+                settle(lab, SIDE[node][0])
+                node = "node-a" if node == "node-b" else "node-b"
+        gaps = []
+        for _ in range(3):
+            gaps.append(no_route_gap(lab, node))
+            settle(lab, SIDE[node][0])
+            node = "node-a" if node == "node-b" else "node-b"
+    finally:
+        teardown(directory)
+    seed_median, switch_median = statistics.median(seed), statistics.median(switch)
+    figures = {
+        "rounds": args.rounds,
+        "seed_unverified_median_s": round(seed_median, 3),
+        "switch_verified_median_s": round(switch_median, 3),
+        "ratio_switch_to_seed": round(switch_median / seed_median, 2),
+        "observer_no_route_max_s": round(max(gaps), 3),
+        "observer_no_route_each_s": [round(g, 3) for g in gaps],
+    }
+    print(json.dumps(figures, indent=2))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
