@@ -60,6 +60,10 @@ def script(*, host: Host, host_dir: Path, clpstat: Path | None) -> str:
         # A private /run: sshd's /run/sshd and FRR's /run/frr exist only for this host.
         "mount -t tmpfs -o mode=755 ofl-run /run",
         "mkdir -p /run/sshd /run/frr",
+        # Each lab host is a machine of its own: root's login shell must not run this machine's personal
+        # start-up files (a version manager's init there costs a tenth of a second per SSH login).
+        "for f in /root/.bashrc /root/.profile /root/.bash_profile /root/.bash_login; do"
+        ' if [ -f "$f" ]; then mount --bind /dev/null "$f"; fi; done',
         *_sysctls(host),
         f"ip -batch {q(str(host_dir / 'ip.batch'))}",
     ]

@@ -1,8 +1,13 @@
 """The recorded cases under tests/fixtures and a checker of the declared result shapes.
 
 Layout: ``tests/fixtures/<platform>/<case>.txt`` with ``tests/fixtures/<platform>/expected/<case>.json``. The
-expected file names the parser (``clpstat``, ``ospf-neighbor``, ``route``) and holds either ``result`` (the
-exact parsed value) or ``refused`` (``line_number`` and a ``reason`` substring of the ParseError).
+expected file names the parser (``clpstat``, ``ospf-neighbor``, ``route``, ``nic-state``) and holds either
+``result`` (the exact parsed value) or ``refused`` (``line_number`` and a ``reason`` substring of the ParseError).
+
+``nic-state`` reads two outputs at once (``ip -o link show dev NIC`` and ``ip -o -4 addr show dev NIC``): its
+expected file also gives ``nic``, ``gateway``, ``link_status`` (the exit status of ``ip link``) and the case names
+of the ``link`` and ``addresses`` recordings (``addresses`` null: empty output). Both recordings of a pair carry
+the same expected file; each case substitutes its own text in its role.
 """
 
 from __future__ import annotations
@@ -17,9 +22,10 @@ from typing import Any, Literal, get_args, get_origin, get_type_hints, is_typedd
 
 from ospf_failover.models import ClpstatStatus, OspfNeighbor, Platform, Route
 from ospf_failover.parsers import parse_clpstat, parse_ospf_neighbors, parse_routes
+from ospf_failover.parsers.iproute import NicState, parse_nic_state
 
 FIXTURES = Path(__file__).resolve().parent.parent / "fixtures"
-ParserName = Literal["clpstat", "ospf-neighbor", "route"]
+ParserName = Literal["clpstat", "ospf-neighbor", "route", "nic-state"]
 
 
 @dataclass(frozen=True)
@@ -58,7 +64,30 @@ class Case:
             return parse_clpstat(source)
         if self.parser == "ospf-neighbor":
             return parse_ospf_neighbors(source, platform)
+        if self.parser == "nic-state":
+            return self._parse_nic_state(source)
         return parse_routes(source, platform)
+
+    def _parse_nic_state(self, source: str) -> NicState:
+        roles = {role: self.expected[role] for role in ("link", "addresses")}
+        if self.name not in roles.values():
+            raise ValueError(f"{self.id}: its expected file names neither it as link nor as addresses")
+
+        def text_of(role: str) -> str:
+            name = roles[role]
+            if name is None:
+                return ""
+            if name == self.name:
+                return source
+            return (FIXTURES / self.platform_dir / f"{name}.txt").read_bytes().decode("utf-8")
+
+        return parse_nic_state(
+            nic=self.expected["nic"],
+            link=text_of("link"),
+            link_status=self.expected["link_status"],
+            addresses=text_of("addresses"),
+            gateway=self.expected["gateway"],
+        )
 
 
 def recordings() -> list[Path]:
@@ -84,7 +113,9 @@ RESULT_TYPES: dict[ParserName, Any] = {
     "clpstat": ClpstatStatus,
     "ospf-neighbor": list[OspfNeighbor],
     "route": list[Route],
+    "nic-state": NicState,
 }
+# The parsers of one text each (nic-state reads two: see Case.parse).
 PARSERS: dict[ParserName, Callable[[str], Any]] = {
     "clpstat": parse_clpstat,
     "ospf-neighbor": parse_ospf_neighbors,

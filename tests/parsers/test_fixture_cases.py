@@ -43,6 +43,11 @@ def test_route_case(case: Case) -> None:
     _check(case, detect=True)
 
 
+@pytest.mark.parametrize("case", _params("nic-state"))
+def test_nic_state_case(case: Case) -> None:
+    _check(case)
+
+
 def _to_crlf(text: str) -> str:
     return text.replace("\n", "\r\n")
 
@@ -80,4 +85,18 @@ def test_every_recording_has_an_expected_result() -> None:
 
 def test_the_suite_has_cases_for_every_parser() -> None:
     counts = {parser: len(load_cases(parser)) for parser in RESULT_TYPES}
-    assert all(count >= 10 for count in counts.values()), f"too few cases: {counts}"
+    least = {"clpstat": 10, "ospf-neighbor": 10, "route": 10, "nic-state": 5}
+    assert all(counts[parser] >= least[parser] for parser in counts), f"too few cases: {counts}"
+
+
+def test_nic_state_pairs_share_one_expected_result() -> None:
+    """Both recordings of an ``ip link``/``ip addr`` pair name each other and expect the same state."""
+    by_name = {case.id: case for case in load_cases("nic-state")}
+    for case in by_name.values():
+        for role in ("link", "addresses"):
+            partner = case.expected[role]
+            if partner is None or partner == case.name:
+                continue
+            other = by_name.get(f"{case.platform_dir}/{partner}")
+            assert other is not None, f"{case.id}: its {role} recording {partner} has no nic-state case"
+            assert other.expected == case.expected, f"{case.id} and {other.id} expect different states"
