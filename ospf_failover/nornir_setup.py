@@ -51,6 +51,7 @@ def init_nornir(fleet: Fleet, *, dry_run: bool = False, num_workers: int = 20) -
         auth_timeout=fleet.timeouts.auth,
         read_timeout_override=None,
         fast_cli=True,
+        auto_connect=False,  # tasks.connection opens the session, bounded and without netmiko's pauses
     )
     options.extras = extras
     return nr

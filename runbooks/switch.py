@@ -60,7 +60,7 @@ from ospf_failover.tasks.router_state import NicProbe, RouterState, read_router_
 
 Verify = Literal["fail", "warn", "off"]
 WATCHDOG_GRACE = 15.0
-POLL_INTERVAL = 0.1
+POLL_INTERVAL = 0.05
 MAX_WORKERS = 32
 
 
