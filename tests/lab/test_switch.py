@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import json
+import shutil
 import subprocess
 import sys
 import time
 from pathlib import Path
 from typing import Any
+
+import yaml
 
 from ospf_failover.lab.lab import Lab
 
@@ -198,12 +201,40 @@ def test_two_concurrent_switches_are_serialized(lab_at_start: Lab) -> None:
     assert carriers(lab, "gw1") == [VR2]
 
 
-def test_interrupted_switch_converges_on_the_next_run(lab_at_start: Lab) -> None:
+def test_switch_killed_between_standby_down_and_active_up_converges_on_the_next_run(
+    lab_at_start: Lab, tmp_path: Path
+) -> None:
     lab = lab_at_start
-    lab.set_nic("vr1", up=False)  # the state a switch leaves when killed between standby-down and active-up
-    code, _report, lines = tool(lab, "node-b", "switch", "customer1", "--node", "node-b")
+    # An inventory whose NIC-up command is slow (like a CentOS ifup that hangs): the run is killed while vr2's
+    # `ifup` waits, after vr1's NIC went down. Nothing advertises the VM network then.
+    slow = tmp_path / "inventory"
+    shutil.copytree(lab.inventory_dir, slow)
+    groups = yaml.safe_load((slow / "groups.yaml").read_text())
+    groups["routers"]["data"]["nic_up"] = "sleep 30; ip link set dev {nic} up"
+    (slow / "groups.yaml").write_text(yaml.safe_dump(groups))
+    argv = [TOOL, "--inventory", str(slow), "switch", "customer1", "--node", "node-b", "--json"]
+    run = subprocess.Popen(
+        lab.exec_argv("node-b", argv), stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=lab.environment()
+    )
+    seen: list[str] = []
+    try:
+        deadline = time.monotonic() + 30
+        assert run.stderr is not None
+        while time.monotonic() < deadline:
+            line = run.stderr.readline()
+            seen.append(line)
+            if "standby-down: [vr1]" in line or not line:
+                break
+    finally:
+        run.kill()
+        run.communicate(timeout=30)
+    assert any("standby-down: [vr1] eth1: up with gateway -> down" in line for line in seen), seen
+    assert not nic_up(lab, "vr1") and not nic_up(lab, "vr2"), "the kill should land between the two steps"
+
+    code, report, lines = tool(lab, "node-b", "switch", "customer1", "--node", "node-b")
     assert code == 0, lines
-    assert carriers(lab, "gw1") == [VR2]
+    assert "down -> up with gateway" in steps(report, "active-up")["vr2"]["message"]
+    assert carriers(lab, "gw1") == [VR2] and carriers(lab, "gw2") == [VR2]
 
 
 def test_release_and_verify(lab_at_start: Lab) -> None:
