@@ -21,9 +21,7 @@ ROUTER_DATA: dict[str, str] = {
     # A gratuitous ARP from the router that takes the gateway over refreshes the VM's ARP cache at once.
     # arping waits a second after its last packet: it runs in the background so the switch does not wait with it
     # (the first packet leaves at once); `command -v` still makes a missing arping a failed announcement.
-    "announce_gateway": (
-        "command -v arping >/dev/null && ( arping -q -U -c 2 -I {nic} {gateway} >/dev/null 2>&1 & )"
-    ),
+    "announce_gateway": ("command -v arping >/dev/null && ( arping -q -U -c 2 -I {nic} {gateway} >/dev/null 2>&1 & )"),
 }
 OBSERVER_DATA: dict[str, str] = {"routing_suite": "frr", "vtysh": "vtysh"}
 

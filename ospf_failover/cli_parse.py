@@ -59,17 +59,22 @@ def register(subparsers: argparse._SubParsersAction[Any]) -> None:
         epilog=_EPILOG,
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
-    parser.add_argument("kind", choices=KINDS, metavar="{" + ",".join(KINDS) + "}", help="what the output is")
-    parser.add_argument(
-        "file", nargs="?", default="-", metavar="FILE", help="the recorded output ('-' = stdin, default)"
-    )
-    parser.add_argument(
-        "--platform",
-        choices=("quagga", "frr"),
-        default=None,
-        help="the router software that printed it (ospf-neighbor and route only; default: detected)",
-    )
-    parser.set_defaults(handler=run_parse)
+    # One sub-command per kind, so that FILE and --platform may come in any order after it.
+    kinds = parser.add_subparsers(dest="kind", metavar="{" + ",".join(KINDS) + "}", parser_class=type(parser))
+    kinds.required = True
+    for kind in KINDS:
+        sub = kinds.add_parser(kind, help=f"a recorded {kind} output", description=f"Parse a recorded {kind} output.")
+        sub.add_argument(
+            "file", nargs="?", default="-", metavar="FILE", help="the recorded output ('-' = stdin, default)"
+        )
+        if kind != "clpstat":
+            sub.add_argument(
+                "--platform",
+                choices=("quagga", "frr"),
+                default=None,
+                help="the router software that printed it (default: detected)",
+            )
+        sub.set_defaults(handler=run_parse, platform=None)
 
 
 def read_output(file: str) -> str:

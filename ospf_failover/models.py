@@ -77,3 +77,35 @@ class Route(TypedDict):
     distance: int | None
     metric: int | None
     nexthops: list[Nexthop]
+
+
+# --- router state read by the tasks ---------------------------------------------------------------------
+
+
+class NicState(TypedDict):
+    nic: str
+    exists: bool
+    up: bool  # administratively up (the UP flag): what ifup/ifdown and `ip link set` change
+    lower_up: bool  # carrier
+    addresses: list[str]  # IPv4 addresses configured, CIDR form
+    has_gateway: bool  # the gateway address is configured AND the NIC is up: the router answers for it
+
+
+class RouterState(TypedDict):
+    """Everything one round trip read from a router (see tasks.router_state.read_router_state)."""
+
+    nics: dict[str, NicState]
+    routes: dict[str, list[Route]]  # prefix -> routes
+    neighbors: list[OspfNeighbor] | None  # None when not asked for
+
+
+class NicChange(TypedDict):
+    """What tasks.nic.set_nic_state did."""
+
+    nic: str
+    wanted: str  # "up" or "down"
+    before: NicState
+    after: NicState
+    command: str | None  # the command run, None when nothing needed doing (or dry run)
+    announced: bool | None  # gratuitous ARP sent (None: not asked for or not configured)
+    announce_output: str | None

@@ -31,8 +31,8 @@ from ospf_failover.errors import (
     OspfFailoverError,
 )
 from ospf_failover.inventory import Fleet, Fog
+from ospf_failover.models import NicState, RouterState
 from ospf_failover.nornir_setup import HostRun, init_nornir, run_on
-from ospf_failover.parsers.iproute import NicState
 from ospf_failover.polling import wait_until
 from ospf_failover.runbooks.defaults import SWITCH_TIMEOUT
 from ospf_failover.runbooks.locate import (
@@ -56,7 +56,7 @@ from ospf_failover.runbooks.verify import (
 from ospf_failover.tasks.clpstat import read_clpstat
 from ospf_failover.tasks.connection import open_session
 from ospf_failover.tasks.nic import set_nic_state
-from ospf_failover.tasks.router_state import NicProbe, RouterState, read_router_state
+from ospf_failover.tasks.router_state import NicProbe, read_router_state
 
 Verify = Literal["fail", "warn", "off"]
 WATCHDOG_GRACE = 15.0

@@ -7,8 +7,7 @@ active router's address and nothing else (ECMP through the old router is split b
 
 from __future__ import annotations
 
-from ospf_failover.models import OspfNeighbor, Route
-from ospf_failover.parsers.iproute import NicState
+from ospf_failover.models import NicState, OspfNeighbor, Route
 
 Verdict = tuple[bool, str]
 

@@ -2,24 +2,13 @@
 
 from __future__ import annotations
 
-from typing import TypedDict
-
 from nornir.core.task import Result, Task
 
 from ospf_failover.errors import DeviceError
-from ospf_failover.parsers.iproute import NicState, address_command, link_command, parse_nic_state
-from ospf_failover.tasks.router_state import NicProbe, RouterState, read_router_state
+from ospf_failover.models import NicChange, NicState, RouterState
+from ospf_failover.parsers.iproute import address_command, link_command, parse_nic_state
+from ospf_failover.tasks.router_state import NicProbe, read_router_state
 from ospf_failover.tasks.shell import run_batch
-
-
-class NicChange(TypedDict):
-    nic: str
-    wanted: str  # "up" or "down"
-    before: NicState
-    after: NicState
-    command: str | None  # the command run, None when nothing needed doing (or dry run)
-    announced: bool | None  # gratuitous ARP sent (None: not asked for or not configured)
-    announce_output: str | None
 
 
 def describe(state: NicState) -> str:

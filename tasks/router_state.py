@@ -10,13 +10,12 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import TypedDict
 
 from nornir.core.task import Result, Task
 
 from ospf_failover.errors import VtyshError
-from ospf_failover.models import OspfNeighbor, Platform, Route
-from ospf_failover.parsers.iproute import NicState, address_command, link_command, parse_nic_state
+from ospf_failover.models import Platform, RouterState
+from ospf_failover.parsers.iproute import address_command, link_command, parse_nic_state
 from ospf_failover.parsers.ospf import parse_ospf_neighbors
 from ospf_failover.parsers.route import parse_routes
 from ospf_failover.parsers.vtysh import vtysh_error
@@ -29,12 +28,6 @@ class NicProbe:
 
     nic: str
     gateway: str | None = None
-
-
-class RouterState(TypedDict):
-    nics: dict[str, NicState]
-    routes: dict[str, list[Route]]
-    neighbors: list[OspfNeighbor] | None
 
 
 def route_command(suite: str, prefix: str) -> str:

@@ -3,21 +3,12 @@
 from __future__ import annotations
 
 import re
-from typing import TypedDict
 
 from ospf_failover.errors import ParseError
+from ospf_failover.models import NicState
 
 _LINK = re.compile(r"^\d+:\s+(?P<name>[^:@\s]+)(?:@\S+)?:\s+<(?P<flags>[^>]*)>.*?(?:\bstate\s+(?P<state>\S+))?")
 _ADDR = re.compile(r"^\d+:\s+(?P<name>[^:\s]+)\s+inet\s+(?P<cidr>\d+\.\d+\.\d+\.\d+/\d+)")
-
-
-class NicState(TypedDict):
-    nic: str
-    exists: bool
-    up: bool  # administratively up (the UP flag): what ifup/ifdown and `ip link set` change
-    lower_up: bool  # carrier
-    addresses: list[str]  # IPv4 addresses configured, CIDR form
-    has_gateway: bool  # the gateway address is configured AND the NIC is up: the router answers for it
 
 
 def link_command(nic: str) -> str:

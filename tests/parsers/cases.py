@@ -20,9 +20,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Literal, get_args, get_origin, get_type_hints, is_typeddict
 
-from ospf_failover.models import ClpstatStatus, OspfNeighbor, Platform, Route
+from ospf_failover.models import ClpstatStatus, NicState, OspfNeighbor, Platform, Route
 from ospf_failover.parsers import parse_clpstat, parse_ospf_neighbors, parse_routes
-from ospf_failover.parsers.iproute import NicState, parse_nic_state
+from ospf_failover.parsers.iproute import parse_nic_state
 
 FIXTURES = Path(__file__).resolve().parent.parent / "fixtures"
 ParserName = Literal["clpstat", "ospf-neighbor", "route", "nic-state"]

@@ -18,7 +18,8 @@ def clplogcmd(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     log = tmp_path / "alerts.log"
     script = tmp_path / "bin" / "clplogcmd"
     script.parent.mkdir()
-    script.write_text(f'#!/bin/sh\nprintf "%s|" "$@" >> {log}\necho >> {log}\n')
+    # one write per alert: alerts are sent from threads, in any order
+    script.write_text(f'#!/bin/sh\nline=$(printf "%s|" "$@")\necho "$line" >> {log}\n')
     script.chmod(0o755)
     monkeypatch.setenv("PATH", f"{script.parent}{os.pathsep}{os.environ['PATH']}")
     return log
@@ -38,10 +39,10 @@ def test_warnings_and_failures_raise_alerts(clplogcmd: Path, capsys: pytest.Capt
     assert lines[2].startswith("[E] switch customer1: verify: [gw2]")
     assert lines[-1].startswith("[E] switch customer1: switched, NOT verified in ")
 
-    alerts = clplogcmd.read_text().splitlines()
+    alerts = sorted(clplogcmd.read_text().splitlines(), key=lambda line: "verify" in line)
     assert len(alerts) == 2, alerts
     assert alerts[0].startswith("-m|ospf-failover switch customer1: connect: [vr1]") and alerts[0].endswith("|-l|WARN|")
-    assert alerts[1].endswith("|-l|ERR|")
+    assert alerts[1].startswith("-m|ospf-failover switch customer1: verify: [gw2]") and alerts[1].endswith("|-l|ERR|")
 
     document = json.loads(capsys.readouterr().out)
     assert document["hosts"] == {"vr2": "PASS", "vr1": "WARN", "gw2": "FAIL"}
