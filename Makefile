@@ -7,7 +7,8 @@ LAB_DIR ?= .lab
 
 .PHONY: setup system venv lint test demo clean
 
-setup: system venv
+setup: system
+	$(MAKE) venv
 
 system:
 	bash lab/install-packages.sh
@@ -15,7 +16,7 @@ system:
 venv: $(VENV)/.installed
 
 $(VENV)/.installed: pyproject.toml
-	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	test -x $(BIN)/python -a -x $(BIN)/pip || { rm -rf $(VENV); $(PYTHON) -m venv $(VENV); }
 	$(BIN)/python -m pip install -q --upgrade pip
 	$(BIN)/python -m pip install -q -e '.[dev]'
 	touch $@
@@ -25,7 +26,8 @@ lint: venv
 	$(BIN)/mypy
 
 # pytest exits 5 when it collected nothing: for this suite that means something is broken, so it fails too.
-test: setup lint
+test: setup
+	$(MAKE) lint
 	@set +e; $(BIN)/pytest $(PYTEST_ARGS); rc=$$?; \
 	if [ $$rc -eq 5 ]; then echo "make test: pytest collected no tests" >&2; exit 1; fi; exit $$rc
 

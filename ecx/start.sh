@@ -1,8 +1,8 @@
 #!/bin/sh
 # ECX exec resource, start script: hand the VM gateway of this failover group to the router on this node's side.
 #
-# ECX runs it with its own working directory and PATH, so the tool and the inventory are named by absolute paths
-# (override them in the environment if ospf-failover is installed elsewhere).
+# ECX runs it with its own working directory and PATH, so the tool and the inventory are named by absolute paths:
+# edit the two lines below if ospf-failover is installed elsewhere than /opt/ospf-failover.
 OSPF_FAILOVER="${OSPF_FAILOVER:-/opt/ospf-failover/.venv/bin/ospf-failover}"
 OSPF_FAILOVER_INVENTORY="${OSPF_FAILOVER_INVENTORY:-/opt/ospf-failover/inventory}"
 export OSPF_FAILOVER_INVENTORY

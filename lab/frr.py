@@ -49,7 +49,7 @@ def zebra_conf(host: Host) -> str:
 
 
 def ospfd_conf(topology: Topology, host: Host, timers: OspfTimers) -> str:
-    """The seed's OSPF intent: the uplink and the VM network in area 0; nothing on the mgmt segment."""
+    """The original how-to's OSPF intent: the uplink and the VM network in area 0; nothing on the mgmt segment."""
     lines = [f"hostname {host.name}", "log file /var/run/frr/ospfd.log", "!", "interface eth0"]
     if timers.hello is not None:
         lines.append(f" ip ospf hello-interval {timers.hello}")

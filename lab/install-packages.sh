@@ -47,3 +47,20 @@ echo "install-packages: installing ${missing[*]}"
 export DEBIAN_FRONTEND=noninteractive
 apt-get update -qq
 apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+
+# The packages also enable their services for the next boot: the lab runs its own daemons, so FRR and an OpenSSH
+# server this script installed must not start on the host after a reboot either. Services of packages that were
+# already installed (the administrator's own sshd) are left as they are.
+for pkg in "${missing[@]}"; do
+  case "$pkg" in
+    frr) units="frr.service" ;;
+    openssh-server) units="ssh.service ssh.socket" ;;
+    *) units="" ;;
+  esac
+  for unit in $units; do
+    if command -v deb-systemd-helper >/dev/null; then deb-systemd-helper disable "$unit" >/dev/null 2>&1 || true; fi
+  done
+  if command -v update-rc.d >/dev/null && [ -e "/etc/init.d/${units%%.*}" ]; then
+    update-rc.d "${units%%.*}" disable >/dev/null 2>&1 || true
+  fi
+done

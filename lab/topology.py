@@ -139,7 +139,7 @@ class Topology:
 
 
 def router_octet(n: int) -> int:
-    """Last octet of router vr{n} on the uplink and mgmt segments (vr1 .251 and vr2 .252 as in the seed)."""
+    """Last octet of router vr{n} on the uplink and mgmt segments (vr1 .251 and vr2 .252 as in the original how-to)."""
     if n == 1:
         return 251
     if n == 2:

@@ -18,8 +18,9 @@ SWITCH_EXIT_CODES = (
     "(nothing touched), 3 switched but not verified in time (--verify fail)."
 )
 RELEASE_EXIT_CODES = (
-    "Exit codes: 0 released, or the router was unreachable (warned and alerted; ECX shuts the OS down when a "
-    "stop script fails), 1 not released (with --strict: also when unreachable), 2 bad input or inventory."
+    "Exit codes: 0 released, or not released with a warning and an alert (router unreachable, NIC refusing, lock "
+    "held: ECX shuts the OS down when a stop script fails), 1 not released, with --strict only, 2 bad input or "
+    "inventory."
 )
 
 
@@ -68,8 +69,8 @@ def register(subparsers: argparse._SubParsersAction[Any]) -> None:
         description="Locate the failover group FOG like switch does, then poll (up to --timeout) until the active "
         "router carries the gateway and every standby and observer routes the VM network via it only. Changes "
         "nothing: this is the check ECX's custom monitor (ecx/genw.sh) runs.",
-        epilog="Exit codes: 0 as it should be, 1 a router unreachable, 2 bad input or inventory, 3 not as it "
-        "should be within --timeout.",
+        epilog="Exit codes: 0 as it should be, 1 the active router unreachable, 2 bad input or inventory, 3 not as it "
+        "should be within --timeout (an unreachable standby or observer included).",
     )
     verify.add_argument("fog", metavar="FOG", help="failover group name, as in ECX")
     verify.add_argument("--node", help="the cluster node the group is active on (default: ECX's call or clpstat)")

@@ -40,7 +40,7 @@ def problems(directory: Path) -> list[tuple[str, str, str]]:
     return [(Path(p.file).name, p.key, p.message) for p in caught.value.problems]
 
 
-def test_repository_example_is_the_seed_deployment() -> None:
+def test_repository_example_is_the_original_deployment() -> None:
     fleet = load_inventory(REPO_INVENTORY)
     fog = fleet.fog("customer1")
     assert str(fog.vm_network) == "10.0.0.0/24"

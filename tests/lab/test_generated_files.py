@@ -59,7 +59,7 @@ def test_inventory_follows_the_repository_schema(tmp_path: Path) -> None:
     assert (tmp_path / "known_hosts").read_text() == "192.168.75.1 k x\n"
 
 
-def test_ospf_configuration_has_the_seed_intent_and_the_fast_timers() -> None:
+def test_ospf_configuration_has_the_original_intent_and_the_fast_timers() -> None:
     topology = plan(2)
     text = frr.ospfd_conf(topology, topology.hosts["vr3"], frr.FAST)
     for line in (

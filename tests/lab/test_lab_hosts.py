@@ -30,7 +30,7 @@ def test_a_router_answers_over_ssh_from_node_b_with_its_own_daemons(lab_at_start
     assert any("Full/DR" in line and "192.168.76.1 " in line for line in lines)
 
 
-def test_the_brief_ssh_command_line_works(lab_at_start: Lab) -> None:
+def test_ssh_from_a_node_with_the_lab_key_and_known_hosts(lab_at_start: Lab) -> None:
     lab = lab_at_start
     argv = [
         "ssh", "-i", str(lab.key_file),

@@ -15,6 +15,7 @@ import yaml
 from ospf_failover.lab.lab import Lab
 
 TOOL = str(Path(sys.executable).with_name("ospf-failover"))
+IN_PROCESS = Path(__file__).resolve().with_name("switch_in_process.py")
 PREFIX = "10.0.0.0/24"
 VR1, VR2 = "192.168.76.251", "192.168.76.252"
 
@@ -111,6 +112,7 @@ def test_under_ecx_disagreeing_clpstat_warns_and_ecx_wins(lab_at_start: Lab) -> 
     report = json.loads(done.stdout)
     assert report["plan"]["located_by"] == "ecx" and report["plan"]["active"] == "vr2"
     assert any("clpstat says node-a" in s["message"] and s["outcome"] == "WARN" for s in report["steps"])
+    assert any("clpstat says node-a" in alert for alert in report["alerts"]), report["alerts"]
 
 
 def test_standby_cut_off_is_a_partition_warning(lab_at_start: Lab) -> None:
@@ -155,6 +157,7 @@ def test_standby_host_key_changed_is_never_talked_to(lab_at_start: Lab) -> None:
     assert code == 0, lines
     assert "host key" in steps(report, "connect")["vr1"]["message"]
     assert steps(report, "connect")["vr1"]["outcome"] == "WARN"
+    assert any("[vr1]" in alert and "host key" in alert for alert in report["alerts"]), report["alerts"]
     assert "vr1" not in steps(report, "standby-down")
     assert nic_up(lab, "vr1"), "a host whose key does not match is never sent a command"
 
@@ -178,6 +181,35 @@ def test_observer_without_ospfd_is_not_verified(lab_at_start: Lab) -> None:
     gw2 = steps(report, "verify")["gw2"]
     assert gw2["outcome"] == "FAIL" and "ospfd is not running" in gw2["message"]
     assert report["convergence_seconds"]["gw1"] is not None
+
+
+def test_sessions_are_closed_at_the_end_failed_hosts_included(lab_at_start: Lab) -> None:
+    lab = lab_at_start
+    lab.stop_daemon("gw2", "ospfd")  # gw2's reads fail: a failed host whose session is open
+    try:
+        argv = [sys.executable, str(IN_PROCESS), str(lab.inventory_dir), "customer1", "node-b", "8"]
+        done = lab.run("node-b", argv, timeout=60)
+    finally:
+        lab.start_daemon("gw2", "ospfd")
+    assert done.returncode == 0, done.stderr
+    outcome = json.loads(done.stdout)
+    assert outcome["exit_code"] == 3, outcome["steps"]
+    assert "[gw2]" in outcome["steps"]
+    assert outcome["open_ssh"] == [], "every SSH session must be closed when the run ends"
+
+
+def test_genw_monitor_script(lab_at_start: Lab) -> None:
+    lab = lab_at_start
+    genw = str(Path(__file__).resolve().parents[2] / "ecx" / "genw.sh")
+    env = {"OSPF_FAILOVER": TOOL, "OSPF_FAILOVER_INVENTORY": str(lab.inventory_dir), "FOG": "customer1"}
+    healthy = lab.run("node-a", ["sh", genw], env=env, timeout=60)
+    assert healthy.returncode == 0, healthy.stdout + healthy.stderr
+    lab.set_nic("vr1", up=False)
+    broken = lab.run("node-a", ["sh", genw], env=env, timeout=60)
+    assert broken.returncode == 3, broken.stdout
+    del env["FOG"]
+    unset = lab.run("node-a", ["sh", genw], env=env, timeout=60)
+    assert unset.returncode != 0 and "set FOG" in unset.stderr
 
 
 def test_two_concurrent_switches_are_serialized(lab_at_start: Lab) -> None:

@@ -8,7 +8,7 @@ from ospf_failover.errors import InputError
 from ospf_failover.lab.topology import MAX_CUSTOMERS, plan, router_octet
 
 
-def test_customer1_matches_the_seed_diagram() -> None:
+def test_customer1_matches_the_original_diagram() -> None:
     topology = plan(1)
     hosts = topology.hosts
     assert set(hosts) == {"gw1", "gw2", "client-a", "client-b", "node-a", "node-b", "vr1", "vr2", "vm1"}

@@ -1,4 +1,4 @@
-"""clpstat: finding a group or server by its full name, the status/comment rule, and the seed's known mistakes."""
+"""clpstat: finding a group or server by its full name, the status/comment rule, the original start.sh's mistakes."""
 
 from __future__ import annotations
 
@@ -87,8 +87,8 @@ def test_split_status_rule(value: str, status: str, comment: str) -> None:
     assert split_status(value) == (status, comment)
 
 
-# The seed reads the first word after <server> as the primary and the word after the group's second colon as the
-# server where the group runs, over whitespace-flattened text. These pin what the parser gives instead.
+# The original start.sh reads the first word after <server> as the primary and the word after the group's second
+# colon as the server where the group runs, over whitespace-flattened text. These pin what the parser gives instead.
 
 
 def test_three_node_cluster_lists_servers_in_priority_order_and_marks_the_local_one() -> None:

@@ -1,10 +1,10 @@
 """Benchmark: the verified `switch` against the original how-to's unverified start.sh procedure, side by side.
 
-Run as root on a machine with the lab's packages:  .venv/bin/python bench/switch_vs_seed.py [--rounds N]
+Run as root on a machine with the lab's packages:  .venv/bin/python bench/switch_vs_original.py [--rounds N]
 
 It brings a one-customer lab up (in a directory of its own), then alternates, from inside cluster node node-b's
 namespace and then node-a's (so every run really moves the gateway):
-  seed:   ssh STANDBY ip link set dev eth1 down; ssh ACTIVE ip link set dev eth1 up   (plain OpenSSH, no check)
+  original: ssh STANDBY ip link set dev eth1 down; ssh ACTIVE ip link set dev eth1 up   (plain OpenSSH, no check)
   switch: ospf-failover switch customer1 --node NODE   (parallel sessions, verified on vr1/vr2/gw1/gw2)
 After each run it waits until OSPF has settled (both observers route via the new router), so that the timers do
 not decide the figures. It prints both medians and their ratio, then measures, during planned switches, the
@@ -40,7 +40,7 @@ def settle(lab: Lab, active: str, timeout: float = 30.0) -> None:
     raise SystemExit(f"OSPF did not settle on {active} within {timeout:.0f} s")
 
 
-def seed_run(lab: Lab, node: str) -> float:
+def original_run(lab: Lab, node: str) -> float:
     active, standby = SIDE[node]
     script = " ; ".join(
         [
@@ -101,11 +101,11 @@ def main() -> int:
     directory = Path(tempfile.mkdtemp(prefix="ospf-failover-bench-"))
     lab = Lab.up(directory, customers=1)
     try:
-        seed: list[float] = []
+        original: list[float] = []
         switch: list[float] = []
         node = "node-b"
         for _ in range(args.rounds):
-            for procedure, sink in ((seed_run, seed), (switch_run, switch)):
+            for procedure, sink in ((original_run, original), (switch_run, switch)):
                 sink.append(procedure(lab, node))
                 settle(lab, SIDE[node][0])
                 node = "node-a" if node == "node-b" else "node-b"
@@ -116,12 +116,12 @@ def main() -> int:
             node = "node-a" if node == "node-b" else "node-b"
     finally:
         teardown(directory)
-    seed_median, switch_median = statistics.median(seed), statistics.median(switch)
+    original_median, switch_median = statistics.median(original), statistics.median(switch)
     figures = {
         "rounds": args.rounds,
-        "seed_unverified_median_s": round(seed_median, 3),
+        "original_unverified_median_s": round(original_median, 3),
         "switch_verified_median_s": round(switch_median, 3),
-        "ratio_switch_to_seed": round(switch_median / seed_median, 2),
+        "ratio_switch_to_original": round(switch_median / original_median, 2),
         "observer_no_route_max_s": round(max(gaps), 3),
         "observer_no_route_each_s": [round(g, 3) for g in gaps],
     }
