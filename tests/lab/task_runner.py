@@ -1,7 +1,7 @@
 """Run one Nornir task against one inventory host and print its outcome as JSON.
 
 The lab tests run this inside a lab namespace (a cluster node), because lab hosts are reachable only from
-there: ``task_runner.py INVENTORY HOST TASK '{"kwarg": ...}' [--dry-run]``.
+there: ``task_runner.py INVENTORY HOST[,HOST...] TASK '{"kwarg": ...}' [--dry-run]``.
 """
 
 from __future__ import annotations
@@ -24,8 +24,9 @@ def main() -> int:
         kwargs["nics"] = [tasks.router_state.NicProbe(**probe) for probe in kwargs["nics"]]
     nr = init_nornir(load_inventory(inventory), dry_run=dry_run)
     start = time.monotonic()
+    hosts = host.split(",")  # several hosts: one run in parallel, the first host's outcome is reported
     try:
-        outcome = run_on(nr, [host], getattr(tasks, name), **kwargs)[host]
+        outcome = run_on(nr, hosts, getattr(tasks, name), **kwargs)[hosts[0]]
     finally:
         nr.close_connections(on_good=True, on_failed=True)
     seconds = time.monotonic() - start

@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import json
+import shutil
 import sys
 import time
 from pathlib import Path
 from typing import Any
 
 import pytest
+import yaml
 
 from ospf_failover.lab.lab import Lab
 
@@ -180,3 +182,29 @@ def test_one_session_per_host_opens_with_verified_key(lab_at_start: Lab, host: s
     outcome = run_task(lab_at_start, host, "open_session")
     assert outcome["ok"], outcome
     assert outcome["result"] == host, outcome
+
+
+@pytest.mark.parametrize(("bound", "serialized"), [(1, True), (2, False)])
+def test_connects_in_flight_are_bounded(lab_at_start: Lab, tmp_path: Path, bound: int, serialized: bool) -> None:
+    """Two unreachable hosts, connect timeout 2 s: one slot makes the second connect wait for the first."""
+    lab = lab_at_start
+    inventory = tmp_path / "inventory"
+    shutil.copytree(lab.inventory_dir, inventory)
+    defaults = yaml.safe_load((inventory / "defaults.yaml").read_text())
+    defaults["data"]["max_connects_in_flight"] = bound
+    defaults["data"]["timeouts"]["connect"] = 2
+    (inventory / "defaults.yaml").write_text(yaml.safe_dump(defaults))
+    lab.cut_off("gw1")
+    lab.cut_off("gw2")
+    try:
+        argv = [sys.executable, str(RUNNER), str(inventory), "gw1,gw2", "open_session", "{}"]
+        done = lab.run("node-b", argv, timeout=60)
+    finally:
+        lab.restore("gw1")
+        lab.restore("gw2")
+    outcome = json.loads(done.stdout)
+    assert outcome["error_type"] == "ConnectTimeout", outcome
+    if serialized:
+        assert outcome["seconds"] >= 3.5, f"with one slot the two 2 s connects cannot overlap: {outcome['seconds']}"
+    else:
+        assert outcome["seconds"] < 3.5, f"with two slots the connects overlap: {outcome['seconds']}"
