@@ -69,12 +69,29 @@ def test_dry_run_touches_nothing(lab_at_start: Lab) -> None:
     assert nic_up(lab_at_start, "vr1") and not nic_up(lab_at_start, "vr2")
 
 
+def gateway_mac_seen_by_vm(lab: Lab) -> str:
+    return lab.run("vm1", ["ip", "neigh", "show", "10.0.0.254"], check=True).stdout
+
+
 def test_lab_failover_runs_the_ecx_scripts(lab_at_start: Lab) -> None:
     lab = lab_at_start
+    # The VM talks through its gateway first, so its ARP cache holds vr1's MAC address; the move keeps that cache.
+    assert lab.run("vm1", ["ping", "-c", "1", "-W", "2", "192.168.76.101"]).returncode == 0
+    vr1_mac = lab.run("vr1", ["cat", "/sys/class/net/eth1/address"], check=True).stdout.strip()
+    assert vr1_mac in gateway_mac_seen_by_vm(lab)
+
     result = lab.failover("customer1", "node-b")
     assert result.returncode == 0, (result.start.stdout, result.start.stderr)
     assert "switched and verified" in result.start.stdout
     assert carriers(lab, "gw1") == [VR2]
+    # Without a word from the VM, the gratuitous ARP must have pointed its gateway at vr2 already.
+    vr2_mac = lab.run("vr2", ["cat", "/sys/class/net/eth1/address"], check=True).stdout.strip()
+    deadline = time.monotonic() + 2
+    cached = gateway_mac_seen_by_vm(lab)
+    while time.monotonic() < deadline and vr2_mac not in cached:
+        time.sleep(0.1)
+        cached = gateway_mac_seen_by_vm(lab)
+    assert vr2_mac in cached, f"the VM has {cached!r} for its gateway, not vr2's {vr2_mac}"
     ping = lab.run("client-a", ["ping", "-c", "1", "-W", "2", "10.0.0.1"])
     assert ping.returncode == 0, ping.stdout
     back = lab.failover("customer1", "node-a")
