@@ -35,7 +35,7 @@ def _up(args: argparse.Namespace) -> int:
 
 
 def _down(args: argparse.Namespace) -> int:
-    print(teardown(args.dir, progress=_progress))
+    print(teardown(args.dir, progress=_progress, orphans=args.orphans))
     return EXIT_OK
 
 
@@ -135,6 +135,11 @@ def register(subparsers: argparse._SubParsersAction[Any]) -> None:
     up.set_defaults(handler=_up)
 
     down = with_dir(commands.add_parser("down", help="remove the lab (safe to repeat)"))
+    down.add_argument(
+        "--orphans",
+        action="store_true",
+        help="with no lab state in --dir: also remove leftover ofl- namespaces that no running lab owns",
+    )
     down.set_defaults(handler=_down)
 
     status = with_dir(commands.add_parser("status", help="hosts, daemons and which router carries each VM network"))

@@ -18,6 +18,7 @@ import fcntl
 import json
 import os
 import sys
+import time
 from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import Any, Literal, TypedDict
@@ -67,9 +68,17 @@ class ClusterStateFile:
         self.lock_path = lab_dir / LOCK_FILE
 
     @contextlib.contextmanager
-    def _locked(self) -> Iterator[None]:
+    def _locked(self, timeout: float = 10.0) -> Iterator[None]:
+        deadline = time.monotonic() + timeout
         with open(self.lock_path, "a") as lock:
-            fcntl.flock(lock, fcntl.LOCK_EX)
+            while True:
+                try:
+                    fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                    break
+                except BlockingIOError:
+                    if time.monotonic() > deadline:
+                        raise LabError(f"{self.lock_path} stayed locked for more than {timeout:.0f} s") from None
+                    time.sleep(0.05)
             yield
 
     def _read(self) -> ClusterState:

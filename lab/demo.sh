@@ -38,7 +38,7 @@ step() {
 }
 
 in_lab() {
-  ospf-failover lab exec --dir "$DIR" "$@"
+  timeout 60 ospf-failover lab exec --dir "$DIR" "$@"
 }
 
 # expect_route OBSERVER ADDRESS: OBSERVER routes 10.0.0.0/24 via ADDRESS only.

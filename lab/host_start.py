@@ -69,6 +69,8 @@ def script(*, host: Host, host_dir: Path, clpstat: Path | None) -> str:
     ]
     if host.runs_frr:
         lines += [
+            # FRR keeps crash-log directories in /var/tmp/frr: this host's own, not the machine's.
+            "mount -t tmpfs -o mode=1777 ofl-vartmp /var/tmp",
             f"mount --bind {q(str(host_dir / 'frr' / 'etc'))} /etc/frr",
             f"mount --bind {q(str(host_dir / 'frr' / 'run'))} /run/frr",
             *(frr.daemon_command(daemon) for daemon in frr.DAEMONS),

@@ -35,13 +35,14 @@ fi
 
 policy=/usr/sbin/policy-rc.d
 created_policy=0
-if [ ! -e "$policy" ]; then
-  printf '#!/bin/sh\n# temporary: ospf-failover set-up installs packages without starting services\nexit 101\n' > "$policy"
-  chmod 755 "$policy"
-  created_policy=1
-fi
 cleanup() { if [ "$created_policy" = 1 ]; then rm -f "$policy"; fi; }
 trap cleanup EXIT
+trap 'exit 130' INT TERM
+if [ ! -e "$policy" ]; then
+  created_policy=1
+  printf '#!/bin/sh\n# temporary: ospf-failover set-up installs packages without starting services\nexit 101\n' > "$policy"
+  chmod 755 "$policy"
+fi
 
 echo "install-packages: installing ${missing[*]}"
 export DEBIAN_FRONTEND=noninteractive

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -82,6 +83,35 @@ class FailoverResult:
     @property
     def returncode(self) -> int:
         return self.start.returncode
+
+
+CREATED_MARKER = "ospf-failover rehearsal lab directory, made by lab up (lab down removes it)\n"
+EXISTING_MARKER = "ospf-failover rehearsal lab directory, existed before lab up (lab down empties it)\n"
+_SAFE_PATH = re.compile(r"^/[A-Za-z0-9._/+@-]*$")
+_SYSTEM_TREES = ("/run", "/proc", "/sys", "/dev", "/etc", "/usr", "/boot", "/var/run")
+
+
+def check_lab_directory(path: Path) -> None:
+    """Refuse a lab directory that could hurt the machine or be turned against it (the lab runs as root).
+
+    Its path ends up in shell scripts and configuration files, so only plain characters; not inside the trees
+    the lab's hosts mount over or the system's own; and, when it exists, empty or a lab's, root's, and not
+    writable by others (another user could otherwise swap a script the lab runs as root).
+    """
+    text = str(path)
+    if not _SAFE_PATH.match(text):
+        raise InputError(f"--dir {text}: use a path of letters, digits and . _ / + @ - only")
+    if path == Path("/") or any(text == tree or text.startswith(tree + "/") for tree in _SYSTEM_TREES):
+        raise InputError(f"--dir {text}: not inside a system directory; choose e.g. ./.lab or /tmp/lab")
+    if not path.exists():
+        return
+    if not path.is_dir():
+        raise LabError(f"{path} exists and is not a directory; choose another --dir")
+    if any(path.iterdir()) and not (path / lab_state.MARKER_FILE).exists():
+        raise LabError(f"{path} exists and is not a lab directory; choose another --dir")
+    info = path.stat()
+    if info.st_uid != 0 or info.st_mode & 0o022:
+        raise LabError(f"{path} must belong to root and not be writable by others; choose another --dir")
 
 
 class Lab:
@@ -153,8 +183,8 @@ class Lab:
                 f"namespaces {', '.join(clash[:4])}{' ...' if len(clash) > 4 else ''} exist already (another lab "
                 f"is up); run `ospf-failover lab down {where}` first"
             )
-        if path.exists() and any(path.iterdir()) and not (path / lab_state.MARKER_FILE).exists():
-            raise LabError(f"{path} exists and is not a lab directory; choose another --dir")
+        check_lab_directory(path)
+        created = not path.exists()
         started = time.time()
         say(f"lab: building {customers} customer(s) in {path} ({len(topology.namespaces)} namespaces)")
         recorded: lab_state.LabState = {
@@ -168,8 +198,9 @@ class Lab:
             "started": started,
             "up_seconds": None,
         }
-        path.mkdir(parents=True, exist_ok=True)
-        (path / lab_state.MARKER_FILE).write_text("ospf-failover rehearsal lab directory (removed by lab down)\n")
+        path.mkdir(mode=0o700, parents=True, exist_ok=True)
+        # The marker says whether the lab made the directory: `lab down` removes it only then (else its content).
+        (path / lab_state.MARKER_FILE).write_text(CREATED_MARKER if created else EXISTING_MARKER)
         lab_state.write(path, recorded)  # recorded before anything exists, so `lab down` can undo a partial up
         lab = cls(path, recorded)
         try:
@@ -370,8 +401,11 @@ class Lab:
     def environment(self, extra: dict[str, str] | None = None) -> dict[str, str]:
         env = dict(os.environ)
         env["PATH"] = inner_path()
-        # The runbooks' per-group locks live in the lab's directory, not in the machine's /run/lock.
+        # The runbooks' per-group locks live in the lab's directory, not in the machine's /run/lock, and shells
+        # and vtysh keep no history in root's home.
         env["OSPF_FAILOVER_LOCK_DIR"] = str(self.directory / "locks")
+        env["HISTFILE"] = "/dev/null"
+        env["VTYSH_HISTFILE"] = "/dev/null"
         env.update(extra or {})
         return env
 
@@ -741,11 +775,13 @@ def _orphan_owner(pids: list[int]) -> Path | None:
     return None
 
 
-def teardown(directory: Path | str, *, progress: Progress | None = None) -> str:
+def teardown(directory: Path | str, *, progress: Progress | None = None, orphans: bool = False) -> str:
     """Remove the lab of ``directory``: kill its processes by PID, delete its namespaces and the directory.
 
-    With no state in ``directory`` it removes leftover ``ofl-`` namespaces that no other running lab owns.
-    Safe to repeat; returns a one-line summary.
+    Only the namespaces its state records are touched. With ``orphans`` and no state in ``directory``, it also
+    removes leftover ``ofl-`` namespaces that no other running lab owns (after a lab directory was lost).
+    The directory is removed when the lab created it; a directory that existed before keeps, emptied. Safe to
+    repeat; returns a one-line summary.
     """
     say = progress or _quiet
     path = Path(directory).resolve()
@@ -754,10 +790,10 @@ def teardown(directory: Path | str, *, progress: Progress | None = None) -> str:
         try:
             recorded = lab_state.read(path)
         except LabError as exc:
-            say(f"lab: {exc}; cleaning up by namespace prefix")
+            say(f"lab: {exc}")
     if recorded is not None:
-        names = namespaces.existing(recorded["namespaces"])
-    else:
+        names = [n for n in namespaces.existing(recorded["namespaces"]) if n.startswith(NAMESPACE_PREFIX)]
+    elif orphans:
         # Leftovers of a lab whose state is gone; a namespace of another running lab is left alone (its
         # processes were started from that lab's directory, which still has its state).
         leftovers = namespaces.existing(prefix=NAMESPACE_PREFIX)
@@ -768,9 +804,18 @@ def teardown(directory: Path | str, *, progress: Progress | None = None) -> str:
                 with contextlib.suppress(LabError):
                     protected.update(lab_state.read(owner)["namespaces"])
         names = [name for name in leftovers if name not in protected]
-    is_lab_dir = (path / lab_state.MARKER_FILE).exists()
+    else:
+        names = []
+    marker = path / lab_state.MARKER_FILE
+    is_lab_dir = marker.exists()
     if recorded is None and not names and not is_lab_dir:
-        return f"no lab in {path}; nothing to do"
+        leftovers = namespaces.existing(prefix=NAMESPACE_PREFIX)
+        hint = (
+            f" ({len(leftovers)} ofl- namespace(s) exist: `lab down --orphans` removes a lost lab's)"
+            if leftovers
+            else ""
+        )
+        return f"no lab in {path}; nothing to do{hint}"
     pids = [pid for found in namespaces.pids_in(names).values() for pid in found]
     pids = sorted(set(pids))
     say(f"lab: stopping {len(pids)} process(es) in {len(names)} namespace(s)")
@@ -779,7 +824,14 @@ def teardown(directory: Path | str, *, progress: Progress | None = None) -> str:
         raise LabError(f"processes {left} did not stop; namespaces and {path} left in place")
     namespaces.delete(names)
     if is_lab_dir:
-        shutil.rmtree(path)
+        if marker.read_text() == EXISTING_MARKER:
+            for entry in path.iterdir():
+                if entry.is_dir() and not entry.is_symlink():
+                    shutil.rmtree(entry)
+                else:
+                    entry.unlink()
+        else:
+            shutil.rmtree(path)
     removed = f"{len(names)} namespace(s), {len(pids)} process(es) removed"
     if recorded is None and names:
         return f"no lab state in {path}: removed leftover lab namespaces ({removed})"

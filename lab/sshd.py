@@ -39,6 +39,8 @@ def sshd_config(*, host: Host, host_dir: Path, authorized_keys: Path) -> str:
             "AllowTcpForwarding no",
             "PrintMotd no",
             "PrintLastLog no",
+            # Sessions keep no shell or vtysh history in the machine's /root.
+            "SetEnv HISTFILE=/dev/null VTYSH_HISTFILE=/dev/null",
             "Subsystem sftp internal-sftp",
             "",
         ]

@@ -33,6 +33,24 @@ def root_namespace_lab_traces() -> list[str]:
     return lines
 
 
+# Files of the machine that a careless lab would write to: shells' and vtysh's history in root's home (every
+# lab host sees the machine's /root), FRR's crash-log directory.
+MACHINE_FILES = ("/root/.bash_history", "/root/.history_frr", "/var/tmp/frr")
+
+
+def machine_files_state() -> dict[str, tuple[float, int] | None]:
+    """Modification time and size of each of MACHINE_FILES (None when absent)."""
+    state: dict[str, tuple[float, int] | None] = {}
+    for name in MACHINE_FILES:
+        try:
+            info = os.stat(name)
+        except FileNotFoundError:
+            state[name] = None
+        else:
+            state[name] = (info.st_mtime, info.st_size)
+    return state
+
+
 def _progress(line: str) -> None:
     print(line, file=sys.stderr)
 
@@ -56,11 +74,13 @@ def lab(tmp_path_factory: pytest.TempPathFactory, root_traces_before: list[str])
         pytest.skip("the rehearsal lab needs root (network namespaces, FRR, sshd): run the suite as root")
     assert not root_traces_before, f"the root namespace already has lab addresses/routes: {root_traces_before}"
     directory = tmp_path_factory.mktemp("lab") / "lab"
+    files_before = machine_files_state()
     built = Lab.up(directory, customers=LAB_CUSTOMERS, progress=_progress)
     try:
         yield built
     finally:
         built.down()
+    assert machine_files_state() == files_before, "the lab wrote to the machine's own files"
 
 
 @pytest.fixture
