@@ -23,7 +23,9 @@ import tempfile
 import time
 from pathlib import Path
 
+from ospf_failover.errors import ConvergenceTimeout
 from ospf_failover.lab.lab import Lab, teardown
+from ospf_failover.polling import wait_until
 
 TOOL = str(Path(sys.executable).with_name("ospf-failover"))
 PREFIX = "10.0.0.0/24"
@@ -31,13 +33,15 @@ SIDE = {"node-a": ("vr1", "vr2"), "node-b": ("vr2", "vr1")}  # node -> (active, 
 
 
 def settle(lab: Lab, active: str, timeout: float = 30.0) -> None:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if all(lab.route_carriers(gw).get(PREFIX) == [active] for gw in ("gw1", "gw2")):
-            time.sleep(1.0)  # let LSA timers and retransmissions go quiet too
-            return
-        time.sleep(0.1)
-    raise SystemExit(f"OSPF did not settle on {active} within {timeout:.0f} s")
+    def settled() -> tuple[bool, None, str]:
+        carriers = {gw: lab.route_carriers(gw).get(PREFIX) for gw in ("gw1", "gw2")}
+        return all(c == [active] for c in carriers.values()), None, f"{carriers}"
+
+    try:
+        wait_until(settled, what=f"OSPF on {active}", timeout=timeout, interval=0.1)
+    except ConvergenceTimeout as exc:
+        raise SystemExit(str(exc)) from None
+    time.sleep(1.0)  # let LSA timers and retransmissions go quiet too
 
 
 def original_run(lab: Lab, node: str) -> float:

@@ -6,12 +6,11 @@ The judging functions are pure (JSON text in, list of differences out) so they a
 from __future__ import annotations
 
 import json
-import time
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from ospf_failover.errors import ConvergenceTimeout, ParseError
+from ospf_failover.errors import ParseError
 
 OBSERVER_QUERY = ("show ip ospf neighbor json", "show ip route ospf json")
 
@@ -79,33 +78,3 @@ def differences(observer: str, output: str, expected: Expectation) -> list[str]:
     if wrong:
         found.append(f"{observer}: {len(wrong)} VM network(s) not via the expected router ({', '.join(wrong[:3])})")
     return found
-
-
-def wait_until(
-    check: Callable[[], list[str]],
-    *,
-    what: str,
-    timeout: float,
-    interval: float = 0.5,
-    progress: Callable[[str], None] | None = None,
-    progress_every: float = 5.0,
-) -> float:
-    """Poll ``check`` (returns the differences seen) until it returns none; return the seconds it took.
-
-    Raises :class:`ConvergenceTimeout` with the last differences when ``timeout`` passes first.
-    """
-    start = time.monotonic()
-    deadline = start + timeout
-    next_report = start + progress_every
-    last: list[str] = []
-    while True:
-        last = check()
-        now = time.monotonic()
-        if not last:
-            return now - start
-        if now >= deadline:
-            raise ConvergenceTimeout(what=what, timeout=timeout, last="; ".join(last))
-        if progress is not None and now >= next_report:
-            progress(f"still waiting for {what} ({now - start:.0f} s): {'; '.join(last)}")
-            next_report = now + progress_every
-        time.sleep(min(interval, max(0.0, deadline - now)))

@@ -39,6 +39,7 @@ from ospf_failover.lab.topology import (
     Topology,
     plan,
 )
+from ospf_failover.polling import wait_until
 
 Progress = Callable[[str], None]
 DEFAULT_ROOT_PATH = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"
@@ -361,9 +362,11 @@ class Lab:
     def wait_converged(self, *, timeout: float = 30.0, progress: Progress | None = None) -> float:
         """Wait until every observer is Full with every router and routes each VM network via the router of the
         node its FOG runs on (cluster state); return the seconds it took."""
-        return convergence.wait_until(
-            self.convergence_differences, what="lab convergence", timeout=timeout, progress=progress
-        )
+        def check() -> tuple[bool, None, str]:
+            found = self.convergence_differences()
+            return not found, None, "; ".join(found)
+
+        return wait_until(check, what="lab convergence", timeout=timeout, interval=0.5, progress=progress).elapsed
 
     def _hosts_without_sshd(self) -> list[str]:
         missing = []

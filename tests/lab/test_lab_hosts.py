@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
-import time
+import contextlib
 
 import pytest
 
+from ospf_failover.errors import ConvergenceTimeout
 from ospf_failover.lab.lab import Lab
+from ospf_failover.polling import wait_until
 
 pytestmark = pytest.mark.lab
 
@@ -133,12 +135,11 @@ def test_a_moved_vm_keeps_its_arp_cache_until_the_new_router_announces_the_gatew
     assert vr1_mac in gateway_mac_cached_by_vm1(lab), "a live-migrated VM keeps its ARP cache"
 
     lab.run("vr2", ["arping", "-q", "-U", "-c", "1", "-I", "eth1", "10.0.0.254"], check=True, timeout=10)
-    deadline = time.monotonic() + 3
-    while vr2_mac not in gateway_mac_cached_by_vm1(lab) and time.monotonic() < deadline:
-        time.sleep(0.1)
+    with contextlib.suppress(ConvergenceTimeout):
+        wait_until(lambda: (vr2_mac in gateway_mac_cached_by_vm1(lab), None, ""), what="ARP", timeout=3, interval=0.1)
     assert vr2_mac in gateway_mac_cached_by_vm1(lab), "the gratuitous ARP updates the VM's cached gateway"
-    deadline = time.monotonic() + 5
-    while lab.route_carriers("gw2")["10.0.0.0/24"] != ["vr2"] and time.monotonic() < deadline:
-        time.sleep(0.1)
+    with contextlib.suppress(ConvergenceTimeout):  # the ping below says whether the route moved
+        carriers = lab.route_carriers
+        wait_until(lambda: (carriers("gw2")["10.0.0.0/24"] == ["vr2"], None, ""), what="gw2", timeout=5, interval=0.1)
     done = lab.run("client-b", ["ping", "-c", "1", "-W", "2", "10.0.0.1"], timeout=15)
     assert done.returncode == 0, done.stdout

@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import json
-import time
 
 import pytest
 
+from ospf_failover.errors import ConvergenceTimeout
 from ospf_failover.lab.convergence import neighbor_states, route_next_hops
 from ospf_failover.lab.lab import Lab
+from ospf_failover.polling import wait_until
 
 pytestmark = pytest.mark.lab
 
@@ -18,15 +19,14 @@ def next_hops(lab: Lab, observer: str, prefix: str) -> set[str]:
 
 
 def wait_for_next_hops(lab: Lab, observer: str, prefix: str, expected: set[str], timeout: float) -> float:
-    start = time.monotonic()
-    deadline = start + timeout
-    seen: set[str] = set()
-    while time.monotonic() < deadline:
+    def check() -> tuple[bool, set[str], str]:
         seen = next_hops(lab, observer, prefix)
-        if seen == expected:
-            return time.monotonic() - start
-        time.sleep(0.1)
-    raise AssertionError(f"{observer}: {prefix} via {sorted(seen)}, expected {sorted(expected)} within {timeout} s")
+        return seen == expected, seen, f"{observer}: {prefix} via {sorted(seen)}, expected {sorted(expected)}"
+
+    try:
+        return wait_until(check, what=f"{observer}'s route", timeout=timeout, interval=0.1).elapsed
+    except ConvergenceTimeout as exc:
+        raise AssertionError(f"{exc.last} within {timeout} s") from None
 
 
 def test_every_router_has_every_neighbour_full_or_two_way(lab_at_start: Lab) -> None:

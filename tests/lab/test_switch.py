@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
 import shutil
 import subprocess
@@ -12,7 +13,9 @@ from typing import Any
 
 import yaml
 
+from ospf_failover.errors import ConvergenceTimeout
 from ospf_failover.lab.lab import Lab
+from ospf_failover.polling import wait_until
 
 TOOL = str(Path(sys.executable).with_name("ospf-failover"))
 IN_PROCESS = Path(__file__).resolve().with_name("switch_in_process.py")
@@ -86,11 +89,9 @@ def test_lab_failover_runs_the_ecx_scripts(lab_at_start: Lab) -> None:
     assert carriers(lab, "gw1") == [VR2]
     # Without a word from the VM, the gratuitous ARP must have pointed its gateway at vr2 already.
     vr2_mac = lab.run("vr2", ["cat", "/sys/class/net/eth1/address"], check=True).stdout.strip()
-    deadline = time.monotonic() + 2
+    with contextlib.suppress(ConvergenceTimeout):
+        wait_until(lambda: (vr2_mac in gateway_mac_seen_by_vm(lab), None, ""), what="ARP", timeout=2, interval=0.1)
     cached = gateway_mac_seen_by_vm(lab)
-    while time.monotonic() < deadline and vr2_mac not in cached:
-        time.sleep(0.1)
-        cached = gateway_mac_seen_by_vm(lab)
     assert vr2_mac in cached, f"the VM has {cached!r} for its gateway, not vr2's {vr2_mac}"
     ping = lab.run("client-a", ["ping", "-c", "1", "-W", "2", "10.0.0.1"])
     assert ping.returncode == 0, ping.stdout
