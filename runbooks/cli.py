@@ -6,7 +6,7 @@ import argparse
 import json
 from typing import TYPE_CHECKING, Any
 
-from ospf_failover.errors import InputError, OspfFailoverError
+from ospf_failover.errors import OspfFailoverError
 from ospf_failover.runbooks.defaults import RELEASE_TIMEOUT, SWITCH_TIMEOUT, VERIFY_TIMEOUT
 
 if TYPE_CHECKING:
@@ -124,8 +124,6 @@ def load_for(args: argparse.Namespace, runbook: str) -> Fleet:
 def handle_switch(args: argparse.Namespace) -> int:
     from ospf_failover.runbooks.switch import SwitchOptions, run_switch
 
-    if not args.fog:
-        raise InputError("give the failover group name")
     fleet = load_for(args, "switch")
     options = SwitchOptions(
         fog=args.fog,

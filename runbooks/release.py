@@ -20,8 +20,8 @@ from ospf_failover.nornir_setup import init_nornir, run_on
 from ospf_failover.runbooks.defaults import RELEASE_TIMEOUT
 from ospf_failover.runbooks.locate import ecx_group, node_from_ecx, node_from_option, this_node
 from ospf_failover.runbooks.lock import fog_lock
-from ospf_failover.runbooks.report import Report
-from ospf_failover.runbooks.switch import WATCHDOG_GRACE, Watchdog, error_text
+from ospf_failover.runbooks.report import Report, error_text
+from ospf_failover.runbooks.watchdog import WATCHDOG_GRACE, Watchdog
 from ospf_failover.tasks.nic import set_nic_state
 
 

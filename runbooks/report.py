@@ -15,10 +15,19 @@ import time
 from dataclasses import dataclass, field
 from typing import Any, Literal, TextIO
 
+from ospf_failover.errors import OspfFailoverError
+
 Outcome = Literal["PASS", "WARN", "FAIL", "SKIP"]
 _MARK: dict[Outcome, str] = {"PASS": "[I]", "WARN": "[W]", "FAIL": "[E]", "SKIP": "[I]"}
 _ALERT_LEVEL: dict[Outcome, str] = {"WARN": "WARN", "FAIL": "ERR"}
 ALERT_WAIT = 10.0  # seconds finish() waits, in all, for clplogcmd to return
+
+
+def error_text(error: BaseException | None) -> str:
+    """An error as one line for a step: the project's own errors say it all, others get their type."""
+    if isinstance(error, OspfFailoverError):
+        return str(error)
+    return f"{type(error).__name__}: {error}"
 
 
 @dataclass

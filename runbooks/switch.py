@@ -10,12 +10,11 @@ Exit codes: 0 done and verified (or verification warned/off), 1 the active route
 
 from __future__ import annotations
 
-import os
 import sys
 import threading
 import time
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any, Literal
 
 from nornir.core import Nornir
@@ -44,7 +43,7 @@ from ospf_failover.runbooks.locate import (
     this_node,
 )
 from ospf_failover.runbooks.lock import fog_lock
-from ospf_failover.runbooks.report import Outcome, Report
+from ospf_failover.runbooks.report import Outcome, Report, error_text
 from ospf_failover.runbooks.verify import (
     Verdict,
     all_hold,
@@ -53,13 +52,13 @@ from ospf_failover.runbooks.verify import (
     judge_nic,
     judge_route_via,
 )
+from ospf_failover.runbooks.watchdog import WATCHDOG_GRACE, Watchdog
 from ospf_failover.tasks.clpstat import read_clpstat
 from ospf_failover.tasks.connection import open_session
-from ospf_failover.tasks.nic import set_nic_state
+from ospf_failover.tasks.nic import describe, set_nic_state
 from ospf_failover.tasks.router_state import NicProbe, read_router_state
 
 Verify = Literal["fail", "warn", "off"]
-WATCHDOG_GRACE = 15.0
 POLL_INTERVAL = 0.05
 MAX_WORKERS = 32
 
@@ -95,46 +94,6 @@ class Plan:
             "vm_gateway": str(self.fog.vm_gateway),
             "nics": {router: self.fog.nic_for(router) for router in (self.active, *self.standbys)},
         }
-
-
-@dataclass
-class Watchdog:
-    """Nothing may hang start.sh: past its bound the process reports and exits, whatever it waits on.
-
-    The exit code follows the run's phase: before the active router took over, the run failed (1); after, the
-    gateway has moved and only the verification is missing (3, or 0 when verification only warns), so that ECX
-    does not fail the group over again for a slow observer.
-    """
-
-    report: Report
-    seconds: float
-    exit_code: int = EXIT_FAILED
-    _timer: threading.Timer | None = field(default=None, repr=False)
-
-    def start(self) -> Watchdog:
-        self._timer = threading.Timer(self.seconds, self._expire)
-        self._timer.daemon = True
-        self._timer.start()
-        return self
-
-    def cancel(self) -> None:
-        if self._timer is not None:
-            self._timer.cancel()
-
-    def _expire(self) -> None:
-        print(
-            f"[E] {self.report.runbook} {self.report.fog}: still running after {self.seconds:.0f} s: "
-            f"giving up (exit {self.exit_code})",
-            file=sys.stderr,
-            flush=True,
-        )
-        os._exit(self.exit_code)
-
-
-def error_text(error: BaseException | None) -> str:
-    if isinstance(error, OspfFailoverError):
-        return str(error)
-    return f"{type(error).__name__}: {error}"
 
 
 class Background:
@@ -311,7 +270,7 @@ def _switch(
             state: RouterState = outcome.result.result
             known[router] = state["nics"][fog.nic_for(router)]
             standbys += [router] if router != active else []
-            state_text = f"session open; {fog.nic_for(router)} {describe_nic(known[router])}"
+            state_text = f"session open; {fog.nic_for(router)} {describe(known[router])}"
             report.add("connect", "PASS", state_text, host=router, since=since)
         else:
             report.add(
@@ -395,12 +354,6 @@ def explain_failures(nr: Nornir, *, verdicts: dict[str, Verdict], hosts: list[st
         adjacent, adjacency = judge_adjacencies(outcome.result.result["neighbors"] if outcome.result else None)
         if not adjacent:
             verdicts[host] = (holds, f"{text}; {adjacency}")
-
-
-def describe_nic(state: NicState) -> str:
-    if not state["exists"]:
-        return "missing"
-    return ("up" if state["up"] else "down") + (" with gateway" if state["has_gateway"] else "")
 
 
 def dry_run(plan: Plan, known: Mapping[str, NicState], report: Report) -> tuple[int, str]:

@@ -9,7 +9,7 @@ from nornir.core.task import Result, Task
 
 from ospf_failover.errors import ClpstatBusy, CommandFailed, ConnectTimeout
 from ospf_failover.parsers.clpstat import parse_clpstat
-from ospf_failover.tasks.shell import CommandOutput, run_command
+from ospf_failover.tasks.shell import CommandOutput, command_timeout, run_command
 
 CLPSTAT = "clpstat --local"
 BUSY = 9  # clpstat's exit status while the cluster is busy: ask again shortly
@@ -44,7 +44,7 @@ def read_clpstat(
     Result: ``result`` is a ClpstatStatus; ``changed`` is False; ``attempts`` counts the runs.
     """
     host = task.host
-    timeout = float(host.get("timeouts", {}).get("command", 10))
+    timeout = command_timeout(task)
     deadline = time.monotonic() + max_wait
     attempt = 0
     while True:

@@ -38,7 +38,7 @@ def test_watchdog_ends_the_process_with_the_phase_exit_code(exit_code: int) -> N
     program = (
         "import time\n"
         "from ospf_failover.runbooks.report import Report\n"
-        "from ospf_failover.runbooks.switch import Watchdog\n"
+        "from ospf_failover.runbooks.watchdog import Watchdog\n"
         f"Watchdog(Report(runbook='switch', fog='customer1'), 0.3, exit_code={exit_code}).start()\n"
         "time.sleep(30)\n"
     )

@@ -1,0 +1,47 @@
+"""Nothing may hang start.sh: a watchdog ends a run that overruns its bound, whatever it waits on."""
+
+from __future__ import annotations
+
+import os
+import sys
+import threading
+from dataclasses import dataclass, field
+
+from ospf_failover.errors import EXIT_FAILED
+from ospf_failover.runbooks.report import Report
+
+WATCHDOG_GRACE = 15.0  # seconds past a run's --timeout before the watchdog ends it
+
+
+@dataclass
+class Watchdog:
+    """Nothing may hang start.sh: past its bound the process reports and exits, whatever it waits on.
+
+    The exit code follows the run's phase: before the active router took over, the run failed (1); after, the
+    gateway has moved and only the verification is missing (3, or 0 when verification only warns), so that ECX
+    does not fail the group over again for a slow observer.
+    """
+
+    report: Report
+    seconds: float
+    exit_code: int = EXIT_FAILED
+    _timer: threading.Timer | None = field(default=None, repr=False)
+
+    def start(self) -> Watchdog:
+        self._timer = threading.Timer(self.seconds, self._expire)
+        self._timer.daemon = True
+        self._timer.start()
+        return self
+
+    def cancel(self) -> None:
+        if self._timer is not None:
+            self._timer.cancel()
+
+    def _expire(self) -> None:
+        print(
+            f"[E] {self.report.runbook} {self.report.fog}: still running after {self.seconds:.0f} s: "
+            f"giving up (exit {self.exit_code})",
+            file=sys.stderr,
+            flush=True,
+        )
+        os._exit(self.exit_code)
