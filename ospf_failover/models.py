@@ -46,6 +46,13 @@ class ClpstatStatus(TypedDict):
     monitors: list[ClpstatMonitor]
 
 
+class ClpstatReading(TypedDict):
+    """What tasks.clpstat.read_clpstat read: the status display, and how many runs it took (busy retries)."""
+
+    status: ClpstatStatus
+    attempts: int
+
+
 # --- OSPF -----------------------------------------------------------------------------------------------
 
 

@@ -175,7 +175,7 @@ def locate(
     if local is not None:
         outcome = run_on(nr, [local.name], read_clpstat, local=True)[local.name]
         if outcome.ok and outcome.result is not None:
-            return node_from_clpstat(fleet, fog, outcome.result.result, where=f"{local.name} (local)"), None
+            return node_from_clpstat(fleet, fog, outcome.result.result["status"], where=f"{local.name} (local)"), None
         if isinstance(outcome.error, OspfFailoverError):
             raise outcome.error
         raise OspfFailoverError(f"clpstat on {local.name}: {error_text(outcome.error)}")
@@ -183,7 +183,7 @@ def locate(
     for node in fog.nodes:
         outcome = run_on(nr, [node], read_clpstat, local=False)[node]
         if outcome.ok and outcome.result is not None:
-            return node_from_clpstat(fleet, fog, outcome.result.result, where=node), None
+            return node_from_clpstat(fleet, fog, outcome.result.result["status"], where=node), None
         if isinstance(outcome.error, InputError):
             raise outcome.error
         errors.append(f"{node}: {error_text(outcome.error)}")
@@ -203,7 +203,7 @@ def report_cross_check(
         report.add("locate", "WARN", f"clpstat unreadable ({error_text(outcome.error)}); trusting ECX")
         return
     try:
-        seen = node_from_clpstat(fleet, fog, outcome.result.result, where="this node", require_online=False)
+        seen = node_from_clpstat(fleet, fog, outcome.result.result["status"], where="this node", require_online=False)
     except InputError as exc:
         report.info(f"clpstat does not confirm yet ({exc}); trusting ECX")
         return

@@ -8,6 +8,7 @@ import time
 from nornir.core.task import Result, Task
 
 from ospf_failover.errors import ClpstatBusy, CommandFailed, ConnectTimeout
+from ospf_failover.models import ClpstatReading
 from ospf_failover.parsers.clpstat import parse_clpstat
 from ospf_failover.tasks.shell import CommandOutput, command_timeout, run_command
 
@@ -41,7 +42,7 @@ def read_clpstat(
     times and ``max_wait`` seconds in all; then ClpstatBusy. Any other non-zero exit raises CommandFailed with
     the output; output that is not a complete status display raises ParseError (nothing is guessed).
 
-    Result: ``result`` is a ClpstatStatus; ``changed`` is False; ``attempts`` counts the runs.
+    Result: ``result`` is a ClpstatReading (the parsed status and how many runs it took); ``changed`` is False.
     """
     host = task.host
     timeout = command_timeout(task)
@@ -51,9 +52,8 @@ def read_clpstat(
         attempt += 1
         output = _run_here(CLPSTAT, timeout) if local else run_command(task, CLPSTAT, check=False)
         if output.exit_status == 0:
-            result = Result(host=host, result=parse_clpstat(output.output), changed=False)
-            result.attempts = attempt  # type: ignore[attr-defined]
-            return result
+            reading = ClpstatReading(status=parse_clpstat(output.output), attempts=attempt)
+            return Result(host=host, result=reading, changed=False)
         if output.exit_status != BUSY:
             raise CommandFailed(host=host.name, command=CLPSTAT, output=output.output, exit_status=output.exit_status)
         if attempt >= max_attempts or time.monotonic() + retry_interval > deadline:

@@ -36,7 +36,6 @@ def main() -> int:
             "result": outcome.result.result,
             "changed": outcome.result.changed,
             "diff": outcome.result.diff,
-            "attempts": getattr(outcome.result, "attempts", None),
             "seconds": seconds,
         }
     else:

@@ -153,19 +153,19 @@ def test_host_key_mismatch_is_refused(lab_at_start: Lab) -> None:
 def test_clpstat_local_and_over_ssh(lab_at_start: Lab) -> None:
     local = run_task(lab_at_start, "node-b", "read_clpstat", local=True)
     assert local["ok"], local
-    servers = {s["name"]: s["local"] for s in local["result"]["servers"]}
+    servers = {s["name"]: s["local"] for s in local["result"]["status"]["servers"]}
     assert servers == {"node-a": False, "node-b": True}
     remote = run_task(lab_at_start, "node-a", "read_clpstat", local=False)
     assert remote["ok"], remote
-    assert {s["name"]: s["local"] for s in remote["result"]["servers"]} == {"node-a": True, "node-b": False}
-    group = next(g for g in remote["result"]["groups"] if g["name"] == "customer1")
+    assert {s["name"]: s["local"] for s in remote["result"]["status"]["servers"]} == {"node-a": True, "node-b": False}
+    group = next(g for g in remote["result"]["status"]["groups"] if g["name"] == "customer1")
     assert group["current"] == "node-a"
 
 
 def test_clpstat_busy_is_retried(lab_at_start: Lab) -> None:
     lab_at_start.set_clpstat(busy=3)
     outcome = run_task(lab_at_start, "node-a", "read_clpstat", local=False, retry_interval=0.2)
-    assert outcome["ok"] and outcome["attempts"] == 4, outcome
+    assert outcome["ok"] and outcome["result"]["attempts"] == 4, outcome
 
 
 def test_clpstat_busy_beyond_the_bound(lab_at_start: Lab) -> None:
