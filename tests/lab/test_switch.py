@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import contextlib
 import json
+import os
+import select
 import shutil
 import subprocess
 import sys
@@ -266,19 +268,22 @@ def test_switch_killed_between_standby_down_and_active_up_converges_on_the_next_
     run = subprocess.Popen(
         lab.exec_argv("node-b", argv), stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=lab.environment()
     )
-    seen: list[str] = []
+    seen = ""
     try:
         deadline = time.monotonic() + 30
         assert run.stderr is not None
-        while time.monotonic() < deadline:
-            line = run.stderr.readline()
-            seen.append(line)
-            if "standby-down: [vr1]" in line or not line:
+        stream = run.stderr.fileno()
+        while "standby-down: [vr1]" not in seen and time.monotonic() < deadline:
+            # A blocking read could wait for ever on a silent process: wait for output only until the deadline.
+            ready, _, _ = select.select([stream], [], [], max(0.0, deadline - time.monotonic()))
+            chunk = os.read(stream, 4096).decode() if ready else ""
+            if not chunk:
                 break
+            seen += chunk
     finally:
         run.kill()
         run.communicate(timeout=30)
-    assert any("standby-down: [vr1] eth1: up with gateway -> down" in line for line in seen), seen
+    assert "standby-down: [vr1] eth1: up with gateway -> down" in seen, seen
     assert not nic_up(lab, "vr1") and not nic_up(lab, "vr2"), "the kill should land between the two steps"
 
     code, report, lines = tool(lab, "node-b", "switch", "customer1", "--node", "node-b")
