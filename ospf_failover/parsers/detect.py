@@ -5,15 +5,18 @@ The rules, also shown by ``ospf-failover parse --help``:
 * form: JSON when the first non-blank character is ``{`` or ``[``, text otherwise;
 * platform: JSON is FRR (Quagga 0.99 prints no JSON). In text, FRR is recognised by what Quagga never prints
   (an ``Up Time`` column, ``weight N`` on next hops, ``L`` local routes, a ``VRF default:`` header, the longer
-  ``Codes:`` legend with OpenFabric/NHRP/VNC); Quagga by its short ``Codes:`` legend (``O - OSPF,`` on the first
-  line) or by its neighbor header without ``Up Time`` and a 20-wide Interface column. Anything else is unknown,
-  which the parsers accept: the platform only adds checks, the parsing is the same.
+  ``Codes:`` legend with EIGRP/OpenFabric/VNC); Quagga by its short ``Codes:`` legend or by its neighbor header
+  without ``Up Time`` and a 20-wide Interface column. Quagga's legend has ``O - OSPF,`` at the end of the first
+  line up to 0.99.20; from 0.99.21 it starts the second line, which goes on with ``B - BGP,`` (then ``P - PIM,``
+  from 0.99.24) and ``A - Babel,`` (then ``N - NHRP,`` in 1.2), where FRR's goes on with ``E - EIGRP,``. Anything
+  else is unknown, which the parsers accept: the platform only adds checks, the parsing is the same.
 """
 
 from __future__ import annotations
 
+import json
 import re
-from typing import Literal
+from typing import Any, Literal
 
 from ospf_failover.errors import ParseError
 from ospf_failover.models import Platform
@@ -26,10 +29,12 @@ _FRR_TEXT_MARKERS = (
     re.compile(r"^L[> ][*qrto ] "),
     re.compile(r"^IPv4 unicast VRF \S+:$"),
     re.compile(r"^Codes:.*\bL - local\b"),
-    re.compile(r"\bf - OpenFabric\b|\bN - NHRP\b|\bv - VNC\b"),
+    # Not "N - NHRP": Quagga 1.2 prints it too.
+    re.compile(r"\bf - OpenFabric\b|\bE - EIGRP\b|\bv - VNC\b"),
 )
 _QUAGGA_TEXT_MARKERS = (
     re.compile(r"^Codes: K - kernel route, C - connected, S - static, R - RIP, O - OSPF,"),
+    re.compile(r"^\s+O - OSPF, I - IS-IS, B - BGP, (?:P - PIM, )?A - Babel,"),
     # Quagga right-aligns the first heading and has a 20-wide Interface column (FRR: 32 wide).
     re.compile(r"^\s*Neighbor ID Pri State\s+Dead Time Address\s+Interface {12}RXmtL"),
 )
@@ -44,6 +49,17 @@ def detect_form(text: str) -> OutputForm:
     """Tell JSON output from text output by its first non-blank character."""
     stripped = text.lstrip()
     return "json" if stripped[:1] in ("{", "[") else "text"
+
+
+def load_json_object(text: str, *, kind: str) -> dict[str, Any]:
+    """The JSON object ``text`` holds; ParseError when it is no valid JSON or not an object."""
+    try:
+        document: Any = json.loads(text)
+    except (json.JSONDecodeError, RecursionError) as exc:
+        raise ParseError(kind=kind, reason=f"invalid JSON: {exc}") from exc
+    if not isinstance(document, dict):
+        raise ParseError(kind=kind, reason="the JSON document is not an object")
+    return document
 
 
 def detect_platform(text: str) -> Platform | None:

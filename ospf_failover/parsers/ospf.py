@@ -13,13 +13,12 @@ print both. The role is the part of the state after ``/`` (as the text shows it)
 from __future__ import annotations
 
 import ipaddress
-import json
 import re
 from typing import Any
 
 from ospf_failover.errors import ParseError
 from ospf_failover.models import OspfNeighbor, Platform
-from ospf_failover.parsers.detect import detect_form, refuse_platform_mismatch, split_lines
+from ospf_failover.parsers.detect import detect_form, load_json_object, refuse_platform_mismatch, split_lines
 from ospf_failover.parsers.vtysh import refuse_vtysh_error
 
 KIND = "ospf neighbor"
@@ -113,12 +112,7 @@ def _parse_row(line: str, *, line_number: int, has_uptime: bool) -> OspfNeighbor
 
 
 def _parse_json(text: str) -> list[OspfNeighbor]:
-    try:
-        document: Any = json.loads(text)
-    except (json.JSONDecodeError, RecursionError) as exc:
-        raise _refuse(f"invalid JSON: {exc}") from exc
-    if not isinstance(document, dict):
-        raise _refuse("the JSON document is not an object")
+    document = load_json_object(text, kind=KIND)
     if not document:
         raise _refuse("empty JSON object: FRR prints {} when OSPF is not enabled")
     by_router_id = document.get("neighbors")

@@ -1,4 +1,4 @@
-"""Parse ``show ip route``, ``show ip route PREFIX`` and their FRR ``json`` forms (Quagga 0.99 and FRR).
+"""Parse ``show ip route``, ``show ip route PREFIX`` and their FRR ``json`` forms (Quagga and FRR).
 
 Three text forms are told apart by their first line: the routing table (``Codes:`` legend, then one line per
 route and one per further ECMP next hop), the detail form (``Routing entry for P/L`` blocks) and the "no route"
@@ -7,20 +7,24 @@ prints something, so nothing at all means the output was lost.
 
 Protocol names are FRR JSON's words ("ospf", "connected", "kernel", "static", "local", ...). The text table does
 not show distance and metric for connected routes: they are None there (JSON says 0/0). A next hop is active
-unless marked ``inactive``; a route is in the FIB when it (table form) or one of its next hops (detail form)
-carries ``*``.
+unless marked ``inactive``. A route is in the FIB when one of its lines carries ``*``: FRR leaves the route
+line of the table form blank when its first next hop is recursive or a duplicate, and marks the next hops it
+resolves to on the lines below. A recursive next hop stays a next hop of its own (its address, no interface),
+followed by the ones it resolves to, in both text forms and in the JSON.
+
+MPLS labels (``label 16001/16002``, ``label IPv4 Explicit Null``, ``label implicit-null``...) are read and dropped:
+the names are those FRR prints for the reserved labels, a stack is joined with ``/``.
 """
 
 from __future__ import annotations
 
 import ipaddress
-import json
 import re
 from typing import Any
 
 from ospf_failover.errors import ParseError
 from ospf_failover.models import Nexthop, Platform, Route
-from ospf_failover.parsers.detect import detect_form, refuse_platform_mismatch, split_lines
+from ospf_failover.parsers.detect import detect_form, load_json_object, refuse_platform_mismatch, split_lines
 from ospf_failover.parsers.vtysh import refuse_vtysh_error
 
 KIND = "route"
@@ -70,16 +74,23 @@ _DETAIL_INFO = re.compile(r"^  (?:Last update |Flags:|Status:|Nexthop Group ID:|
 _DETAIL_NEXTHOP = re.compile(r"^  (?P<fib>[*qrto ]) *(?P<nexthop>\S.*)$")
 
 # Marks printed after a next hop's address or interface.
-_FLAGS = r"(?P<flags>(?: inactive| onlink| linkdown| \(recursive\)| \(vrf [^()\s]+\))*)"
+_FLAG = r" inactive| onlink| linkdown| \(recursive\)| \(vrf [^()\s]+\)| \(duplicate nexthop removed\)"
+_FLAGS = rf"(?P<flags>(?:{_FLAG})*)"
 _VIA_ADDRESS = re.compile(r"^via (?P<ip>[0-9A-Fa-f:.]+)" + _FLAGS + "$")
 _DETAIL_ADDRESS = re.compile(r"^(?P<ip>[0-9A-Fa-f:.]+)" + _FLAGS + "$")
 _INTERFACE = re.compile(r"^(?P<name>[^\s,()]+)" + _FLAGS + "$")
 _DETAIL_INTERFACE = re.compile(r"^via (?P<name>[^\s,()]+)" + _FLAGS + "$")
-_UNREACHABLE = re.compile(r"^unreachable(?: \((?:blackhole|ICMP unreachable|ICMP prohibited)\))?" + _FLAGS + "$")
+_UNREACHABLE = re.compile(r"^unreachable(?: \((?:blackhole|ICMP unreachable|ICMP admin-prohibited)\))?" + _FLAGS + "$")
+# One MPLS label as FRR prints it (lib/mpls.h label2str): a number, or the name of a reserved label (FRR 6.0 spells
+# "IPv6 Explict Null"); a label stack joins them with "/".
+_LABEL = (
+    r"(?:[0-9]+|IPv4 Explicit Null|IPv6 Explici?t Null|Router Alert|implicit-null|Entropy Label Indicator"
+    r"|Generic Associated Channel|OAM Alert|Extension|Reserved \([0-9]{1,2}\))"
+)
 # What may follow the interface: weight, uptime (hh:mm:ss, NdHHhMMm, NNwNdHHh), label, source, SRv6.
 _TAIL = re.compile(
     r"^(?:weight [0-9]+|[0-9]{2}:[0-9]{2}:[0-9]{2}|[0-9]+d[0-9]{2}h[0-9]{2}m|[0-9]+w[0-9]+d[0-9]{2}h"
-    r"|label \S+|src \S+|seg6 \S+|seg6local \S.*)$"
+    rf"|label {_LABEL}(?:/{_LABEL})*|src \S+|seg6 \S+|seg6local \S.*)$"
 )
 
 
@@ -200,6 +211,7 @@ def _parse_table(lines: list[str]) -> list[Route]:
         if (continuation := _TABLE_CONTINUATION.match(line)) is not None and routes:
             nexthop = _parse_nexthop(continuation["nexthop"], detail=False, line_number=number, line=line)
             routes[-1]["nexthops"].append(nexthop)
+            routes[-1]["fib"] = routes[-1]["fib"] or continuation["fib"] == "*"
             continue
         raise _refuse("not a route line", number, line)
     return routes
@@ -274,12 +286,7 @@ def _json_field(entry: dict[str, Any], key: str, kind: type, *, default: Any, wh
 
 
 def _parse_json(text: str) -> list[Route]:
-    try:
-        document: Any = json.loads(text)
-    except (json.JSONDecodeError, RecursionError) as exc:
-        raise _refuse(f"invalid JSON: {exc}") from exc
-    if not isinstance(document, dict):
-        raise _refuse("the JSON document is not an object")
+    document = load_json_object(text, kind=KIND)
     routes: list[Route] = []
     for key, entries in document.items():
         if not isinstance(entries, list):

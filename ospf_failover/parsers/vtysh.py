@@ -26,7 +26,11 @@ class VtyshErrorLine(NamedTuple):
 # to occur inside a routing table or a neighbor table (no free text is printed there).
 _ERROR_PATTERNS: tuple[tuple[re.Pattern[str], str], ...] = (
     (re.compile(r"^(?P<daemon>[a-z0-9]+d|zebra) is not running\b"), "{daemon} is not running"),
-    (re.compile(r"^% OSPF is not enabled(?: in vrf (?P<vrf>\S+))?"), "OSPF is not enabled"),
+    # FRR 8.3 and later. "show ip ospf vrf all neighbor" ends with it, without "% ", after the tables of the VRFs
+    # that run OSPF: that output is refused as a whole (only the default VRF's plain table is read).
+    (re.compile(r"^(?:% )?OSPF is not enabled(?: in vrf (?P<vrf>\S+))?"), "OSPF is not enabled"),
+    # The same answer from FRR 7.0 to 8.2, with or without "% " likewise.
+    (re.compile(r"^(?:% )?OSPF instance not found\b"), "OSPF is not enabled (OSPF instance not found)"),
     (re.compile(r"^% Unknown command"), "vtysh does not know the command (% Unknown command)"),
     (re.compile(r"^% Ambiguous command"), "vtysh finds the command ambiguous (% Ambiguous command)"),
     (re.compile(r"^% Command incomplete"), "the command is incomplete (% Command incomplete)"),

@@ -45,6 +45,13 @@ def test_parse_clpstat_reads_stdin_by_default(
     assert json.loads(out)["groups"][0]["current"] == "server1"
 
 
+def test_parse_quagga_1_2_route_table_with_platform(capsys: pytest.CaptureFixture[str]) -> None:
+    recorded = str(FIXTURES / "quagga-1.2/splitbrain_gw1_show_ip_route.txt")
+    code, out, err = _run(capsys, "route", recorded, "--platform", "quagga")
+    assert (code, err) == (0, ""), "Quagga 1.2's legend names NHRP, as FRR's does: still Quagga output"
+    assert [len(route["nexthops"]) for route in json.loads(out) if route["prefix"] == "10.0.0.0/24"] == [2]
+
+
 def test_parse_ospf_neighbor_with_platform(capsys: pytest.CaptureFixture[str]) -> None:
     code, out, _ = _run(
         capsys, "ospf-neighbor", str(FIXTURES / "quagga-0.99/show_ip_ospf_neighbor.txt"), "--platform", "quagga"
@@ -61,6 +68,10 @@ def test_parse_ospf_neighbor_with_platform(capsys: pytest.CaptureFixture[str]) -
         (
             ["ospf-neighbor", str(FIXTURES / "frr-8.4/ospfunconfigured_vr1_show_ip_ospf_neighbor_json.txt")],
             "not enabled",
+        ),
+        (
+            ["ospf-neighbor", str(FIXTURES / "frr-7.5/ospfunconfigured_vr1_show_ip_ospf_neighbor.txt")],
+            "OSPF instance not found",
         ),
         (["route", "/nonexistent/recording.txt"], "cannot read /nonexistent/recording.txt"),
         (

@@ -115,3 +115,70 @@ def test_route_continuation_before_any_route_is_refused() -> None:
     text = "Codes: K - kernel route\n\n  *                      via 192.168.76.252, eth0, weight 1\n"
     with pytest.raises(ParseError, match="not a route line"):
         parse_routes(text)
+
+
+def test_route_recursive_next_hop_reads_the_same_in_all_three_forms() -> None:
+    """Table, detail and JSON: the recursive next hop first (no interface), then the one it resolves to."""
+    table = parse_routes(_recording("frr-8.4/recursive_gw1_show_ip_route.txt"))
+    detail = parse_routes(_recording("frr-8.4/recursive_gw1_show_ip_route_10_0_0_0_24.txt"))
+    as_json = parse_routes(_recording("frr-8.4/recursive_gw1_show_ip_route_10_0_0_0_24_json.txt"))
+    from_table = [route for route in table if route["prefix"] == "10.0.0.0/24"]
+    assert from_table == detail == as_json, "the three forms disagree on the recursive route"
+    assert [(hop["ip"], hop["interface"]) for hop in detail[0]["nexthops"]] == [
+        ("10.255.0.2", None),
+        ("192.168.76.252", "eth0"),
+    ]
+
+
+def test_route_table_without_any_fib_mark_is_not_installed() -> None:
+    """A blank route line is in the FIB only when a next hop line below it carries '*'."""
+    text = (
+        "Codes: K - kernel route\n\n"
+        "S   10.0.0.0/24 [1/0] via 10.255.0.2 (recursive), weight 1, 00:00:02\n"
+        "                        via 192.168.76.252, eth0, weight 1, 00:00:02\n"
+    )
+    (route,) = parse_routes(text)
+    assert (route["selected"], route["fib"], len(route["nexthops"])) == (False, False, 2)
+
+
+@pytest.mark.parametrize(
+    "label",
+    ["16", "16001/16002/16003", "IPv4 Explicit Null/81", "IPv6 Explict Null", "Reserved (15)", "implicit-null"],
+)
+def test_route_mpls_labels_as_frr_prints_them(label: str) -> None:
+    text = f"Codes: K - kernel route\n\nO>* 10.0.0.0/24 [110/20] via 192.168.76.252, eth0, label {label}, weight 1\n"
+    (route,) = parse_routes(text)
+    assert route["nexthops"][0]["interface"] == "eth0"
+
+
+@pytest.mark.parametrize("label", ["Mystery Label", "16001 16002", "16001/", "Reserved", "IPv4 Explicit Null 16"])
+def test_route_unknown_mpls_label_is_refused(label: str) -> None:
+    text = f"Codes: K - kernel route\n\nO>* 10.0.0.0/24 [110/20] via 192.168.76.252, eth0, label {label}, weight 1\n"
+    with pytest.raises(ParseError, match="not understood") as caught:
+        parse_routes(text)
+    assert caught.value.line_number == 3
+
+
+def test_route_detail_duplicate_next_hop_is_kept() -> None:
+    text = (
+        "Routing entry for 10.50.0.0/16\n"
+        '  Known via "bgp", distance 20, metric 0, best\n'
+        "  Last update 00:03:55 ago\n"
+        "    10.255.0.1 (recursive), weight 1\n"
+        "  *   192.168.76.251, via eth0, weight 1\n"
+        "    10.255.0.3 (recursive), weight 1\n"
+        "      192.168.76.251, via eth0 (duplicate nexthop removed), weight 1\n"
+    )
+    (route,) = parse_routes(text)
+    assert route["fib"] and [hop["ip"] for hop in route["nexthops"]] == [
+        "10.255.0.1",
+        "192.168.76.251",
+        "10.255.0.3",
+        "192.168.76.251",
+    ]
+
+
+def test_route_blackhole_admin_prohibited() -> None:
+    text = "Codes: K - kernel route\n\nS>* 10.9.0.0/16 [1/0] unreachable (ICMP admin-prohibited), weight 1, 00:00:05\n"
+    (route,) = parse_routes(text)
+    assert route["nexthops"] == [{"ip": None, "interface": None, "active": True, "directly_connected": False}]
