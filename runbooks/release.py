@@ -15,6 +15,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 
 from ospf_failover.errors import EXIT_BAD_INPUT, EXIT_FAILED, EXIT_OK, InputError, OspfFailoverError
+from ospf_failover.gateway import already_released_text
 from ospf_failover.inventory import Fleet
 from ospf_failover.nornir_setup import init_nornir, run_on
 from ospf_failover.runbooks.defaults import RELEASE_TIMEOUT
@@ -74,7 +75,8 @@ def run_release(fleet: Fleet, options: ReleaseOptions, *, environ: Mapping[str, 
         outcome, error = None, exc
     watchdog.cancel()
     if outcome is not None and outcome.ok and outcome.result is not None:
-        report.add("release", "PASS", outcome.result.diff or f"{nic} already down", host=router, since=since)
+        text = outcome.result.diff or already_released_text(outcome.result.result["before"])
+        report.add("release", "PASS", text, host=router, since=since)
         verdict = "dry run, nothing changed" if options.dry_run else "released"
         return report.finish(EXIT_OK, verdict, as_json=options.as_json)
     if options.strict:

@@ -29,6 +29,7 @@ from ospf_failover.errors import (
     InputError,
     OspfFailoverError,
 )
+from ospf_failover.gateway import already_released_text, describe
 from ospf_failover.inventory import Fleet, Fog
 from ospf_failover.models import NicState, RouterState
 from ospf_failover.nornir_setup import HostRun, init_nornir, run_on
@@ -55,7 +56,7 @@ from ospf_failover.runbooks.verify import (
 from ospf_failover.runbooks.watchdog import WATCHDOG_GRACE, Watchdog
 from ospf_failover.tasks.clpstat import read_clpstat
 from ospf_failover.tasks.connection import open_session
-from ospf_failover.tasks.nic import describe, set_nic_state
+from ospf_failover.tasks.nic import set_nic_state
 from ospf_failover.tasks.router_state import NicProbe, read_router_state
 
 Verify = Literal["fail", "warn", "off"]
@@ -270,7 +271,7 @@ def _switch(
             state: RouterState = outcome.result.result
             known[router] = state["nics"][fog.nic_for(router)]
             standbys += [router] if router != active else []
-            state_text = f"session open; {fog.nic_for(router)} {describe(known[router])}"
+            state_text = f"session open; {fog.nic_for(router)} {describe(known[router], gateway)}"
             report.add("connect", "PASS", state_text, host=router, since=since)
         else:
             report.add(
@@ -289,7 +290,7 @@ def _switch(
         downs = run_on(nr, standbys, change_nic, changes=changes, timeout=step_timeout())
         for router, outcome in downs.items():
             if outcome.ok and outcome.result is not None:
-                text = outcome.result.diff or f"{fog.nic_for(router)} already down"
+                text = outcome.result.diff or already_released_text(known[router])
                 report.add("standby-down", "PASS", text, host=router, since=since)
             else:
                 report.add("standby-down", "WARN", error_text(outcome.error), host=router, since=since)

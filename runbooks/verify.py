@@ -1,12 +1,14 @@
 """Judging router state after a switch: pure functions from parsed state to (holds, what is wrong).
 
 The rules: the active router carries the gateway on an up NIC, sees the VM network as connected and has OSPF
-adjacencies; no standby carries the gateway; every standby and observer routes the VM network via the
-active router's address and nothing else (ECMP through the old router is split brain, not success).
+adjacencies; no standby carries the gateway (its link is down, or up without the address); every standby and
+observer routes the VM network via the active router's address and nothing else (ECMP through the old router
+is split brain, not success).
 """
 
 from __future__ import annotations
 
+from ospf_failover.gateway import released_text
 from ospf_failover.models import NicState, OspfNeighbor, Route
 
 Verdict = tuple[bool, str]
@@ -55,13 +57,18 @@ def judge_adjacencies(neighbors: list[OspfNeighbor] | None) -> Verdict:
 
 
 def judge_nic(state: NicState, *, up: bool) -> Verdict:
+    """Up: the NIC holds the gateway (link up, address on it). Down: released, by link or by address (see
+    ospf_failover.gateway); a NIC that still carries the gateway is not."""
+    nic = state["nic"]
     if not state["exists"]:
-        return False, f"{state['nic']} does not exist"
-    if up and not state["has_gateway"]:
-        return False, f"{state['nic']} is {'up without the gateway' if state['up'] else 'down'}"
-    if not up and state["up"]:
-        return False, f"{state['nic']} is still up"
-    return True, f"{state['nic']} {'up with the gateway' if up else 'down'}"
+        return False, f"{nic} does not exist"
+    if up:
+        if not state["has_gateway"]:
+            return False, f"{nic} is {'up without the gateway address' if state['up'] else 'down'}"
+        return True, f"{nic} up with the gateway"
+    if state["has_gateway"]:
+        return False, f"{nic} still carries the gateway (link up, address on it)"
+    return True, released_text(state)
 
 
 def all_hold(*verdicts: Verdict) -> Verdict:

@@ -5,23 +5,21 @@ from __future__ import annotations
 from nornir.core.task import Result, Task
 
 from ospf_failover.errors import DeviceError
+from ospf_failover.gateway import describe, holds_gateway
 from ospf_failover.models import NicChange, NicState, RouterState
 from ospf_failover.parsers.iproute import address_command, link_command, parse_nic_state
 from ospf_failover.tasks.router_state import NicProbe, read_router_state
 from ospf_failover.tasks.shell import run_batch
 
-
-def describe(state: NicState) -> str:
-    if not state["exists"]:
-        return "missing"
-    gateway = " with gateway" if state["has_gateway"] else ""
-    return ("up" if state["up"] else "down") + gateway
+__all__ = ["describe", "in_wanted_state", "set_nic_state"]
 
 
 def in_wanted_state(state: NicState, *, up: bool, gateway: str | None) -> bool:
+    """Up: the link up with the gateway on it. Down: released, i.e. not carrying the gateway (link down, or link
+    up without the address, as NetworkManager leaves it)."""
     if up:
         return state["up"] and (gateway is None or state["has_gateway"])
-    return not state["up"]
+    return not holds_gateway(state, gateway)
 
 
 def set_nic_state(
@@ -36,9 +34,11 @@ def set_nic_state(
 ) -> Result:
     """Bring ``nic`` up (carrying ``gateway``) or down, using the host's ``nic_up`` / ``nic_down`` template.
 
-    Reads the state first (unless the caller read it just before: ``known``) and acts only when needed;
-    honours dry run (reads and reports, touches nothing); reads the state again after acting, in the same
-    round trip, and raises DeviceError when it did not take. On the way up, the host's ``announce_gateway``
+    "Down" means released: the NIC no longer carries ``gateway``, whether its link went down or only the address
+    went (NetworkManager keeps the link up); a NIC already released is left alone. Reads the state first (unless
+    the caller read it just before: ``known``) and acts only when needed; honours dry run (reads and reports,
+    touches nothing); reads the state again after acting, in the same round trip, and raises DeviceError when
+    it did not take. On the way up, the host's ``announce_gateway``
     command (gratuitous ARP) runs too, also when the NIC was up already: a VM that has just moved still holds
     the other router's MAC address for the gateway.
 
@@ -60,7 +60,7 @@ def set_nic_state(
     )
     already = in_wanted_state(before, up=up, gateway=gateway)
     if task.is_dry_run():
-        diff = "" if already else f"{nic}: {describe(before)} -> {wanted} (dry run)"
+        diff = "" if already else f"{nic}: {describe(before, gateway)} -> {wanted} (dry run)"
         return Result(host=host, result=change, changed=not already, diff=diff)
     announce_template = host.get("announce_gateway") if up and announce and gateway else None
     if already and not announce_template:
@@ -89,8 +89,8 @@ def set_nic_state(
             host=host.name,
             command=command or link_command(nic),
             output=outputs[0].output,
-            reason=f"{nic} is {describe(after)} {ran}{missing}",
+            reason=f"{nic} is {describe(after, gateway)} {ran}{missing}",
         )
-    changed = describe(before) != describe(after)
-    diff = f"{nic}: {describe(before)} -> {describe(after)}" if changed else ""
+    changed = describe(before, gateway) != describe(after, gateway)
+    diff = f"{nic}: {describe(before, gateway)} -> {describe(after, gateway)}" if changed else ""
     return Result(host=host, result=change, changed=changed, diff=diff)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from ospf_failover.models import Route
+from ospf_failover.models import NicState, Route
 from ospf_failover.parsers.ospf import parse_ospf_neighbors
 from ospf_failover.parsers.route import parse_routes
 from ospf_failover.runbooks.verify import judge_adjacencies, judge_connected, judge_nic, judge_route_via
@@ -74,16 +74,34 @@ def test_adjacencies() -> None:
     assert not judge_adjacencies([])[0]
 
 
-def test_nic_verdicts() -> None:
-    up = {
+def nic(*, up: bool, address: bool) -> NicState:
+    return {
         "nic": "eth1",
         "exists": True,
-        "up": True,
-        "lower_up": True,
-        "addresses": ["10.0.0.254/24"],
-        "has_gateway": True,
+        "up": up,
+        "lower_up": up,
+        "addresses": ["10.0.0.254/24"] if address else [],
+        "has_gateway": up and address,
     }
-    down = {**up, "up": False, "has_gateway": False}
-    assert judge_nic(up, up=True)[0] and judge_nic(down, up=False)[0]  # type: ignore[arg-type]
-    assert judge_nic(up, up=False) == (False, "eth1 is still up")  # type: ignore[arg-type]
-    assert judge_nic(down, up=True) == (False, "eth1 is down")  # type: ignore[arg-type]
+
+
+def test_nic_verdicts() -> None:
+    holding = nic(up=True, address=True)
+    link_down = nic(up=False, address=True)
+    address_gone = nic(up=True, address=False)
+    assert judge_nic(holding, up=True) == (True, "eth1 up with the gateway")
+    assert judge_nic(link_down, up=False) == (True, "eth1 down")
+    assert judge_nic(holding, up=False) == (False, "eth1 still carries the gateway (link up, address on it)")
+    assert judge_nic(link_down, up=True) == (False, "eth1 is down")
+    assert judge_nic(address_gone, up=True) == (False, "eth1 is up without the gateway address")
+
+
+def test_a_nic_up_without_the_gateway_address_is_released() -> None:
+    # NetworkManager's `connection down` removes the address and leaves the link up: the router carries no gateway.
+    assert judge_nic(nic(up=True, address=False), up=False) == (True, "eth1 up, no gateway address (released)")
+
+
+def test_a_missing_nic_is_neither_up_nor_released() -> None:
+    missing: NicState = {**nic(up=False, address=False), "exists": False}
+    assert judge_nic(missing, up=False) == (False, "eth1 does not exist")
+    assert judge_nic(missing, up=True) == (False, "eth1 does not exist")
