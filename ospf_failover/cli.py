@@ -11,8 +11,10 @@ Exit codes shared by every subcommand: 0 ok, 1 failed, 2 bad input or inventory;
 from __future__ import annotations
 
 import argparse
+import logging
 import os
 import sys
+import threading
 import traceback
 from collections.abc import Sequence
 
@@ -55,12 +57,34 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def quiet_libraries(*, debug: bool) -> None:
+    """Keep the libraries' own reports out of the output: a failed host is one line in the runbook's report.
+
+    Nornir logs every failed task with its traceback, and nothing configures logging in a command line run, so
+    Python's last-resort handler would print those tracebacks on stderr (paramiko's transport errors too). A
+    handler on the root logger ends that; ``--debug`` shows warnings and errors with their tracebacks instead. An
+    exception escaping a thread is one line too.
+    """
+    root = logging.getLogger()
+    if debug:
+        logging.basicConfig(level=logging.WARNING, format="%(name)s: %(levelname)s: %(message)s")
+        return
+    root.addHandler(logging.NullHandler())
+
+    def one_line(hook: threading.ExceptHookArgs) -> None:
+        name = hook.thread.name if hook.thread is not None else "a thread"
+        print(f"ospf-failover: internal error in {name}: {hook.exc_type.__name__}: {hook.exc_value}", file=sys.stderr)
+
+    threading.excepthook = one_line
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
     try:
         args = parser.parse_args(argv)
     except SystemExit as exc:  # --help, --version, usage errors: argparse has printed what it had to say
         return exc.code if isinstance(exc.code, int) else EXIT_BAD_INPUT
+    quiet_libraries(debug=args.debug)
     try:
         code: int = args.handler(args)
     except InventoryError as exc:
