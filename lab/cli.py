@@ -1,6 +1,6 @@
 """``ospf-failover lab ...``: build, inspect, enter, fail over and remove the rehearsal lab.
 
-lab up [--customers N] [--dir .lab] [--timers fast|default] [--timeout S]
+lab up [--customers N] [--dir .lab] [--timers fast|default] [--nic-style link|address|mixed] [--timeout S]
 lab down [--dir .lab]
 lab status [--dir .lab] [--json]
 lab exec [--dir .lab] HOST -- CMD [ARG...]
@@ -17,7 +17,7 @@ import sys
 from typing import Any
 
 from ospf_failover.errors import EXIT_BAD_INPUT, EXIT_OK
-from ospf_failover.lab import frr
+from ospf_failover.lab import frr, nic_style
 from ospf_failover.lab.lab import Lab, teardown
 from ospf_failover.lab.topology import MAX_CUSTOMERS
 
@@ -29,7 +29,14 @@ def _progress(line: str) -> None:
 
 
 def _up(args: argparse.Namespace) -> int:
-    lab = Lab.up(args.dir, customers=args.customers, timers=args.timers, timeout=args.timeout, progress=_progress)
+    lab = Lab.up(
+        args.dir,
+        customers=args.customers,
+        timers=args.timers,
+        nic_style=args.nic_style,
+        timeout=args.timeout,
+        progress=_progress,
+    )
     print(f"lab up in {lab.directory}: inventory {lab.inventory_dir}")
     return EXIT_OK
 
@@ -45,7 +52,10 @@ def _status(args: argparse.Namespace) -> int:
     if args.json:
         print(json.dumps(status, indent=2))
         return EXIT_OK
-    print(f"lab in {status['directory']}: {status['customers']} customer(s), timers {status['timers']}")
+    print(
+        f"lab in {status['directory']}: {status['customers']} customer(s), timers {status['timers']}, "
+        f"NIC style {status['nic_style']}"
+    )
     print(f"{'HOST':10} {'ROLE':9} {'NAMESPACE':14} {'MGMT':16} DAEMONS (PID; - = not running)")
     for name, host in status["hosts"].items():
         daemons = " ".join(f"{d}:{pid or '-'}" for d, pid in host["daemons"].items())
@@ -130,6 +140,13 @@ def register(subparsers: argparse._SubParsersAction[Any]) -> None:
     up.add_argument("--customers", type=_customers, default=1, help=f"customers (1..{MAX_CUSTOMERS}, default 1)")
     up.add_argument(
         "--timers", choices=frr.TIMER_CHOICES, default="fast", help="OSPF timers: fast (default) or FRR's defaults"
+    )
+    up.add_argument(
+        "--nic-style",
+        choices=nic_style.NIC_STYLES,
+        default="link",
+        help="how routers release their VM-side NIC: link (ip link set down, default), address (NetworkManager's "
+        "way: the address goes, the link stays up), mixed (site A link, site B address)",
     )
     up.add_argument("--timeout", type=float, default=None, help="seconds to wait for convergence (default: by size)")
     up.set_defaults(handler=_up)

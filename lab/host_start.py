@@ -11,19 +11,25 @@ import shlex
 from pathlib import Path
 
 from ospf_failover.lab import frr, sshd
-from ospf_failover.lab.topology import Host
+from ospf_failover.lab.nic_style import KEYFILE_DIR, RouterStyle
+from ospf_failover.lab.topology import VM_NIC, Host
 
 ANCHOR_PID_FILE = "anchor.pid"
 
 
-def ip_batch(host: Host) -> list[str]:
-    """Addresses, link states and the default route of ``host`` as ``ip -batch`` lines (run inside the host)."""
+def ip_batch(host: Host, style: RouterStyle = "link") -> list[str]:
+    """Addresses, link states and the default route of ``host`` as ``ip -batch`` lines (run inside the host).
+
+    ``style``: how a router releases its VM-side NIC (see :mod:`ospf_failover.lab.nic_style`).
+    """
     lines = ["link set lo up"]
     for link in host.links:
-        if link.address is not None:
+        address_style = host.role == "router" and link.ifname == VM_NIC and style == "address"
+        if link.address is not None and (link.up or not address_style):
             lines.append(f"addr add {link.address} dev {link.ifname}")
-        # The standby router's VM-side NIC keeps its address but stays down: as `ifdown` leaves it on a real one.
-        lines.append(f"link set {link.ifname} {'up' if link.up else 'down'}")
+        # A link-style standby keeps its address but stays down, as `ifdown` leaves it on a real router; an
+        # address-style one is up without the address, as NetworkManager leaves it.
+        lines.append(f"link set {link.ifname} {'up' if link.up or address_style else 'down'}")
     if host.default_gateway is not None:
         lines.append(f"route add default via {host.default_gateway}")
     return lines
@@ -49,8 +55,12 @@ def _sysctls(host: Host) -> list[str]:
     return [f"echo {value} > /proc/sys/{key}" for key, value in values.items()]
 
 
-def script(*, host: Host, host_dir: Path, clpstat: Path | None) -> str:
-    """The start script of ``host``; its files live in ``host_dir`` (see :mod:`ospf_failover.lab.lab`)."""
+def script(*, host: Host, host_dir: Path, clpstat: Path | None, nmcli: Path | None = None) -> str:
+    """The start script of ``host``; its files live in ``host_dir`` (see :mod:`ospf_failover.lab.lab`).
+
+    ``clpstat`` (cluster nodes) and ``nmcli`` (routers) are stand-ins put on root's default PATH for this host
+    only; a router's NetworkManager keyfiles come from ``host_dir/nm``.
+    """
     q = shlex.quote
     lines = [
         "set -e",
@@ -75,13 +85,16 @@ def script(*, host: Host, host_dir: Path, clpstat: Path | None) -> str:
             f"mount --bind {q(str(host_dir / 'frr' / 'run'))} /run/frr",
             *(frr.daemon_command(daemon) for daemon in frr.DAEMONS),
         ]
-    if clpstat is not None:
-        # ECX's commands are not on a node of the lab: the stand-in sits on root's default PATH, for this host only.
-        lines += [
-            "mount -t tmpfs -o mode=755 ofl-sbin /usr/local/sbin",
-            f"cp {q(str(clpstat))} /usr/local/sbin/clpstat",
-            "chmod 755 /usr/local/sbin/clpstat",
-        ]
+    standins = {"clpstat": clpstat, "nmcli": nmcli}
+    if any(standins.values()):
+        # ECX's and NetworkManager's commands are not in the lab: stand-ins sit on root's default PATH, for this
+        # host only.
+        lines.append("mount -t tmpfs -o mode=755 ofl-sbin /usr/local/sbin")
+    for name, source in standins.items():
+        if source is not None:
+            lines += [f"cp {q(str(source))} /usr/local/sbin/{name}", f"chmod 755 /usr/local/sbin/{name}"]
+    if nmcli is not None:
+        lines += [f"mkdir -p {KEYFILE_DIR}", f"cp {q(str(host_dir / 'nm'))}/*.nmconnection {KEYFILE_DIR}/"]
     if host.runs_sshd:
         lines.append(sshd.daemon_command(host_dir))
     return "\n".join(lines) + "\n"

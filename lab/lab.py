@@ -7,6 +7,8 @@ Directory layout (``DIR``, absolute)::
     DIR/inventory/hosts.yaml groups.yaml defaults.yaml known_hosts
     DIR/hosts/<host>/start.sh  ip.batch  start.log  anchor.pid
     DIR/hosts/<host>/frr/etc/{zebra,ospfd,vtysh}.conf  frr/run/  (seen as /etc/frr and /var/run/frr inside)
+    DIR/hosts/<router>/nm/eth1.nmconnection  (seen in /run/NetworkManager/system-connections inside)
+    DIR/nmcli                                           the routers' nmcli stand-in
     DIR/hosts/<host>/ssh/sshd_config  ssh_host_ed25519_key[.pub]  sshd.pid  sshd.log
 
 Safety: every address and route lives in ``ofl-`` namespaces; processes are found and killed by PID, each PID
@@ -29,6 +31,7 @@ from typing import Any
 
 from ospf_failover.errors import InputError, LabError
 from ospf_failover.lab import cluster, convergence, frr, host_start, inventory_writer, namespaces, sshd
+from ospf_failover.lab import nic_style as styles_of_nics
 from ospf_failover.lab import state as lab_state
 from ospf_failover.lab.topology import (
     CLUSTER_NODES,
@@ -143,6 +146,31 @@ class Lab:
     def host_dir(self, host: str) -> Path:
         return self.directory / "hosts" / host
 
+    # --- NIC style ----------------------------------------------------------------------------------------
+
+    @property
+    def nic_style(self) -> styles_of_nics.NicStyle:
+        """How the routers release their VM-side NIC: link, address or mixed."""
+        return styles_of_nics.checked(self.state.get("nic_style", "link"))
+
+    def router_style(self, router: str) -> styles_of_nics.RouterStyle:
+        return styles_of_nics.router_styles(self.topology, self.nic_style)[router]
+
+    def set_nic_style(self, style: str) -> None:
+        """Make the routers release their NIC the ``style`` way from now on: the inventory's NIC commands change
+        (nothing else needs to: every router has the nmcli stand-in and its keyfile). Call :meth:`reset` next to
+        bring every NIC into the new style's start state."""
+        checked = styles_of_nics.checked(style)
+        if checked == self.nic_style:
+            return
+        self.state["nic_style"] = checked
+        lab_state.write(self.directory, self.state)
+        inventory_writer.write_hosts(
+            topology=self.topology,
+            directory=self.inventory_dir,
+            styles=styles_of_nics.router_styles(self.topology, checked),
+        )
+
     # --- life cycle -----------------------------------------------------------------------------------
 
     @classmethod
@@ -160,9 +188,13 @@ class Lab:
         timers: frr.Timers = "fast",
         timeout: float | None = None,
         prefix: str = NAMESPACE_PREFIX,
+        nic_style: str = "link",
         progress: Progress | None = None,
     ) -> Lab:
         """Build the lab in ``directory`` and return once OSPF has converged (LabError/ConvergenceTimeout if not).
+
+        ``nic_style``: how the routers release their VM-side NIC, ``link``, ``address`` (NetworkManager's way)
+        or ``mixed`` (see :mod:`ospf_failover.lab.nic_style`).
 
         ``prefix``: namespace name prefix (must start with ``ofl-``); a second lab may run beside the first under
         another prefix, e.g. ``ofl-t-``. On any failure everything built so far is removed again.
@@ -172,6 +204,7 @@ class Lab:
             raise LabError("the lab needs root (network namespaces, FRR, sshd)")
         if timers not in frr.TIMER_CHOICES:
             raise InputError(f"timers must be one of {', '.join(frr.TIMER_CHOICES)}; got {timers!r}")
+        style = styles_of_nics.checked(nic_style)
         path = Path(directory).resolve()
         if lab_state.exists(path):
             raise LabError(f"lab already up in {path}; run lab down first")
@@ -198,6 +231,7 @@ class Lab:
             "hosts": {h.name: {"namespace": h.namespace, "role": h.role, "anchor": 0} for h in topology.hosts.values()},
             "started": started,
             "up_seconds": None,
+            "nic_style": style,
         }
         path.mkdir(mode=0o700, parents=True, exist_ok=True)
         # The marker says whether the lab made the directory: `lab down` removes it only then (else its content).
@@ -233,10 +267,19 @@ class Lab:
         ospf_timers = frr.timers_named(timers)
         (self.directory / "ssh").mkdir(exist_ok=True)
         host_keys: dict[str, Path] = {}
+        router_styles = styles_of_nics.router_styles(topology, self.nic_style)
+        nmcli = self.directory / "nmcli"
+        shutil.copyfile(styles_of_nics.STANDIN, nmcli)
+        nmcli.chmod(0o755)
         for host in topology.hosts.values():
             host_dir = self.host_dir(host.name)
             host_dir.mkdir(parents=True, exist_ok=True)
-            (host_dir / "ip.batch").write_text("\n".join(host_start.ip_batch(host)) + "\n")
+            batch = host_start.ip_batch(host, router_styles.get(host.name, "link"))
+            (host_dir / "ip.batch").write_text("\n".join(batch) + "\n")
+            if host.role == "router":
+                (host_dir / "nm").mkdir(exist_ok=True)
+                gateway = next(c.gateway for c in topology.customers if host.name in c.routers)
+                (host_dir / "nm" / f"{VM_NIC}.nmconnection").write_text(styles_of_nics.keyfile(gateway))
             if host.runs_frr:
                 etc, run = host_dir / "frr" / "etc", host_dir / "frr" / "run"
                 etc.mkdir(parents=True, exist_ok=True)
@@ -255,12 +298,19 @@ class Lab:
                     )
                 )
             clpstat = self.directory / "clpstat" if host.role == "node" else None
-            (host_dir / "start.sh").write_text(host_start.script(host=host, host_dir=host_dir, clpstat=clpstat))
+            standin = nmcli if host.role == "router" else None
+            (host_dir / "start.sh").write_text(
+                host_start.script(host=host, host_dir=host_dir, clpstat=clpstat, nmcli=standin)
+            )
         sshd.generate_keys([self.key_file, *host_keys.values()])
         (self.directory / "ssh" / "authorized_keys").write_text(sshd.public_key(self.key_file) + " lab\n")
         known = [sshd.known_hosts_line(str(topology.hosts[name].mgmt_address), key) for name, key in host_keys.items()]
         inventory_writer.write(
-            topology=topology, directory=self.inventory_dir, key_file=self.key_file, known_hosts=known
+            topology=topology,
+            directory=self.inventory_dir,
+            key_file=self.key_file,
+            known_hosts=known,
+            styles=router_styles,
         )
         standin = self.directory / "clpstat"
         standin.write_text(cluster.standin_script(self.directory))
@@ -470,9 +520,21 @@ class Lab:
 
     # --- changing the lab -----------------------------------------------------------------------------
 
-    def set_nic(self, router: str, *, up: bool, nic: str = VM_NIC) -> None:
-        """Bring a router's VM-side NIC up or down by hand (the address stays configured)."""
-        self.run(router, ["ip", "link", "set", "dev", nic, "up" if up else "down"], check=True)
+    def set_nic(self, router: str, *, up: bool) -> None:
+        """Make a router's VM-side NIC hold the gateway (``up``) or release it, by hand, the router's own way:
+        link-style by its link (the address stays configured), address-style by its address (the link stays up).
+        Safe to repeat."""
+        gateway = self.topology.customer_of_router(router).gateway
+        for argv in styles_of_nics.set_nic_commands(self.router_style(router), up=up, gateway=gateway):
+            self.run(router, argv, check=True)
+
+    def holds_gateway(self, router: str) -> bool:
+        """Does ``router``'s VM-side NIC carry its customer's gateway now (link up and the address on it)?"""
+        gateway = self.topology.customer_of_router(router).gateway
+        link = self.run(router, ["ip", "-o", "link", "show", "dev", VM_NIC], check=True).stdout
+        flags = link.split("<", 1)[1].split(">", 1)[0].split(",") if "<" in link else []
+        addresses = self.run(router, ["ip", "-o", "-4", "addr", "show", "dev", VM_NIC], check=True).stdout
+        return "UP" in flags and f" inet {gateway}/" in addresses
 
     def cut_off(self, host: str) -> None:
         """Drop every packet in and out of ``host`` except loopback (nftables table inside its namespace)."""
@@ -759,6 +821,7 @@ class Lab:
             "directory": str(self.directory),
             "customers": self.state["customers"],
             "timers": self.state["timers"],
+            "nic_style": self.nic_style,
             "up_seconds": self.state["up_seconds"],
             "hosts": hosts,
             "fogs": fogs,

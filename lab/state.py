@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 import os
 from pathlib import Path
-from typing import TypedDict
+from typing import NotRequired, TypedDict
 
 from ospf_failover.errors import LabError
 
@@ -30,6 +30,7 @@ class LabState(TypedDict):
     hosts: dict[str, HostRecord]
     started: float  # time.time() when `lab up` began
     up_seconds: float | None  # how long `lab up` took to converge; None while starting
+    nic_style: NotRequired[str]  # link, address or mixed (see lab.nic_style); absent: link
 
 
 def path(directory: Path) -> Path:

@@ -127,6 +127,12 @@ class Topology:
         known = ", ".join(c.fog for c in self.customers)
         raise InputError(f"no failover group {fog!r} in the lab (groups: {known})")
 
+    def customer_of_router(self, router: str) -> Customer:
+        for customer in self.customers:
+            if router in customer.routers:
+                return customer
+        raise InputError(f"no lab router {router!r} (routers: {', '.join(h.name for h in self.by_role('router'))})")
+
     def by_role(self, role: Role) -> list[Host]:
         return [host for host in self.hosts.values() if host.role == role]
 

@@ -3,8 +3,9 @@
 ``lab``: one lab (2 customers, fast timers) brought up once per session in a temporary directory and taken down
 at the end. Tests that change it put it back (``lab.reset()`` does all of it) so the next test finds the start
 state: every FOG on node-a, odd routers carrying the VM networks. ``lab_at_start`` gives the lab reset and
-converged. Without root the lab cannot exist: those tests are skipped, saying so (the suite counts skips as
-failures unless OSPF_FAILOVER_ALLOW_SKIPS=1).
+converged; ``styled_lab`` does the same once per NIC style of the routers (link, address, mixed). Without root
+the lab cannot exist: those tests are skipped, saying so (the suite counts skips as failures unless
+OSPF_FAILOVER_ALLOW_SKIPS=1).
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ from collections.abc import Callable, Iterator
 import pytest
 
 from ospf_failover.lab.lab import Lab
+from ospf_failover.lab.nic_style import NIC_STYLES
 
 LAB_CUSTOMERS = 2
 # The lab's address ranges: none of them may ever appear in the root namespace.
@@ -31,24 +33,6 @@ def root_namespace_lab_traces() -> list[str]:
         done = subprocess.run(argv, capture_output=True, text=True, timeout=10, check=True)
         lines += [line for line in done.stdout.splitlines() if LAB_RANGES.search(line)]
     return lines
-
-
-# Files of the machine that a careless lab would write to: shells' and vtysh's history in root's home (every
-# lab host sees the machine's /root), FRR's crash-log directory.
-MACHINE_FILES = ("/root/.bash_history", "/root/.history_frr", "/var/tmp/frr")
-
-
-def machine_files_state() -> dict[str, tuple[float, int] | None]:
-    """Modification time and size of each of MACHINE_FILES (None when absent)."""
-    state: dict[str, tuple[float, int] | None] = {}
-    for name in MACHINE_FILES:
-        try:
-            info = os.stat(name)
-        except FileNotFoundError:
-            state[name] = None
-        else:
-            state[name] = (info.st_mtime, info.st_size)
-    return state
 
 
 def _progress(line: str) -> None:
@@ -74,17 +58,27 @@ def lab(tmp_path_factory: pytest.TempPathFactory, root_traces_before: list[str])
         pytest.skip("the rehearsal lab needs root (network namespaces, FRR, sshd): run the suite as root")
     assert not root_traces_before, f"the root namespace already has lab addresses/routes: {root_traces_before}"
     directory = tmp_path_factory.mktemp("lab") / "lab"
-    files_before = machine_files_state()
-    built = Lab.up(directory, customers=LAB_CUSTOMERS, progress=_progress)
+    # A prefix of the session's own: a lab someone runs on this machine (`make demo`, `lab up`) is left alone.
+    prefix = f"ofl-s{os.getpid() % 100000}-"
+    built = Lab.up(directory, customers=LAB_CUSTOMERS, prefix=prefix, progress=_progress)
     try:
         yield built
     finally:
         built.down()
-    assert machine_files_state() == files_before, "the lab wrote to the machine's own files"
 
 
 @pytest.fixture
 def lab_at_start(lab: Lab) -> Lab:
-    """The session's lab, back in its start state and converged."""
+    """The session's lab, back in its start state and converged, its routers link-style (the default)."""
+    lab.set_nic_style("link")
+    lab.reset()
+    return lab
+
+
+@pytest.fixture(params=NIC_STYLES)
+def styled_lab(request: pytest.FixtureRequest, lab: Lab) -> Lab:
+    """The session's lab in its start state with routers of each NIC style in turn: ``link`` (ip link set down),
+    ``address`` (NetworkManager's way: the address goes, the link stays up) and ``mixed`` (vr1 link, vr2 address)."""
+    lab.set_nic_style(request.param)
     lab.reset()
     return lab

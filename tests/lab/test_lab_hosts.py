@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import contextlib
+import secrets
+from pathlib import Path
 
 import pytest
 
@@ -143,3 +145,41 @@ def test_a_moved_vm_keeps_its_arp_cache_until_the_new_router_announces_the_gatew
         wait_until(lambda: (carriers("gw2")["10.0.0.0/24"] == ["vr2"], None, ""), what="gw2", timeout=5, interval=0.1)
     done = lab.run("client-b", ["ping", "-c", "1", "-W", "2", "10.0.0.1"], timeout=15)
     assert done.returncode == 0, done.stdout
+
+
+def machine_file_text(path: str) -> str:
+    try:
+        return Path(path).read_text(errors="replace")
+    except FileNotFoundError:
+        return ""
+
+
+def test_lab_shells_keep_no_history_in_the_machines_home(lab_at_start: Lab, tmp_path: Path) -> None:
+    """Every lab host sees the machine's /root: what the lab's shells and vtysh run must never land there."""
+    lab = lab_at_start
+    token = f"ofl-history-probe-{secrets.token_hex(4)}"
+    # The probe is seen when history goes to a file: an interactive shell in a lab host writes it on exit.
+    control = tmp_path / "history"
+    lab.run("vr1", ["bash", "-i"], input=f"echo {token}-control\nexit\n", env={"HISTFILE": str(control)}, timeout=20)
+    assert f"{token}-control" in control.read_text(), "the probe must write history when history goes to a file"
+
+    # The lab's own ways in: an interactive SSH session (a terminal, as the tool's sessions are) with vtysh in
+    # it, and `lab exec`.
+    session = lab.ssh_argv("vr1")
+    session.insert(1, "-tt")
+    lines = f"echo {token}-ssh\nvtysh\nshow {token}-vtysh\nexit\nexit\n"
+    done = lab.run("node-b", session, input=lines, timeout=30)
+    assert f"{token}-ssh" in done.stdout and "Unknown command" in done.stdout, done.stdout + done.stderr
+    done = lab.run("vr1", ["bash", "-i"], input=f"echo {token}-exec\nexit\n", timeout=20)
+    assert f"{token}-exec" in done.stdout, done.stdout + done.stderr
+    for path in ("/root/.bash_history", "/root/.history_frr"):
+        assert token not in machine_file_text(path), f"a lab shell wrote its history into the machine's {path}"
+
+
+def test_lab_hosts_have_their_own_var_tmp(lab_at_start: Lab) -> None:
+    """FRR keeps crash logs under /var/tmp/frr: a router's must stay inside the router."""
+    name = f"ofl-probe-{secrets.token_hex(4)}"
+    lab_at_start.run("vr1", ["touch", f"/var/tmp/{name}"], check=True)
+    seen = lab_at_start.run("vr1", ["ls", "/var/tmp"], check=True).stdout.split()
+    assert name in seen
+    assert not Path("/var/tmp", name).exists(), "the router's /var/tmp is the machine's"

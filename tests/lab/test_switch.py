@@ -1,4 +1,9 @@
-"""switch, release and verify end to end in the lab, faults included (nftables cut-offs, changed host keys...)."""
+"""switch, release and verify end to end in the lab, faults included (nftables cut-offs, changed host keys...).
+
+The tests of the switch's main paths run once per NIC style of the routers (``styled_lab``): link-style (the link
+goes down), address-style (NetworkManager's way: the address goes, the link stays up) and a mixed pair. No run of
+the tool may print a traceback.
+"""
 
 from __future__ import annotations
 
@@ -28,6 +33,7 @@ VR1, VR2 = "192.168.76.251", "192.168.76.252"
 def tool(lab: Lab, node: str, *args: str, timeout: float = 150) -> tuple[int, dict[str, Any], str]:
     """Run ospf-failover inside ``node`` against the lab inventory, --json: (exit, report, step lines)."""
     done = lab.run(node, [TOOL, "--inventory", str(lab.inventory_dir), *args, "--json"], timeout=timeout)
+    assert "Traceback" not in done.stdout + done.stderr, f"a traceback in the output: {done.stderr}"
     try:
         report = json.loads(done.stdout)
     except json.JSONDecodeError:
@@ -41,45 +47,69 @@ def carriers(lab: Lab, observer: str) -> list[str]:
     return sorted(h["ip"] for r in routes if r.get("selected") for h in r["nexthops"] if h.get("ip"))
 
 
-def nic_up(lab: Lab, router: str) -> bool:
-    out = lab.run(router, ["ip", "-o", "link", "show", "dev", "eth1"], check=True).stdout
-    return ",UP" in out or "<UP" in out
+def holds(lab: Lab, router: str) -> bool:
+    """Does the router carry the gateway (link up, address on it)? Released is anything else, by either style."""
+    return lab.holds_gateway(router)
+
+
+def released(lab: Lab, router: str) -> str:
+    """How a released NIC of ``router``'s style reads in the step lines."""
+    return "down" if lab.router_style(router) == "link" else "up, no gateway address (released)"
+
+
+def not_holding(lab: Lab, router: str) -> str:
+    """How a released NIC of ``router``'s style reads where it should hold the gateway."""
+    return "down" if lab.router_style(router) == "link" else "up without the gateway address"
 
 
 def steps(report: dict[str, Any], name: str) -> dict[str | None, dict[str, Any]]:
     return {s["host"]: s for s in report["steps"] if s["step"] == name}
 
 
-def test_switch_moves_the_gateway_and_verifies(lab_at_start: Lab) -> None:
-    lab = lab_at_start
+def test_switch_moves_the_gateway_and_verifies(styled_lab: Lab) -> None:
+    lab = styled_lab
     code, report, lines = tool(lab, "node-b", "switch", "customer1", "--node", "node-b")
     assert code == 0, lines
     assert report["verdict"] == "switched and verified"
     assert report["plan"]["active"] == "vr2" and report["plan"]["standbys"] == ["vr1"]
     assert set(report["convergence_seconds"]) == {"vr1", "gw1", "gw2"}
     assert all(v is not None for v in report["convergence_seconds"].values())
-    assert "[I] switch customer1: active-up: [vr2] eth1: down -> up with gateway" in lines
+    assert f"[I] switch customer1: connect: [vr2] session open; eth1 {released(lab, 'vr2')}" in lines
+    assert f"[I] switch customer1: standby-down: [vr1] eth1: up with gateway -> {released(lab, 'vr1')}" in lines
+    assert f"[I] switch customer1: active-up: [vr2] eth1: {released(lab, 'vr2')} -> up with gateway" in lines
+    assert f"[I] switch customer1: verify: [vr1] eth1 {released(lab, 'vr1')}; 10.0.0.0/24 via {VR2}" in lines
     assert carriers(lab, "gw1") == [VR2] and carriers(lab, "gw2") == [VR2]
-    assert nic_up(lab, "vr2") and not nic_up(lab, "vr1")
+    assert holds(lab, "vr2") and not holds(lab, "vr1")
 
     again, report2, _ = tool(lab, "node-b", "switch", "customer1", "--node", "node-b")
     assert again == 0 and report2["verdict"] == "switched and verified"
     assert "already" in steps(report2, "active-up")["vr2"]["message"]
+    # A released NIC is left alone: on NetworkManager, `nmcli connection down` of an inactive connection fails.
+    again_down = steps(report2, "standby-down")["vr1"]
+    assert again_down["outcome"] == "PASS" and again_down["message"].startswith("eth1 already"), again_down
+
+    back, report3, lines3 = tool(lab, "node-a", "switch", "customer1", "--node", "node-a")
+    assert back == 0 and report3["verdict"] == "switched and verified", lines3
+    assert f"[I] switch customer1: standby-down: [vr2] eth1: up with gateway -> {released(lab, 'vr2')}" in lines3
+    assert carriers(lab, "gw1") == [VR1] and carriers(lab, "gw2") == [VR1]
+    assert holds(lab, "vr1") and not holds(lab, "vr2")
 
 
-def test_dry_run_touches_nothing(lab_at_start: Lab) -> None:
-    code, report, _ = tool(lab_at_start, "node-b", "switch", "customer1", "--node", "node-b", "--dry-run")
+def test_dry_run_touches_nothing(styled_lab: Lab) -> None:
+    code, report, _ = tool(styled_lab, "node-b", "switch", "customer1", "--node", "node-b", "--dry-run")
     assert code == 0 and report["verdict"] == "dry run, nothing changed"
-    assert "would bring eth1 up" in steps(report, "dry-run")["vr2"]["message"]
-    assert nic_up(lab_at_start, "vr1") and not nic_up(lab_at_start, "vr2")
+    vr2 = steps(report, "dry-run")["vr2"]["message"]
+    assert vr2 == f"now: eth1 is {not_holding(styled_lab, 'vr2')}: would bring eth1 up", vr2
+    assert "would bring eth1 down" in steps(report, "dry-run")["vr1"]["message"]
+    assert holds(styled_lab, "vr1") and not holds(styled_lab, "vr2")
 
 
 def gateway_mac_seen_by_vm(lab: Lab) -> str:
     return lab.run("vm1", ["ip", "neigh", "show", "10.0.0.254"], check=True).stdout
 
 
-def test_lab_failover_runs_the_ecx_scripts(lab_at_start: Lab) -> None:
-    lab = lab_at_start
+def test_lab_failover_runs_the_ecx_scripts(styled_lab: Lab) -> None:
+    lab = styled_lab
     # The VM talks through its gateway first, so its ARP cache holds vr1's MAC address; the move keeps that cache.
     assert lab.run("vm1", ["ping", "-c", "1", "-W", "2", "192.168.76.101"]).returncode == 0
     vr1_mac = lab.run("vr1", ["cat", "/sys/class/net/eth1/address"], check=True).stdout.strip()
@@ -117,7 +147,7 @@ def test_clpstat_garbage_touches_nothing(lab_at_start: Lab) -> None:
     code, report, lines = tool(lab, "node-b", "switch", "customer1")
     assert code == 2, lines
     assert report["verdict"] == "refused, nothing touched"
-    assert nic_up(lab, "vr1") and not nic_up(lab, "vr2")
+    assert holds(lab, "vr1") and not holds(lab, "vr2")
 
 
 def test_under_ecx_disagreeing_clpstat_warns_and_ecx_wins(lab_at_start: Lab) -> None:
@@ -135,14 +165,15 @@ def test_under_ecx_disagreeing_clpstat_warns_and_ecx_wins(lab_at_start: Lab) -> 
     assert any("clpstat says node-a" in alert for alert in report["alerts"]), report["alerts"]
 
 
-def test_standby_cut_off_is_a_partition_warning(lab_at_start: Lab) -> None:
-    lab = lab_at_start
+def test_standby_cut_off_is_a_partition_warning(styled_lab: Lab) -> None:
+    lab = styled_lab
     lab.cut_off("vr1")  # vr1 still advertises the VM network until its neighbours' dead interval ends
     start = time.monotonic()
     code, report, lines = tool(lab, "node-b", "switch", "customer1", "--node", "node-b", "--timeout", "60")
     assert code == 0, lines
     assert time.monotonic() - start < 60
     assert steps(report, "connect")["vr1"]["outcome"] == "WARN"
+    assert "Traceback" not in lines
     assert report["alerts"], "a partition must raise an alert"
     assert carriers(lab, "gw1") == [VR2]
 
@@ -156,7 +187,7 @@ def test_active_router_cut_off_changes_nothing(lab_at_start: Lab) -> None:
     assert code == 1, lines
     assert time.monotonic() - start < 60
     assert report["verdict"] == "active router unreachable, nothing changed"
-    assert nic_up(lab, "vr1") and not nic_up(lab, "vr2")
+    assert holds(lab, "vr1") and not holds(lab, "vr2")
 
 
 def test_active_router_host_key_changed(lab_at_start: Lab) -> None:
@@ -165,8 +196,9 @@ def test_active_router_host_key_changed(lab_at_start: Lab) -> None:
     code, report, lines = tool(lab, "node-b", "switch", "customer1", "--node", "node-b")
     lab.restore_host_key("vr2")
     assert code == 1, lines
+    assert "Traceback" not in lines
     assert "host key" in steps(report, "connect")["vr2"]["message"]
-    assert nic_up(lab, "vr1") and not nic_up(lab, "vr2")
+    assert holds(lab, "vr1") and not holds(lab, "vr2")
 
 
 def test_standby_host_key_changed_is_never_talked_to(lab_at_start: Lab) -> None:
@@ -179,7 +211,7 @@ def test_standby_host_key_changed_is_never_talked_to(lab_at_start: Lab) -> None:
     assert steps(report, "connect")["vr1"]["outcome"] == "WARN"
     assert any("[vr1]" in alert and "host key" in alert for alert in report["alerts"]), report["alerts"]
     assert "vr1" not in steps(report, "standby-down")
-    assert nic_up(lab, "vr1"), "a host whose key does not match is never sent a command"
+    assert holds(lab, "vr1"), "a host whose key does not match is never sent a command"
 
 
 def test_split_brain_before_the_switch_is_ended(lab_at_start: Lab) -> None:
@@ -187,7 +219,7 @@ def test_split_brain_before_the_switch_is_ended(lab_at_start: Lab) -> None:
     lab.set_nic("vr2", up=True)
     code, _report, lines = tool(lab, "node-b", "switch", "customer1", "--node", "node-b")
     assert code == 0, lines
-    assert carriers(lab, "gw1") == [VR2] and not nic_up(lab, "vr1")
+    assert carriers(lab, "gw1") == [VR2] and not holds(lab, "vr1")
 
 
 def test_observer_without_ospfd_is_not_verified(lab_at_start: Lab) -> None:
@@ -218,8 +250,8 @@ def test_sessions_are_closed_at_the_end_failed_hosts_included(lab_at_start: Lab)
     assert outcome["open_ssh"] == [], "every SSH session must be closed when the run ends"
 
 
-def test_genw_monitor_script(lab_at_start: Lab) -> None:
-    lab = lab_at_start
+def test_genw_monitor_script(styled_lab: Lab) -> None:
+    lab = styled_lab
     genw = str(Path(__file__).resolve().parents[2] / "ecx" / "genw.sh")
     env = {"OSPF_FAILOVER": TOOL, "OSPF_FAILOVER_INVENTORY": str(lab.inventory_dir), "FOG": "customer1"}
     healthy = lab.run("node-a", ["sh", genw], env=env, timeout=60)
@@ -227,6 +259,7 @@ def test_genw_monitor_script(lab_at_start: Lab) -> None:
     lab.set_nic("vr1", up=False)
     broken = lab.run("node-a", ["sh", genw], env=env, timeout=60)
     assert broken.returncode == 3, broken.stdout
+    assert f"verify: [vr1] eth1 is {not_holding(lab, 'vr1')}" in broken.stdout
     del env["FOG"]
     unset = lab.run("node-a", ["sh", genw], env=env, timeout=60)
     assert unset.returncode != 0 and "set FOG" in unset.stderr
@@ -284,7 +317,7 @@ def test_switch_killed_between_standby_down_and_active_up_converges_on_the_next_
         run.kill()
         run.communicate(timeout=30)
     assert "standby-down: [vr1] eth1: up with gateway -> down" in seen, seen
-    assert not nic_up(lab, "vr1") and not nic_up(lab, "vr2"), "the kill should land between the two steps"
+    assert not holds(lab, "vr1") and not holds(lab, "vr2"), "the kill should land between the two steps"
 
     code, report, lines = tool(lab, "node-b", "switch", "customer1", "--node", "node-b")
     assert code == 0, lines
@@ -292,15 +325,22 @@ def test_switch_killed_between_standby_down_and_active_up_converges_on_the_next_
     assert carriers(lab, "gw1") == [VR2] and carriers(lab, "gw2") == [VR2]
 
 
-def test_release_and_verify(lab_at_start: Lab) -> None:
-    lab = lab_at_start
+def test_release_and_verify(styled_lab: Lab) -> None:
+    lab = styled_lab
     code, report, lines = tool(lab, "node-a", "verify", "customer1", "--node", "node-a")
     assert code == 0 and report["verdict"] == "verified", lines
     code, report, lines = tool(lab, "node-a", "release", "customer1")
     assert code == 0 and report["verdict"] == "released", lines
-    assert not nic_up(lab, "vr1")
+    assert steps(report, "release")["vr1"]["message"] == f"eth1: up with gateway -> {released(lab, 'vr1')}"
+    assert not holds(lab, "vr1")
+    code, report, lines = tool(lab, "node-a", "release", "customer1")
+    assert code == 0 and report["verdict"] == "released", lines
+    assert steps(report, "release")["vr1"]["message"].startswith("eth1 already"), "a released NIC is left alone"
     code, report, lines = tool(lab, "node-a", "verify", "customer1", "--node", "node-a", "--timeout", "3")
     assert code == 3, lines
+    # Released on both routers, on either style: verify from node-b's side agrees that vr2 must take it.
+    code, report, lines = tool(lab, "node-b", "verify", "customer1", "--node", "node-b", "--timeout", "3")
+    assert code == 3 and "eth1 is" in steps(report, "verify")["vr2"]["message"], lines
 
 
 def test_release_of_an_unreachable_router(lab_at_start: Lab) -> None:
@@ -320,3 +360,18 @@ def test_bad_input_is_exit_2_without_traceback(lab_at_start: Lab) -> None:
     done = lab_at_start.run("node-b", [TOOL, "--inventory", str(lab_at_start.inventory_dir), "switch", "nosuchgroup"])
     assert done.returncode == 2 and "Traceback" not in done.stderr
     assert "nosuchgroup" in done.stdout + done.stderr
+
+
+def test_unreachable_observer_is_one_line_not_a_traceback(lab_at_start: Lab) -> None:
+    lab = lab_at_start
+    lab.cut_off("gw2")
+    try:
+        code, report, lines = tool(lab, "node-b", "switch", "customer1", "--node", "node-b", "--timeout", "30")
+    finally:
+        lab.restore("gw2")
+    assert code == 3, lines
+    assert "Traceback" not in lines
+    gw2 = [line for line in lines.splitlines() if "[gw2]" in line]
+    assert gw2 and all(line.startswith(("[W] ", "[E] ")) for line in gw2), gw2
+    assert steps(report, "verify")["gw1"]["outcome"] == "PASS"
+    assert carriers(lab, "gw1") == [VR2]
