@@ -4,6 +4,7 @@ PYTHON ?= python3
 VENV ?= .venv
 BIN := $(VENV)/bin
 LAB_DIR ?= .lab
+NIC_STYLE ?= link
 
 .PHONY: setup system venv lint test demo clean
 
@@ -32,7 +33,7 @@ test: setup
 	if [ $$rc -eq 5 ]; then echo "make test: pytest collected no tests" >&2; exit 1; fi; exit $$rc
 
 demo: setup
-	PATH="$(CURDIR)/$(BIN):$$PATH" bash lab/demo.sh $(LAB_DIR)
+	PATH="$(CURDIR)/$(BIN):$$PATH" NIC_STYLE=$(NIC_STYLE) bash lab/demo.sh $(LAB_DIR)
 
 clean:
 	-test -x $(BIN)/ospf-failover && $(BIN)/ospf-failover lab down --dir $(LAB_DIR)

@@ -1,10 +1,13 @@
 """Benchmark: the verified `switch` against the original how-to's unverified start.sh procedure, side by side.
 
-Run as root on a machine with the lab's packages:  .venv/bin/python bench/switch_vs_original.py [--rounds N]
+Run as root on a machine with the lab's packages:
+  .venv/bin/python bench/switch_vs_original.py [--rounds N] [--nic-style link address mixed]
 
-It brings a one-customer lab up (in a directory of its own), then alternates, from inside cluster node node-b's
-namespace and then node-a's (so every run really moves the gateway):
-  original: ssh STANDBY ip link set dev eth1 down; ssh ACTIVE ip link set dev eth1 up   (plain OpenSSH, no check)
+For each NIC style of the routers (default: link and address), it brings a one-customer lab up (in a directory of
+its own), then alternates, from inside cluster node node-b's namespace and then node-a's (so every run really
+moves the gateway):
+  original: ssh STANDBY <down>; ssh ACTIVE <up>   (plain OpenSSH, no check; <down>/<up> are the router's own
+            commands: `ip link set dev eth1 down|up`, or `nmcli connection down|up eth1` on address-style routers)
   switch: ospf-failover switch customer1 --node NODE   (parallel sessions, verified on vr1/vr2/gw1/gw2)
 After each run it waits until OSPF has settled (both observers route via the new router), so that the timers do
 not decide the figures. It prints both medians and their ratio, then measures, during planned switches, the
@@ -25,6 +28,7 @@ from pathlib import Path
 
 from ospf_failover.errors import ConvergenceTimeout
 from ospf_failover.lab.lab import Lab, teardown
+from ospf_failover.lab.nic_style import ADDRESS_STYLE_DATA, NIC_STYLES
 from ospf_failover.polling import wait_until
 
 TOOL = str(Path(sys.executable).with_name("ospf-failover"))
@@ -44,12 +48,19 @@ def settle(lab: Lab, active: str, timeout: float = 30.0) -> None:
     time.sleep(1.0)  # let LSA timers and retransmissions go quiet too
 
 
+def nic_command(lab: Lab, router: str, *, up: bool) -> str:
+    """The router's own NIC command, as start.sh would run it."""
+    if lab.router_style(router) == "address":
+        return ADDRESS_STYLE_DATA["nic_up" if up else "nic_down"].format(nic="eth1")
+    return f"ip link set dev eth1 {'up' if up else 'down'}"
+
+
 def original_run(lab: Lab, node: str) -> float:
     active, standby = SIDE[node]
     script = " ; ".join(
         [
-            " ".join(lab.ssh_argv(standby, "ip", "link", "set", "dev", "eth1", "down")),
-            " ".join(lab.ssh_argv(active, "ip", "link", "set", "dev", "eth1", "up")),
+            " ".join(lab.ssh_argv(standby, nic_command(lab, standby, up=False))),
+            " ".join(lab.ssh_argv(active, nic_command(lab, active, up=True))),
         ]
     )
     start = time.monotonic()
@@ -98,17 +109,14 @@ def no_route_gap(lab: Lab, node: str) -> float:
     return longest
 
 
-def main() -> int:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--rounds", type=int, default=6, help="runs of each procedure (default 6)")
-    args = parser.parse_args()
+def measure(rounds: int, nic_style: str) -> dict[str, object]:
     directory = Path(tempfile.mkdtemp(prefix="ospf-failover-bench-"))
-    lab = Lab.up(directory, customers=1)
+    lab = Lab.up(directory, customers=1, nic_style=nic_style)
     try:
         original: list[float] = []
         switch: list[float] = []
         node = "node-b"
-        for _ in range(args.rounds):
+        for _ in range(rounds):
             for procedure, sink in ((original_run, original), (switch_run, switch)):
                 sink.append(procedure(lab, node))
                 settle(lab, SIDE[node][0])
@@ -121,15 +129,29 @@ def main() -> int:
     finally:
         teardown(directory)
     original_median, switch_median = statistics.median(original), statistics.median(switch)
-    figures = {
-        "rounds": args.rounds,
+    return {
+        "nic_style": nic_style,
+        "rounds": rounds,
         "original_unverified_median_s": round(original_median, 3),
         "switch_verified_median_s": round(switch_median, 3),
         "ratio_switch_to_original": round(switch_median / original_median, 2),
         "observer_no_route_max_s": round(max(gaps), 3),
         "observer_no_route_each_s": [round(g, 3) for g in gaps],
     }
-    print(json.dumps(figures, indent=2))
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--rounds", type=int, default=6, help="runs of each procedure (default 6)")
+    parser.add_argument(
+        "--nic-style",
+        nargs="+",
+        choices=NIC_STYLES,
+        default=["link", "address"],
+        help="NIC styles of the routers to measure, one lab each (default: link address)",
+    )
+    args = parser.parse_args()
+    print(json.dumps([measure(args.rounds, style) for style in args.nic_style], indent=2))
     return 0
 
 

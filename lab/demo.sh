@@ -5,12 +5,13 @@
 # the switch's own report (start.sh's --verify warn alone proves nothing), fail back and check again, then
 # remove the lab: also when a step fails or the demo is interrupted.
 #
-#   bash lab/demo.sh [DIR]        (make demo: ospf-failover from the venv on PATH; needs root)
+#   [NIC_STYLE=link|address|mixed] bash lab/demo.sh [DIR]   (make demo [NIC_STYLE=...]: the venv on PATH; root)
 #
 # Exit status: 0 when every step passed, 1 otherwise.
 set -uo pipefail
 
 DIR="${1:-.lab}"
+NIC_STYLE="${NIC_STYLE:-link}"  # link, address (NetworkManager's way) or mixed: see docs/lab.md
 failed=0
 
 cleanup() {
@@ -54,8 +55,8 @@ if [ -e "$DIR/state.json" ]; then
   echo "== a lab from an earlier run is still in $DIR: taking it down first"
   ospf-failover lab down --dir "$DIR" || { failed=1; exit 1; }
 fi
-echo "== lab up (dir $DIR)"
-if ! ospf-failover lab up --dir "$DIR"; then
+echo "== lab up (dir $DIR, NIC style $NIC_STYLE)"
+if ! ospf-failover lab up --dir "$DIR" --nic-style "$NIC_STYLE"; then
   failed=1
   exit 1
 fi
