@@ -122,11 +122,11 @@ def _customers(text: str) -> int:
     return value
 
 
-def register(subparsers: argparse._SubParsersAction[Any]) -> None:
-    """Add the lab subcommands."""
+def register(subparsers: argparse._SubParsersAction[Any], *, summary: str) -> None:
+    """Add the lab subcommands (``summary``: the line ``ospf-failover --help`` shows for ``lab``)."""
     lab = subparsers.add_parser(
         "lab",
-        help="the rehearsal lab (network namespaces with FRR routers, sshd and a clpstat stand-in; needs root)",
+        help=summary,
         description="Build and drive the rehearsal lab. Only namespaces named ofl-* are ever touched.",
     )
     commands = lab.add_subparsers(dest="lab_command", metavar="LAB_COMMAND", parser_class=type(lab))

@@ -32,9 +32,24 @@ class _Parser(argparse.ArgumentParser):
         self.exit(EXIT_BAD_INPUT, f"{self.prog}: error: {message}\n")
 
 
-def build_parser() -> argparse.ArgumentParser:
+LAB_HELP = "the rehearsal lab (network namespaces with FRR routers, sshd and a clpstat stand-in; needs root)"
+
+
+def command_of(argv: Sequence[str]) -> str | None:
+    """The subcommand named on a command line (the first word that is not a global option or its value)."""
+    words = iter(argv)
+    for word in words:
+        if word == "--inventory":
+            next(words, None)
+        elif not word.startswith("-"):
+            return word
+    return None
+
+
+def build_parser(argv: Sequence[str] | None = None) -> argparse.ArgumentParser:
+    """The whole command line. The lab's commands are loaded only for ``lab ...``: the commands that run against
+    real routers never import the rehearsal lab."""
     from ospf_failover import cli_inventory, cli_parse
-    from ospf_failover.lab import cli as lab_cli
     from ospf_failover.runbooks import cli as runbook_cli
 
     parser = _Parser(
@@ -52,8 +67,14 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--debug", action="store_true", help="show tracebacks of errors")
     subparsers = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
     subparsers.required = True
-    for module in (runbook_cli, cli_inventory, cli_parse, lab_cli):
+    for module in (runbook_cli, cli_inventory, cli_parse):
         module.register(subparsers)
+    if command_of(sys.argv[1:] if argv is None else argv) == "lab":
+        from ospf_failover.lab import cli as lab_cli
+
+        lab_cli.register(subparsers, summary=LAB_HELP)
+    else:
+        subparsers.add_parser("lab", help=LAB_HELP, add_help=False)  # listed in --help; loaded when asked for
     return parser
 
 
@@ -79,7 +100,7 @@ def quiet_libraries(*, debug: bool) -> None:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    parser = build_parser()
+    parser = build_parser(argv)
     try:
         args = parser.parse_args(argv)
     except SystemExit as exc:  # --help, --version, usage errors: argparse has printed what it had to say

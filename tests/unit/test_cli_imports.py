@@ -1,0 +1,43 @@
+"""The commands that run against real routers never load the rehearsal lab."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+
+import pytest
+
+from ospf_failover.cli import command_of
+
+PROBE = (
+    "import json, sys\n"
+    "from ospf_failover.cli import main\n"
+    "code = main(sys.argv[1:])\n"
+    "print(json.dumps({'code': code, 'lab': sorted(m for m in sys.modules if m.startswith('ospf_failover.lab'))}))\n"
+)
+
+
+def loaded(*argv: str) -> dict[str, object]:
+    done = subprocess.run([sys.executable, "-c", PROBE, *argv], capture_output=True, text=True, timeout=60, check=False)
+    result: dict[str, object] = json.loads(done.stdout.strip().splitlines()[-1])
+    return result
+
+
+@pytest.mark.parametrize("command", ["switch", "release", "verify", "inventory", "parse"])
+def test_runbook_commands_import_no_lab_module(command: str) -> None:
+    seen = loaded(command, "--help")
+    assert seen["code"] == 0
+    assert seen["lab"] == [], f"{command} --help imported {seen['lab']}"
+
+
+def test_the_lab_command_loads_the_lab() -> None:
+    seen = loaded("lab", "up", "--help")
+    assert seen["code"] == 0 and "ospf_failover.lab.lab" in seen["lab"], seen  # type: ignore[operator]
+
+
+def test_command_of_skips_global_options() -> None:
+    assert command_of(["--inventory", "lab", "switch", "x"]) == "switch"
+    assert command_of(["--debug", "lab", "up"]) == "lab"
+    assert command_of(["--inventory=x", "verify"]) == "verify"
+    assert command_of(["--help"]) is None
