@@ -163,6 +163,8 @@ class Lab:
         checked = styles_of_nics.checked(style)
         if checked == self.nic_style:
             return
+        if not (self.directory / "nmcli").exists():
+            raise LabError("this lab was built without the nmcli stand-in: run lab down, then lab up --nic-style")
         self.state["nic_style"] = checked
         lab_state.write(self.directory, self.state)
         inventory_writer.write_hosts(
@@ -665,8 +667,8 @@ class Lab:
         """Bring the lab back to its start state and wait for convergence; return the seconds the wait took.
 
         Start state: no host cut off, original host keys, every daemon running, every server online, every FOG
-        on node-a with its VM at site A, odd routers' VM-side NIC up and even routers' down (the odd router
-        announcing the gateway by gratuitous ARP), clpstat normal.
+        on node-a with its VM at site A, odd routers holding the gateway and even routers released, each in its
+        NIC style (the odd router announcing the gateway by gratuitous ARP), clpstat normal.
         """
         for name, planned in self.topology.hosts.items():
             if planned.role != "vm":

@@ -80,5 +80,5 @@ def set_nic_commands(style: RouterStyle, *, up: bool, gateway: str) -> list[list
         return steps if up else [[*link, "down"], steps[0]]
     if up:
         return [[*link, "up"], ["ip", "addr", "replace", address, "dev", VM_NIC]]
-    flush = ["ip", "addr", "flush", "dev", VM_NIC, "to", address]
+    flush = ["ip", "addr", "flush", "dev", VM_NIC, "to", f"{gateway}/32"]
     return [flush, [*link, "up"]]

@@ -17,6 +17,7 @@ import sys
 import threading
 import traceback
 from collections.abc import Sequence
+from typing import Any
 
 from ospf_failover import __version__
 from ospf_failover.errors import EXIT_BAD_INPUT, EXIT_FAILED, InventoryError, OspfFailoverError
@@ -26,7 +27,14 @@ INVENTORY_ENV = "OSPF_FAILOVER_INVENTORY"
 
 
 class _Parser(argparse.ArgumentParser):
-    """argparse exits 2 on a usage error, which is our 'bad input' code too: keep it, but one line only."""
+    """argparse exits 2 on a usage error, which is our 'bad input' code too: keep it, but one line only.
+
+    No abbreviated options (``--inv``): the command is found before parsing (see :func:`command_of`).
+    """
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("allow_abbrev", False)
+        super().__init__(*args, **kwargs)
 
     def error(self, message: str) -> None:  # type: ignore[override]
         self.exit(EXIT_BAD_INPUT, f"{self.prog}: error: {message}\n")

@@ -361,7 +361,16 @@ def dry_run(plan: Plan, known: Mapping[str, NicState], report: Report) -> tuple[
     for router, state in known.items():
         want_up = router == plan.active
         holds, text = judge_nic(state, up=want_up)
-        action = "nothing to do" if holds else f"would bring {state['nic']} {'up' if want_up else 'down'}"
+        if holds:
+            action = "nothing to do"
+        elif not state["exists"]:
+            action = "cannot change it"
+        else:
+            action = (
+                f"would put the gateway on {state['nic']} (nic_up)"
+                if want_up
+                else f"would release {state['nic']} (nic_down)"
+            )
         report.add("dry-run", "PASS", f"{text if holds else 'now: ' + text}: {action}", host=router)
     return EXIT_OK, "dry run, nothing changed"
 

@@ -57,6 +57,12 @@ def released(lab: Lab, router: str) -> str:
     return "down" if lab.router_style(router) == "link" else "up, no gateway address (released)"
 
 
+def nmcli_calls(lab: Lab, router: str) -> list[str]:
+    """Every call the router's nmcli stand-in has had since the lab started, oldest first."""
+    done = lab.run(router, ["sh", "-c", "cat /run/NetworkManager/nmcli.calls 2>/dev/null; true"], check=True)
+    return done.stdout.splitlines()
+
+
 def not_holding(lab: Lab, router: str) -> str:
     """How a released NIC of ``router``'s style reads where it should hold the gateway."""
     return "down" if lab.router_style(router) == "link" else "up without the gateway address"
@@ -80,6 +86,11 @@ def test_switch_moves_the_gateway_and_verifies(styled_lab: Lab) -> None:
     assert f"[I] switch customer1: verify: [vr1] eth1 {released(lab, 'vr1')}; 10.0.0.0/24 via {VR2}" in lines
     assert carriers(lab, "gw1") == [VR2] and carriers(lab, "gw2") == [VR2]
     assert holds(lab, "vr2") and not holds(lab, "vr1")
+    calls = {r: nmcli_calls(lab, r) for r in ("vr1", "vr2")}
+    expected_last = {"vr1": "connection down eth1", "vr2": "connection up eth1"}
+    for router, seen in calls.items():
+        if lab.router_style(router) == "address":  # the NetworkManager router was changed through nmcli
+            assert seen and seen[-1] == expected_last[router], (router, seen)
 
     again, report2, _ = tool(lab, "node-b", "switch", "customer1", "--node", "node-b")
     assert again == 0 and report2["verdict"] == "switched and verified"
@@ -87,6 +98,7 @@ def test_switch_moves_the_gateway_and_verifies(styled_lab: Lab) -> None:
     # A released NIC is left alone: on NetworkManager, `nmcli connection down` of an inactive connection fails.
     again_down = steps(report2, "standby-down")["vr1"]
     assert again_down["outcome"] == "PASS" and again_down["message"].startswith("eth1 already"), again_down
+    assert {r: nmcli_calls(lab, r) for r in ("vr1", "vr2")} == calls, "the second switch must run no NIC command"
 
     back, report3, lines3 = tool(lab, "node-a", "switch", "customer1", "--node", "node-a")
     assert back == 0 and report3["verdict"] == "switched and verified", lines3
@@ -99,8 +111,9 @@ def test_dry_run_touches_nothing(styled_lab: Lab) -> None:
     code, report, _ = tool(styled_lab, "node-b", "switch", "customer1", "--node", "node-b", "--dry-run")
     assert code == 0 and report["verdict"] == "dry run, nothing changed"
     vr2 = steps(report, "dry-run")["vr2"]["message"]
-    assert vr2 == f"now: eth1 is {not_holding(styled_lab, 'vr2')}: would bring eth1 up", vr2
-    assert "would bring eth1 down" in steps(report, "dry-run")["vr1"]["message"]
+    assert vr2 == f"now: eth1 is {not_holding(styled_lab, 'vr2')}: would put the gateway on eth1 (nic_up)", vr2
+    vr1 = steps(report, "dry-run")["vr1"]["message"]
+    assert vr1 == "now: eth1 still carries the gateway (link up, address on it): would release eth1 (nic_down)", vr1
     assert holds(styled_lab, "vr1") and not holds(styled_lab, "vr2")
 
 
