@@ -30,6 +30,7 @@ from pathlib import Path
 from typing import Any
 
 from ospf_failover.errors import InputError, LabError
+from ospf_failover.gateway import holds_gateway
 from ospf_failover.lab import cluster, convergence, frr, host_start, inventory_writer, namespaces, sshd
 from ospf_failover.lab import nic_style as styles_of_nics
 from ospf_failover.lab import state as lab_state
@@ -42,6 +43,7 @@ from ospf_failover.lab.topology import (
     Topology,
     plan,
 )
+from ospf_failover.parsers.iproute import address_command, link_command, parse_nic_state
 from ospf_failover.polling import wait_until
 
 Progress = Callable[[str], None]
@@ -414,6 +416,7 @@ class Lab:
     def wait_converged(self, *, timeout: float = 30.0, progress: Progress | None = None) -> float:
         """Wait until every observer is Full with every router and routes each VM network via the router of the
         node its FOG runs on (cluster state); return the seconds it took."""
+
         def check() -> tuple[bool, None, str]:
             found = self.convergence_differences()
             return not found, None, "; ".join(found)
@@ -527,16 +530,22 @@ class Lab:
         link-style by its link (the address stays configured), address-style by its address (the link stays up).
         Safe to repeat."""
         gateway = self.topology.customer_of_router(router).gateway
-        for argv in styles_of_nics.set_nic_commands(self.router_style(router), up=up, gateway=gateway):
-            self.run(router, argv, check=True)
+        lines = styles_of_nics.set_nic_batch(self.router_style(router), up=up, gateway=gateway)
+        namespaces.run_ip_batch(lines, namespace=self.topology.host(router).namespace)
 
     def holds_gateway(self, router: str) -> bool:
-        """Does ``router``'s VM-side NIC carry its customer's gateway now (link up and the address on it)?"""
+        """Does ``router``'s VM-side NIC carry its customer's gateway now? Read and judged as the tool does."""
         gateway = self.topology.customer_of_router(router).gateway
-        link = self.run(router, ["ip", "-o", "link", "show", "dev", VM_NIC], check=True).stdout
-        flags = link.split("<", 1)[1].split(">", 1)[0].split(",") if "<" in link else []
-        addresses = self.run(router, ["ip", "-o", "-4", "addr", "show", "dev", VM_NIC], check=True).stdout
-        return "UP" in flags and f" inet {gateway}/" in addresses
+        link = self.run(router, link_command(VM_NIC).split())
+        addresses = self.run(router, address_command(VM_NIC).split(), check=True)
+        state = parse_nic_state(
+            nic=VM_NIC,
+            link=link.stdout + link.stderr,
+            link_status=link.returncode,
+            addresses=addresses.stdout,
+            gateway=gateway,
+        )
+        return holds_gateway(state, gateway)
 
     def cut_off(self, host: str) -> None:
         """Drop every packet in and out of ``host`` except loopback (nftables table inside its namespace)."""

@@ -66,19 +66,17 @@ def keyfile(gateway: str) -> str:
     )
 
 
-def set_nic_commands(style: RouterStyle, *, up: bool, gateway: str) -> list[list[str]]:
-    """The commands that bring a router's VM-side NIC to holding (``up``) or released, whatever its state now.
+def set_nic_batch(style: RouterStyle, *, up: bool, gateway: str) -> list[str]:
+    """``ip -batch`` lines that bring a router's VM-side NIC to holding (``up``) or released, whatever its state.
 
     Link-style: the address is always configured, the link decides. Address-style: the link is always up, the
-    address decides. Run in order; each is idempotent.
+    address decides. Run in order; each line is idempotent.
     """
-    address = f"{gateway}/{PREFIX_LENGTH}"
-    link = ["ip", "link", "set", "dev", VM_NIC]
+    address = f"addr replace {gateway}/{PREFIX_LENGTH} dev {VM_NIC}"
+    link = f"link set dev {VM_NIC}"
     if style == "link":
         # Down first, then the address: a NIC being released never carries the gateway on an up link meanwhile.
-        steps = [["ip", "addr", "replace", address, "dev", VM_NIC], [*link, "up"]]
-        return steps if up else [[*link, "down"], steps[0]]
+        return [address, f"{link} up"] if up else [f"{link} down", address]
     if up:
-        return [[*link, "up"], ["ip", "addr", "replace", address, "dev", VM_NIC]]
-    flush = ["ip", "addr", "flush", "dev", VM_NIC, "to", f"{gateway}/32"]
-    return [flush, [*link, "up"]]
+        return [f"{link} up", address]
+    return [f"addr flush dev {VM_NIC} to {gateway}/32", f"{link} up"]
