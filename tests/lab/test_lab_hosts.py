@@ -167,9 +167,14 @@ def test_lab_shells_keep_no_history_in_the_machines_home(lab_at_start: Lab, tmp_
     # it, and `lab exec`.
     session = lab.ssh_argv("vr1")
     session.insert(1, "-tt")
-    lines = f"echo {token}-ssh\nvtysh\nshow {token}-vtysh\nexit\nexit\n"
+    vtysh_control = tmp_path / "vtysh-history"
+    lines = (
+        f"VTYSH_HISTFILE={vtysh_control} vtysh\nshow {token}-vtysh-control\nexit\n"  # the control: a file
+        f"echo {token}-ssh\nvtysh\nshow {token}-vtysh\nexit\nexit\n"
+    )
     done = lab.run("node-b", session, input=lines, timeout=30)
     assert f"{token}-ssh" in done.stdout and "Unknown command" in done.stdout, done.stdout + done.stderr
+    assert f"{token}-vtysh-control" in vtysh_control.read_text(), "vtysh in that session must write history"
     done = lab.run("vr1", ["bash", "-i"], input=f"echo {token}-exec\nexit\n", timeout=20)
     assert f"{token}-exec" in done.stdout, done.stdout + done.stderr
     for path in ("/root/.bash_history", "/root/.history_frr"):
