@@ -11,113 +11,40 @@ Directory layout (``DIR``, absolute)::
     DIR/nmcli                                           the routers' nmcli stand-in
     DIR/hosts/<host>/ssh/sshd_config  ssh_host_ed25519_key[.pub]  sshd.pid  sshd.log
 
+The class is the lab's Python API; the work is done in build (lab up, reset), directory (lab down), daemons,
+ecx_play (lab failover) and inspection (convergence, status).
+
 Safety: every address and route lives in ``ofl-`` namespaces; processes are found and killed by PID, each PID
 checked to run in the lab's namespace first; every wait has a deadline.
 """
 
 from __future__ import annotations
 
-import contextlib
 import os
-import re
-import shutil
 import subprocess
-import sys
 import time
-from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
 from ospf_failover.errors import InputError, LabError
 from ospf_failover.gateway import holds_gateway
-from ospf_failover.lab import cluster, convergence, frr, host_start, inventory_writer, namespaces, sshd
+from ospf_failover.lab import build, cluster, daemons, ecx_play, frr, inspection, inventory_writer, namespaces
 from ospf_failover.lab import nic_style as styles_of_nics
 from ospf_failover.lab import state as lab_state
-from ospf_failover.lab.topology import (
-    CLUSTER_NODES,
-    NAMESPACE_PREFIX,
-    OBSERVERS,
-    VM_NIC,
-    Host,
-    Topology,
-    plan,
+from ospf_failover.lab.directory import (
+    Progress,
+    check_lab_directory,
+    quiet,
+    teardown,
 )
+from ospf_failover.lab.ecx_play import CUTOFF_TABLE, FailoverResult
+from ospf_failover.lab.namespaces import inner_path
+from ospf_failover.lab.topology import CLUSTER_NODES, NAMESPACE_PREFIX, VM_NIC, Topology, plan
 from ospf_failover.parsers.iproute import address_command, link_command, parse_nic_state
 from ospf_failover.polling import wait_until
 
-Progress = Callable[[str], None]
-DEFAULT_ROOT_PATH = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"
-REPO_ROOT = Path(__file__).resolve().parents[1]  # lab/ sits at the top of the repository
-ECX_SCRIPTS = REPO_ROOT / "ecx"
-EXEC_RESOURCE = "exec-gateway"
-START_IN_FLIGHT = 24  # host start scripts run at once: enough to keep 2 cores busy without thrashing
-CUTOFF_TABLE = "ofl_cutoff"
-DAEMON_NAMES = ("zebra", "ospfd", "sshd")
-
-
-def _quiet(_: str) -> None:
-    pass
-
-
-def default_up_timeout(customers: int, timers: frr.Timers = "fast") -> float:
-    """How long `lab up` may take in all: 50 customers converge in ~15 s with fast timers (measured on 2 cores);
-    FRR's default timers add the 40 s wait before the DR election."""
-    return (40.0 if timers == "fast" else 100.0) + 3.0 * customers
-
-
-def tool_path() -> Path:
-    """The ospf-failover console script of the running Python (the venv's), put on PATH inside the lab."""
-    return Path(sys.executable).parent / "ospf-failover"
-
-
-def inner_path() -> str:
-    """PATH inside lab hosts for `lab exec`/`Lab.run`: root's default PATH plus the venv's bin directory."""
-    return f"{DEFAULT_ROOT_PATH}:{Path(sys.executable).parent}"
-
-
-@dataclass(frozen=True)
-class FailoverResult:
-    """What `lab failover` did: the scripts' runs (stop is None when the source node was not reachable)."""
-
-    fog: str
-    source: str | None
-    target: str
-    stop: subprocess.CompletedProcess[str] | None
-    start: subprocess.CompletedProcess[str]
-
-    @property
-    def returncode(self) -> int:
-        return self.start.returncode
-
-
-CREATED_MARKER = "ospf-failover rehearsal lab directory, made by lab up (lab down removes it)\n"
-EXISTING_MARKER = "ospf-failover rehearsal lab directory, existed before lab up (lab down empties it)\n"
-_SAFE_PATH = re.compile(r"^/[A-Za-z0-9._/+@-]*$")
-_SYSTEM_TREES = ("/run", "/proc", "/sys", "/dev", "/etc", "/usr", "/boot", "/var/run")
-
-
-def check_lab_directory(path: Path) -> None:
-    """Refuse a lab directory that could hurt the machine or be turned against it (the lab runs as root).
-
-    Its path ends up in shell scripts and configuration files, so only plain characters; not inside the trees
-    the lab's hosts mount over or the system's own; and, when it exists, empty or a lab's, root's, and not
-    writable by others (another user could otherwise swap a script the lab runs as root).
-    """
-    text = str(path)
-    if not _SAFE_PATH.match(text):
-        raise InputError(f"--dir {text}: use a path of letters, digits and . _ / + @ - only")
-    if path == Path("/") or any(text == tree or text.startswith(tree + "/") for tree in _SYSTEM_TREES):
-        raise InputError(f"--dir {text}: not inside a system directory; choose e.g. ./.lab or /tmp/lab")
-    if not path.exists():
-        return
-    if not path.is_dir():
-        raise LabError(f"{path} exists and is not a directory; choose another --dir")
-    if any(path.iterdir()) and not (path / lab_state.MARKER_FILE).exists():
-        raise LabError(f"{path} exists and is not a lab directory; choose another --dir")
-    info = path.stat()
-    if info.st_uid != 0 or info.st_mode & 0o022:
-        raise LabError(f"{path} must belong to root and not be writable by others; choose another --dir")
+__all__ = ["FailoverResult", "Lab", "check_lab_directory", "teardown"]
 
 
 class Lab:
@@ -203,48 +130,15 @@ class Lab:
         ``prefix``: namespace name prefix (must start with ``ofl-``); a second lab may run beside the first under
         another prefix, e.g. ``ofl-t-``. On any failure everything built so far is removed again.
         """
-        say = progress or _quiet
-        if os.geteuid() != 0:
-            raise LabError("the lab needs root (network namespaces, FRR, sshd)")
-        if timers not in frr.TIMER_CHOICES:
-            raise InputError(f"timers must be one of {', '.join(frr.TIMER_CHOICES)}; got {timers!r}")
-        style = styles_of_nics.checked(nic_style)
-        path = Path(directory).resolve()
-        if lab_state.exists(path):
-            raise LabError(f"lab already up in {path}; run lab down first")
-        topology = plan(customers, prefix=prefix)
-        clash = namespaces.existing(topology.namespaces)
-        if clash:
-            owners = {_orphan_owner(pids) for pids in namespaces.pids_in(clash).values()} - {None}
-            where = f"--dir {sorted(map(str, owners))[0]}" if owners else "--dir THAT_DIR"
-            raise LabError(
-                f"namespaces {', '.join(clash[:4])}{' ...' if len(clash) > 4 else ''} exist already (another lab "
-                f"is up); run `ospf-failover lab down {where}` first"
-            )
-        check_lab_directory(path)
-        created = not path.exists()
-        started = time.time()
-        say(f"lab: building {customers} customer(s) in {path} ({len(topology.namespaces)} namespaces)")
-        recorded: lab_state.LabState = {
-            "version": lab_state.STATE_VERSION,
-            "directory": str(path),
-            "prefix": prefix,
-            "customers": customers,
-            "timers": timers,
-            "namespaces": topology.namespaces,
-            "hosts": {h.name: {"namespace": h.namespace, "role": h.role, "anchor": 0} for h in topology.hosts.values()},
-            "started": started,
-            "up_seconds": None,
-            "nic_style": style,
-        }
-        path.mkdir(mode=0o700, parents=True, exist_ok=True)
-        # The marker says whether the lab made the directory: `lab down` removes it only then (else its content).
-        (path / lab_state.MARKER_FILE).write_text(CREATED_MARKER if created else EXISTING_MARKER)
-        lab_state.write(path, recorded)  # recorded before anything exists, so `lab down` can undo a partial up
+        say = progress or quiet
+        path, recorded = build.prepare(
+            directory, customers=customers, timers=timers, prefix=prefix, nic_style=nic_style, say=say
+        )
+        started = recorded["started"]
         lab = cls(path, recorded)
         try:
-            lab._build(timers, say)
-            budget = timeout if timeout is not None else default_up_timeout(customers, timers)
+            build.build_hosts(lab, timers, say)
+            budget = timeout if timeout is not None else build.default_up_timeout(customers, timers)
             remaining = budget - (time.time() - started)
             say("lab: waiting for OSPF to converge")
             lab.wait_converged(timeout=max(remaining, 5.0), progress=say)
@@ -257,117 +151,6 @@ class Lab:
         say(f"lab: up in {lab.state['up_seconds']:.1f} s; inventory in {lab.inventory_dir}")
         return lab
 
-    def _build(self, timers: frr.Timers, say: Progress) -> None:
-        topology = self.topology
-        self._write_files(timers)
-        say("lab: files and keys written")
-        namespaces.create(topology)
-        say(f"lab: {len(topology.namespaces)} namespaces, {len(topology.bridges)} bridges and links created")
-        self._start_hosts()
-        say("lab: hosts started (FRR, sshd)")
-
-    def _write_files(self, timers: frr.Timers) -> None:
-        topology = self.topology
-        ospf_timers = frr.timers_named(timers)
-        (self.directory / "ssh").mkdir(exist_ok=True)
-        host_keys: dict[str, Path] = {}
-        router_styles = styles_of_nics.router_styles(topology, self.nic_style)
-        nmcli = self.directory / "nmcli"
-        shutil.copyfile(styles_of_nics.STANDIN, nmcli)
-        nmcli.chmod(0o755)
-        for host in topology.hosts.values():
-            host_dir = self.host_dir(host.name)
-            host_dir.mkdir(parents=True, exist_ok=True)
-            batch = host_start.ip_batch(host, router_styles.get(host.name, "link"))
-            (host_dir / "ip.batch").write_text("\n".join(batch) + "\n")
-            if host.role == "router":
-                (host_dir / "nm").mkdir(exist_ok=True)
-                gateway = next(c.gateway for c in topology.customers if host.name in c.routers)
-                (host_dir / "nm" / f"{VM_NIC}.nmconnection").write_text(styles_of_nics.keyfile(gateway))
-            if host.runs_frr:
-                etc, run = host_dir / "frr" / "etc", host_dir / "frr" / "run"
-                etc.mkdir(parents=True, exist_ok=True)
-                run.mkdir(parents=True, exist_ok=True)
-                (etc / "zebra.conf").write_text(frr.zebra_conf(host))
-                (etc / "ospfd.conf").write_text(frr.ospfd_conf(topology, host, ospf_timers))
-                (etc / "vtysh.conf").write_text(f"hostname {host.name}\n")
-                for item in (etc, run, *etc.iterdir()):
-                    shutil.chown(item, "frr", "frr")  # FRR drops privileges to user frr
-            if host.runs_sshd:
-                (host_dir / "ssh").mkdir(exist_ok=True)
-                host_keys[host.name] = host_dir / "ssh" / sshd.HOST_KEY_NAME
-                (host_dir / "ssh" / "sshd_config").write_text(
-                    sshd.sshd_config(
-                        host=host, host_dir=host_dir, authorized_keys=self.directory / "ssh" / "authorized_keys"
-                    )
-                )
-            clpstat = self.directory / "clpstat" if host.role == "node" else None
-            standin = nmcli if host.role == "router" else None
-            (host_dir / "start.sh").write_text(
-                host_start.script(host=host, host_dir=host_dir, clpstat=clpstat, nmcli=standin)
-            )
-        sshd.generate_keys([self.key_file, *host_keys.values()])
-        (self.directory / "ssh" / "authorized_keys").write_text(sshd.public_key(self.key_file) + " lab\n")
-        known = [sshd.known_hosts_line(str(topology.hosts[name].mgmt_address), key) for name, key in host_keys.items()]
-        inventory_writer.write(
-            topology=topology,
-            directory=self.inventory_dir,
-            key_file=self.key_file,
-            known_hosts=known,
-            styles=router_styles,
-        )
-        standin = self.directory / "clpstat"
-        standin.write_text(cluster.standin_script(self.directory))
-        standin.chmod(0o755)
-        self.cluster.create(cluster.initial_state(servers=CLUSTER_NODES, groups=[c.fog for c in topology.customers]))
-
-    def _start_command(self, host: Host) -> list[str]:
-        return [
-            "ip", "netns", "exec", host.namespace,
-            "unshare", "--mount", "--uts", "--propagation", "private",
-            "sh", str(self.host_dir(host.name) / "start.sh"),
-        ]  # fmt: skip
-
-    def _start_hosts(self, *, timeout: float = 120.0) -> None:
-        """Run every host's start script, ``START_IN_FLIGHT`` at a time, and record the anchors' PIDs."""
-        waiting = list(self.topology.hosts.values())
-        running: list[tuple[Host, subprocess.Popen[bytes]]] = []
-        failed: list[str] = []
-        deadline = time.monotonic() + timeout
-        while waiting or running:
-            while waiting and len(running) < START_IN_FLIGHT:
-                host = waiting.pop(0)
-                with open(self.host_dir(host.name) / "start.log", "wb") as log:
-                    process = subprocess.Popen(
-                        self._start_command(host),
-                        stdin=subprocess.DEVNULL,
-                        stdout=log,
-                        stderr=subprocess.STDOUT,
-                        cwd=self.host_dir(host.name),  # anchors keep it: `lab down` tells whose orphans they are
-                    )
-                running.append((host, process))
-            still: list[tuple[Host, subprocess.Popen[bytes]]] = []
-            for host, process in running:
-                code = process.poll()
-                if code is None:
-                    still.append((host, process))
-                elif code != 0:
-                    log_text = (self.host_dir(host.name) / "start.log").read_text(errors="replace").strip()
-                    failed.append(f"{host.name} (exit {code}: {log_text[-300:]})")
-            running = still
-            if time.monotonic() > deadline:
-                for _, process in running:
-                    process.kill()
-                raise LabError(f"host start scripts did not finish within {timeout:.0f} s")
-            if running:
-                time.sleep(0.02)
-        if failed:
-            raise LabError(f"hosts failed to start: {'; '.join(failed[:5])}")
-        for host in self.topology.hosts.values():
-            anchor = int((self.host_dir(host.name) / host_start.ANCHOR_PID_FILE).read_text().strip())
-            self.state["hosts"][host.name]["anchor"] = anchor
-        lab_state.write(self.directory, self.state)
-
     def down(self, *, progress: Progress | None = None) -> str:
         """Remove this lab: its processes, namespaces and directory. Returns a one-line summary."""
         return teardown(self.directory, progress=progress)
@@ -376,42 +159,11 @@ class Lab:
 
     def expected_routes(self) -> dict[str, str]:
         """VM network -> uplink address of the router that should carry it, from the cluster state."""
-        groups = self.cluster.read()["groups"]
-        expected: dict[str, str] = {}
-        for customer in self.topology.customers:
-            node = groups.get(customer.fog)
-            if node is not None:
-                router = self.topology.host(customer.router_for(node))
-                expected[customer.network] = str(router.uplink_address)
-        return expected
+        return inspection.expected_routes(self)
 
     def convergence_differences(self) -> list[str]:
         """What still differs from a converged lab: sshd not listening, observers' adjacencies or routes."""
-        found = [f"{name}: sshd not listening" for name in self._hosts_without_sshd()]
-        routes = self.expected_routes()
-        ospf_ids = {str(h.uplink_address) for h in self.topology.hosts.values() if h.runs_frr}
-        queries = {
-            name: self._popen(name, ["vtysh", *(a for q in convergence.OBSERVER_QUERY for a in ("-c", q))])
-            for name in OBSERVERS
-        }
-        for name, process in queries.items():
-            try:
-                output, error = process.communicate(timeout=10)
-            except subprocess.TimeoutExpired:
-                process.kill()
-                process.communicate()
-                found.append(f"{name}: vtysh did not answer within 10 s")
-                continue
-            if process.returncode != 0 or not output.strip():
-                found.append(f"{name}: vtysh failed ({error.strip() or output.strip()})")
-                continue
-            own = str(self.topology.host(name).uplink_address)
-            expectation = convergence.Expectation(full_neighbors=frozenset(ospf_ids - {own}), routes=routes)
-            try:
-                found += convergence.differences(name, output, expectation)
-            except InputError as exc:
-                found.append(f"{name}: {exc}")
-        return found
+        return inspection.convergence_differences(self)
 
     def wait_converged(self, *, timeout: float = 30.0, progress: Progress | None = None) -> float:
         """Wait until every observer is Full with every router and routes each VM network via the router of the
@@ -422,23 +174,6 @@ class Lab:
             return not found, None, "; ".join(found)
 
         return wait_until(check, what="lab convergence", timeout=timeout, interval=0.5, progress=progress).elapsed
-
-    def _hosts_without_sshd(self) -> list[str]:
-        missing = []
-        for host in self.topology.hosts.values():
-            if host.runs_sshd and not self._sshd_listening(host.name):
-                missing.append(host.name)
-        return missing
-
-    def _sshd_listening(self, host: str) -> bool:
-        # /proc/PID/net/tcp shows the sockets of PID's network namespace: no process to spawn.
-        try:
-            table = Path(f"/proc/{self.anchor(host)}/net/tcp").read_text()
-        except (OSError, LabError):
-            return False
-        address = str(self.topology.host(host).mgmt_address)
-        wanted = "".join(f"{int(part):02X}" for part in reversed(address.split("."))) + ":0016"
-        return any(line.split()[1] == wanted and line.split()[3] == "0A" for line in table.splitlines()[1:])
 
     # --- entering hosts -------------------------------------------------------------------------------
 
@@ -500,7 +235,7 @@ class Lab:
             )
         return done
 
-    def _popen(self, host: str, argv: Sequence[str]) -> subprocess.Popen[str]:
+    def popen(self, host: str, argv: Sequence[str]) -> subprocess.Popen[str]:
         return subprocess.Popen(
             self.exec_argv(host, argv),
             stdout=subprocess.PIPE,
@@ -605,72 +340,25 @@ class Lab:
 
     # --- daemons ----------------------------------------------------------------------------------------
 
-    def _pid_file(self, host: str, daemon: str) -> Path:
-        if daemon == "sshd":
-            return self.host_dir(host) / "ssh" / "sshd.pid"
-        if daemon in frr.DAEMONS:
-            return self.host_dir(host) / "frr" / "run" / f"{daemon}.pid"
-        raise InputError(f"unknown daemon {daemon!r} (daemons: {', '.join(DAEMON_NAMES)})")
-
-    def _host_daemons(self, host: str) -> list[str]:
-        planned = self.topology.host(host)
-        return [*(frr.DAEMONS if planned.runs_frr else ()), *(("sshd",) if planned.runs_sshd else ())]
-
     def daemon_pid(self, host: str, daemon: str) -> int | None:
         """PID of ``daemon`` on ``host`` when it runs (read from its pid file, checked in the host's namespace)."""
-        try:
-            pid = int(self._pid_file(host, daemon).read_text().split()[0])
-        except (FileNotFoundError, ValueError, IndexError):
-            return None
-        return pid if namespaces.pid_in_namespace(pid, self.state["hosts"][host]["namespace"]) else None
+        return daemons.daemon_pid(self, host, daemon)
 
     def stop_daemon(self, host: str, daemon: str) -> None:
         """Stop ``daemon`` (zebra, ospfd or sshd) on ``host``: SIGTERM, then SIGKILL after 3 s."""
-        if daemon not in self._host_daemons(host):
-            raise InputError(f"{host} runs no {daemon} (it runs {', '.join(self._host_daemons(host)) or 'none'})")
-        pid = self.daemon_pid(host, daemon)
-        if pid is not None and namespaces.kill_pids([pid]):
-            raise LabError(f"{host}: {daemon} (PID {pid}) did not stop")
-        self._pid_file(host, daemon).unlink(missing_ok=True)
+        daemons.stop_daemon(self, host, daemon)
 
     def start_daemon(self, host: str, daemon: str, *, timeout: float = 10.0) -> int:
         """Start ``daemon`` on ``host`` again (no-op if it runs); return its PID once it is ready."""
-        if daemon not in self._host_daemons(host):
-            raise InputError(f"{host} runs no {daemon} (it runs {', '.join(self._host_daemons(host)) or 'none'})")
-        pid = self.daemon_pid(host, daemon)
-        if pid is not None:
-            return pid
-        command = sshd.daemon_command(self.host_dir(host)) if daemon == "sshd" else frr.daemon_command(daemon)
-        self.run(host, ["sh", "-c", command], timeout=timeout, check=True)
-        deadline = time.monotonic() + timeout
-        while time.monotonic() < deadline:
-            pid = self.daemon_pid(host, daemon)
-            if pid is not None and (daemon != "sshd" or self._sshd_listening(host)):
-                return pid
-            time.sleep(0.05)
-        raise LabError(f"{host}: {daemon} did not come up within {timeout:.0f} s")
+        return daemons.start_daemon(self, host, daemon, timeout=timeout)
 
     def change_host_key(self, host: str) -> None:
         """Give ``host``'s sshd a new host key without updating known_hosts (clients must refuse it)."""
-        key = self.host_dir(host) / "ssh" / sshd.HOST_KEY_NAME
-        saved = key.with_name(key.name + ".orig")
-        if not saved.exists():
-            key.rename(saved)
-            key.with_name(key.name + ".pub").rename(saved.with_name(saved.name + ".pub"))
-        sshd.generate_keys([key])
-        self.stop_daemon(host, "sshd")
-        self.start_daemon(host, "sshd")
+        daemons.change_host_key(self, host)
 
     def restore_host_key(self, host: str) -> None:
         """Undo :meth:`change_host_key`: the key in known_hosts is served again."""
-        key = self.host_dir(host) / "ssh" / sshd.HOST_KEY_NAME
-        saved = key.with_name(key.name + ".orig")
-        if not saved.exists():
-            return
-        os.replace(saved, key)
-        os.replace(saved.with_name(saved.name + ".pub"), key.with_name(key.name + ".pub"))
-        self.stop_daemon(host, "sshd")
-        self.start_daemon(host, "sshd")
+        daemons.restore_host_key(self, host)
 
     def reset(self, *, timeout: float = 30.0) -> float:
         """Bring the lab back to its start state and wait for convergence; return the seconds the wait took.
@@ -679,31 +367,13 @@ class Lab:
         on node-a with its VM at site A, odd routers holding the gateway and even routers released, each in its
         NIC style (the odd router announcing the gateway by gratuitous ARP), clpstat normal.
         """
-        for name, planned in self.topology.hosts.items():
-            if planned.role != "vm":
-                self.restore(name)
-            if planned.runs_sshd:
-                self.restore_host_key(name)
-            for daemon in self._host_daemons(name):
-                self.start_daemon(name, daemon)
-        for server in CLUSTER_NODES:
-            self.cluster.set_server_status(server, "Online")
-        self.cluster.set_clpstat()
-        for customer in self.topology.customers:
-            self.cluster.set_group_server(customer.fog, CLUSTER_NODES[0])
-            self.move_vm(customer.fog, CLUSTER_NODES[0])
-            standby, active = customer.routers[1], customer.routers[0]
-            self.set_nic(standby, up=False)  # down first: never both up, which would split the VM network
-            self.set_nic(active, up=True)
-            # The VM may still have the other router's MAC for its gateway (it kept its ARP cache when moved);
-            # announcing costs a second (arping waits), so only when the cached MAC is not the active router's.
-            cached = self.run(customer.vm, ["ip", "neigh", "show", customer.gateway]).stdout
-            mac = self.run(active, ["cat", f"/sys/class/net/{VM_NIC}/address"], check=True).stdout.strip()
-            if cached.strip() and mac not in cached:
-                self.run(active, ["arping", "-q", "-U", "-c", "1", "-I", VM_NIC, customer.gateway], timeout=10)
-        return self.wait_converged(timeout=timeout)
+        return build.restore_start_state(self, timeout=timeout)
 
     # --- ECX's part ---------------------------------------------------------------------------------------
+
+    # --- inspection -------------------------------------------------------------------------------------
+
+    # --- ECX's part and inspection --------------------------------------------------------------------
 
     def failover(
         self,
@@ -714,202 +384,13 @@ class Lab:
         capture: bool = True,
         timeout: float = 300.0,
     ) -> FailoverResult:
-        """Play ECX failing ``fog`` over to ``to_node`` (default: the other node).
-
-        Runs ``stop.sh`` on the source node (when it is reachable: online and not cut off), moves the group in
-        the cluster state and the VM to the target's site, then runs ``start.sh`` on the target node with the
-        environment ECX gives exec resources. ``capture=False`` lets the scripts write to our stdout/stderr.
-        """
-        scripts = scripts_dir if scripts_dir is not None else ECX_SCRIPTS
-        start_script, stop_script = scripts / "start.sh", scripts / "stop.sh"
-        missing = [str(p) for p in (start_script, stop_script) if not p.is_file()]
-        if missing:
-            raise LabError(f"ECX scripts not found: {', '.join(missing)} (lab failover runs the project's scripts)")
-        customer = self.topology.customer(fog)
-        state = self.cluster.read()
-        servers = [s["name"] for s in state["servers"]]
-        source = state["groups"].get(fog)
-        target = to_node if to_node is not None else next(n for n in CLUSTER_NODES if n != source)
-        if target not in servers:
-            raise InputError(f"no cluster node {target!r} (nodes: {', '.join(servers)})")
-        if target == source:
-            raise InputError(f"{fog} runs on {target} already")
-        online = {s["name"] for s in state["servers"] if s["status"] == "Online"}
-        stop: subprocess.CompletedProcess[str] | None = None
-        if source is not None and source in online and self._reachable(source):
-            stop = self._run_script(
-                source, stop_script, self._ecx_env(fog, source, servers, factor=True), capture, timeout
-            )
-        self.cluster.set_group_server(customer.fog, target)
-        self.move_vm(customer.fog, target)
-        start = self._run_script(target, start_script, self._ecx_env(fog, target, servers), capture, timeout)
-        return FailoverResult(fog=fog, source=source, target=target, stop=stop, start=start)
-
-    def _reachable(self, node: str) -> bool:
-        try:
-            listed = self.run(node, ["nft", "list", "tables"], timeout=10).stdout
-        except LabError:
-            return False
-        return f"inet {CUTOFF_TABLE}" not in listed
-
-    def _ecx_env(self, fog: str, node: str, servers: list[str], *, factor: bool = False) -> dict[str, str]:
-        env = {
-            "PATH": DEFAULT_ROOT_PATH,
-            "HOME": "/root",
-            "LANG": "C",
-            "CLP_EVENT": "FAILOVER",
-            "CLP_SERVER": "HOME" if servers and servers[0] == node else "OTHER",
-            "CLP_GROUPNAME": fog,
-            "CLP_RESOURCENAME": EXEC_RESOURCE,
-            "OSPF_FAILOVER": str(tool_path()),
-            "OSPF_FAILOVER_INVENTORY": str(self.inventory_dir),
-        }
-        if factor:
-            env["CLP_FACTOR"] = "GROUPFAILOVER"
-        return env
-
-    def _run_script(
-        self, node: str, script: Path, env: dict[str, str], capture: bool, timeout: float
-    ) -> subprocess.CompletedProcess[str]:
-        argv = [str(script)] if os.access(script, os.X_OK) else ["/bin/sh", str(script)]
-        full = ["env", "-i", *(f"{k}={v}" for k, v in env.items()), *argv]
-        command = self.exec_argv(node, full, workdir=str(script.parent))
-        try:
-            if capture:
-                return subprocess.run(command, check=False, capture_output=True, text=True, timeout=timeout)
-            done = subprocess.run(command, check=False, timeout=timeout)
-            return subprocess.CompletedProcess(done.args, done.returncode, "", "")
-        except subprocess.TimeoutExpired as exc:
-            raise LabError(f"{node}: {script} did not finish within {timeout:.0f} s") from exc
-
-    # --- inspection -------------------------------------------------------------------------------------
+        """Play ECX failing ``fog`` over to ``to_node`` (default: the other node): see ecx_play.play_failover."""
+        return ecx_play.play_failover(self, fog, to_node, scripts_dir=scripts_dir, capture=capture, timeout=timeout)
 
     def route_carriers(self, observer: str) -> dict[str, list[str]]:
         """VM network -> the routers ``observer`` routes it through now (by OSPF; empty list: no route)."""
-        output = self.vtysh(observer, "show ip route ospf json")
-        documents = convergence.split_json_documents(output)
-        routes = documents[0] if documents else {}
-        carriers: dict[str, list[str]] = {}
-        for customer in self.topology.customers:
-            hops = convergence.route_next_hops(routes, customer.network)
-            carriers[customer.network] = sorted(self.topology.router_of_address(h) or h for h in hops)
-        return carriers
+        return inspection.route_carriers(self, observer)
 
     def status(self) -> dict[str, Any]:
         """Hosts with their daemons (PID when alive), and per FOG: cluster node, VM site, routers on gw1/gw2."""
-        hosts: dict[str, Any] = {}
-        for name, record in self.state["hosts"].items():
-            planned = self.topology.host(name)
-            anchor_alive = namespaces.pid_in_namespace(record["anchor"], record["namespace"])
-            hosts[name] = {
-                "role": record["role"],
-                "namespace": record["namespace"],
-                "mgmt_address": planned.mgmt_address,
-                "uplink_address": planned.uplink_address,
-                "anchor": record["anchor"] if anchor_alive else None,
-                "daemons": {d: self.daemon_pid(name, d) for d in self._host_daemons(name)},
-            }
-        groups = self.cluster.read()["groups"]
-        carriers: dict[str, dict[str, list[str]] | str] = {}
-        for observer in OBSERVERS:
-            try:
-                carriers[observer] = self.route_carriers(observer)
-            except (LabError, InputError) as exc:
-                carriers[observer] = f"unknown: {exc}"
-        fogs: dict[str, Any] = {}
-        for customer in self.topology.customers:
-            fogs[customer.fog] = {
-                "vm_network": customer.network,
-                "cluster_node": groups.get(customer.fog),
-                "vm_site": self.vm_site(customer.fog),
-                "routers": list(customer.routers),
-                "route_via": {
-                    observer: (found.get(customer.network, []) if isinstance(found, dict) else found)
-                    for observer, found in carriers.items()
-                },
-            }
-        return {
-            "directory": str(self.directory),
-            "customers": self.state["customers"],
-            "timers": self.state["timers"],
-            "nic_style": self.nic_style,
-            "up_seconds": self.state["up_seconds"],
-            "hosts": hosts,
-            "fogs": fogs,
-            "clpstat": self.cluster.read()["clpstat"],
-        }
-
-
-def _orphan_owner(pids: list[int]) -> Path | None:
-    """The lab directory a namespace's processes were started from (their working directory), if any."""
-    for pid in pids:
-        try:
-            cwd = Path(os.readlink(f"/proc/{pid}/cwd"))
-        except OSError:
-            continue
-        if cwd.parent.name == "hosts":
-            return cwd.parent.parent
-    return None
-
-
-def teardown(directory: Path | str, *, progress: Progress | None = None, orphans: bool = False) -> str:
-    """Remove the lab of ``directory``: kill its processes by PID, delete its namespaces and the directory.
-
-    Only the namespaces its state records are touched. With ``orphans`` and no state in ``directory``, it also
-    removes leftover ``ofl-`` namespaces that no other running lab owns (after a lab directory was lost).
-    The directory is removed when the lab created it; a directory that existed before keeps, emptied. Safe to
-    repeat; returns a one-line summary.
-    """
-    say = progress or _quiet
-    path = Path(directory).resolve()
-    recorded: lab_state.LabState | None = None
-    if lab_state.exists(path):
-        try:
-            recorded = lab_state.read(path)
-        except LabError as exc:
-            say(f"lab: {exc}")
-    if recorded is not None:
-        names = [n for n in namespaces.existing(recorded["namespaces"]) if n.startswith(NAMESPACE_PREFIX)]
-    elif orphans:
-        # Leftovers of a lab whose state is gone; a namespace of another running lab is left alone (its
-        # processes were started from that lab's directory, which still has its state).
-        leftovers = namespaces.existing(prefix=NAMESPACE_PREFIX)
-        protected: set[str] = set()
-        for found in namespaces.pids_in(leftovers).values():
-            owner = _orphan_owner(found)
-            if owner is not None and owner != path and lab_state.exists(owner):
-                with contextlib.suppress(LabError):
-                    protected.update(lab_state.read(owner)["namespaces"])
-        names = [name for name in leftovers if name not in protected]
-    else:
-        names = []
-    marker = path / lab_state.MARKER_FILE
-    is_lab_dir = marker.exists()
-    if recorded is None and not names and not is_lab_dir:
-        leftovers = namespaces.existing(prefix=NAMESPACE_PREFIX)
-        hint = (
-            f" ({len(leftovers)} ofl- namespace(s) exist: `lab down --orphans` removes a lost lab's)"
-            if leftovers
-            else ""
-        )
-        return f"no lab in {path}; nothing to do{hint}"
-    pids = [pid for found in namespaces.pids_in(names).values() for pid in found]
-    pids = sorted(set(pids))
-    say(f"lab: stopping {len(pids)} process(es) in {len(names)} namespace(s)")
-    left = namespaces.kill_pids(pids)
-    if left:
-        raise LabError(f"processes {left} did not stop; namespaces and {path} left in place")
-    namespaces.delete(names)
-    if is_lab_dir:
-        if marker.read_text() == EXISTING_MARKER:
-            for entry in path.iterdir():
-                if entry.is_dir() and not entry.is_symlink():
-                    shutil.rmtree(entry)
-                else:
-                    entry.unlink()
-        else:
-            shutil.rmtree(path)
-    removed = f"{len(names)} namespace(s), {len(pids)} process(es) removed"
-    if recorded is None and names:
-        return f"no lab state in {path}: removed leftover lab namespaces ({removed})"
-    return f"lab in {path} is down ({removed})"
+        return inspection.status(self)

@@ -10,6 +10,7 @@ import contextlib
 import os
 import signal
 import subprocess
+import sys
 import time
 from collections.abc import Iterable, Sequence
 from pathlib import Path
@@ -20,6 +21,18 @@ from ospf_failover.lab.topology import NAMESPACE_PREFIX, Topology
 NETNS_DIR = Path("/run/netns")
 IP = "ip"
 NSENTER = "nsenter"
+
+DEFAULT_ROOT_PATH = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"
+
+
+def tool_path() -> Path:
+    """The ospf-failover console script of the running Python (the venv's), put on PATH inside the lab."""
+    return Path(sys.executable).parent / "ospf-failover"
+
+
+def inner_path() -> str:
+    """PATH inside lab hosts for `lab exec`/`Lab.run`: root's default PATH plus the venv's bin directory."""
+    return f"{DEFAULT_ROOT_PATH}:{Path(sys.executable).parent}"
 
 
 def run_ip_batch(lines: Sequence[str], *, namespace: str | None = None, timeout: float = 60.0) -> None:
