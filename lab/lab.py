@@ -375,17 +375,7 @@ class Lab:
 
     # --- ECX's part and inspection --------------------------------------------------------------------
 
-    def failover(
-        self,
-        fog: str,
-        to_node: str | None = None,
-        *,
-        scripts_dir: Path | None = None,
-        capture: bool = True,
-        timeout: float = 300.0,
-    ) -> FailoverResult:
-        """Play ECX failing ``fog`` over to ``to_node`` (default: the other node): see ecx_play.play_failover."""
-        return ecx_play.play_failover(self, fog, to_node, scripts_dir=scripts_dir, capture=capture, timeout=timeout)
+    failover = ecx_play.play_failover  # Play ECX failing a FOG over (lab failover); see that function.
 
     def route_carriers(self, observer: str) -> dict[str, list[str]]:
         """VM network -> the routers ``observer`` routes it through now (by OSPF; empty list: no route)."""
