@@ -14,12 +14,21 @@ setup: system
 system:
 	bash lab/install-packages.sh
 
+# A strict editable install: a link tree in build/ that maps tasks/, runbooks/, ecx/ and lab/ into their packages,
+# so mypy and the tests import one name per module. The tree lists files, so a new or removed module re-links it.
+EDITABLE := --config-settings editable_mode=strict
+PACKAGE_FILES = find src tasks runbooks ecx lab -type f \( -name '*.py' -o -name '*.sh' -o -path 'lab/files/*' \) | sort
+
 venv: $(VENV)/.installed
+	@$(PACKAGE_FILES) > $(VENV)/.files.new; \
+	if cmp -s $(VENV)/.files.new $(VENV)/.files; then rm $(VENV)/.files.new; else \
+	  $(BIN)/python -m pip install -q --no-deps -e . $(EDITABLE) && mv $(VENV)/.files.new $(VENV)/.files; fi
 
 $(VENV)/.installed: pyproject.toml
 	test -x $(BIN)/python -a -x $(BIN)/pip || { rm -rf $(VENV); $(PYTHON) -m venv $(VENV); }
 	$(BIN)/python -m pip install -q --upgrade pip
-	$(BIN)/python -m pip install -q -e '.[dev]'
+	$(BIN)/python -m pip install -q -e '.[dev]' $(EDITABLE)
+	$(PACKAGE_FILES) > $(VENV)/.files
 	touch $@
 
 lint: venv
@@ -37,4 +46,4 @@ demo: setup
 
 clean:
 	-test -x $(BIN)/ospf-failover && $(BIN)/ospf-failover lab down --dir $(LAB_DIR)
-	rm -rf $(VENV) .mypy_cache .ruff_cache .pytest_cache .hypothesis *.egg-info
+	rm -rf $(VENV) build .mypy_cache .ruff_cache .pytest_cache .hypothesis *.egg-info

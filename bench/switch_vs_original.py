@@ -27,9 +27,9 @@ import time
 from pathlib import Path
 
 from ospf_failover.errors import ConvergenceTimeout
-from ospf_failover.lab.lab import Lab, teardown
-from ospf_failover.lab.nic_style import ADDRESS_STYLE_DATA, NIC_STYLES
 from ospf_failover.polling import wait_until
+from ospf_failover_lab.lab import Lab, teardown
+from ospf_failover_lab.nic_style import ADDRESS_STYLE_DATA, NIC_STYLES
 
 TOOL = str(Path(sys.executable).with_name("ospf-failover"))
 PREFIX = "10.0.0.0/24"

@@ -1,6 +1,6 @@
 """Building a lab: every file it needs (configurations, keys, stand-ins, the inventory), then its hosts started.
 
-Called by :meth:`ospf_failover.lab.lab.Lab.up` (see that module for the directory layout).
+Called by :meth:`ospf_failover_lab.lab.Lab.up` (see that module for the directory layout).
 """
 
 from __future__ import annotations
@@ -13,14 +13,15 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from ospf_failover.errors import InputError, LabError
-from ospf_failover.lab import cluster, daemons, frr, host_start, inventory_writer, namespaces, sshd
-from ospf_failover.lab import nic_style as styles_of_nics
-from ospf_failover.lab import state as lab_state
-from ospf_failover.lab.directory import CREATED_MARKER, EXISTING_MARKER, Progress, check_lab_directory, orphan_owner
-from ospf_failover.lab.topology import CLUSTER_NODES, VM_NIC, Host, plan
+
+from . import cluster, daemons, frr, host_start, inventory_writer, namespaces, sshd
+from . import nic_style as styles_of_nics
+from . import state as lab_state
+from .directory import CREATED_MARKER, EXISTING_MARKER, Progress, check_lab_directory, orphan_owner
+from .topology import CLUSTER_NODES, VM_NIC, Host, plan
 
 if TYPE_CHECKING:
-    from ospf_failover.lab.lab import Lab
+    from .lab import Lab
 
 START_IN_FLIGHT = 24  # host start scripts run at once: enough to keep 2 cores busy without thrashing
 

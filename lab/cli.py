@@ -1,6 +1,7 @@
 """``ospf-failover lab ...``: build, inspect, enter, fail over and remove the rehearsal lab.
 
 lab up [--customers N] [--dir .lab] [--timers fast|default] [--nic-style link|address|mixed] [--timeout S]
+       [--prefix ofl-]
 lab down [--dir .lab]
 lab status [--dir .lab] [--json]
 lab exec [--dir .lab] HOST -- CMD [ARG...]
@@ -17,9 +18,10 @@ import sys
 from typing import Any
 
 from ospf_failover.errors import EXIT_BAD_INPUT, EXIT_OK
-from ospf_failover.lab import frr, nic_style
-from ospf_failover.lab.lab import Lab, teardown
-from ospf_failover.lab.topology import MAX_CUSTOMERS
+
+from . import frr, nic_style
+from .lab import Lab, teardown
+from .topology import MAX_CUSTOMERS, NAMESPACE_PREFIX
 
 DEFAULT_DIR = ".lab"
 
@@ -35,6 +37,7 @@ def _up(args: argparse.Namespace) -> int:
         timers=args.timers,
         nic_style=args.nic_style,
         timeout=args.timeout,
+        prefix=args.prefix,
         progress=_progress,
     )
     print(f"lab up in {lab.directory}: inventory {lab.inventory_dir}")
@@ -149,6 +152,12 @@ def register(subparsers: argparse._SubParsersAction[Any], *, summary: str) -> No
         "way: the address goes, the link stays up), mixed (site A link, site B address)",
     )
     up.add_argument("--timeout", type=float, default=None, help="seconds to wait for convergence (default: by size)")
+    up.add_argument(
+        "--prefix",
+        default=NAMESPACE_PREFIX,
+        help=f"namespace name prefix, starting with {NAMESPACE_PREFIX} (default {NAMESPACE_PREFIX}): a second lab "
+        "beside the first needs its own, e.g. ofl-t-",
+    )
     up.set_defaults(handler=_up)
 
     down = with_dir(commands.add_parser("down", help="remove the lab (safe to repeat)"))

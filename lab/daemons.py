@@ -8,10 +8,11 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from ospf_failover.errors import InputError, LabError
-from ospf_failover.lab import frr, namespaces, sshd
+
+from . import frr, namespaces, sshd
 
 if TYPE_CHECKING:
-    from ospf_failover.lab.lab import Lab
+    from .lab import Lab
 
 DAEMON_NAMES = ("zebra", "ospfd", "sshd")
 

@@ -10,9 +10,10 @@ from collections.abc import Callable
 from pathlib import Path
 
 from ospf_failover.errors import InputError, LabError
-from ospf_failover.lab import namespaces
-from ospf_failover.lab import state as lab_state
-from ospf_failover.lab.topology import NAMESPACE_PREFIX
+
+from . import namespaces
+from . import state as lab_state
+from .topology import NAMESPACE_PREFIX
 
 Progress = Callable[[str], None]
 

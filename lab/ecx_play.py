@@ -8,15 +8,15 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from ospf_failover.ecx import SCRIPTS as ECX_SCRIPTS
 from ospf_failover.errors import InputError, LabError
-from ospf_failover.lab.namespaces import DEFAULT_ROOT_PATH, tool_path
-from ospf_failover.lab.topology import CLUSTER_NODES
+
+from .namespaces import DEFAULT_ROOT_PATH, tool_path
+from .topology import CLUSTER_NODES
 
 if TYPE_CHECKING:
-    from ospf_failover.lab.lab import Lab
+    from .lab import Lab
 
-REPO_ROOT = Path(__file__).resolve().parents[1]  # lab/ sits at the top of the repository
-ECX_SCRIPTS = REPO_ROOT / "ecx"
 EXEC_RESOURCE = "exec-gateway"
 CUTOFF_TABLE = "ofl_cutoff"  # the nftables table of Lab.cut_off
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Literal
 
-from ospf_failover.lab.topology import UPLINK_PREFIX, VM_NIC, Host, Topology
+from .topology import UPLINK_PREFIX, VM_NIC, Host, Topology
 
 FRR_BIN = "/usr/lib/frr"
 DAEMONS = ("zebra", "ospfd")

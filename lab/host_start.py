@@ -10,9 +10,9 @@ from __future__ import annotations
 import shlex
 from pathlib import Path
 
-from ospf_failover.lab import frr, sshd
-from ospf_failover.lab.nic_style import KEYFILE_DIR, RouterStyle
-from ospf_failover.lab.topology import VM_NIC, Host
+from . import frr, sshd
+from .nic_style import KEYFILE_DIR, RouterStyle
+from .topology import VM_NIC, Host
 
 ANCHOR_PID_FILE = "anchor.pid"
 
@@ -20,7 +20,7 @@ ANCHOR_PID_FILE = "anchor.pid"
 def ip_batch(host: Host, style: RouterStyle = "link") -> list[str]:
     """Addresses, link states and the default route of ``host`` as ``ip -batch`` lines (run inside the host).
 
-    ``style``: how a router releases its VM-side NIC (see :mod:`ospf_failover.lab.nic_style`).
+    ``style``: how a router releases its VM-side NIC (see :mod:`ospf_failover_lab.nic_style`).
     """
     lines = ["link set lo up"]
     for link in host.links:
@@ -56,7 +56,7 @@ def _sysctls(host: Host) -> list[str]:
 
 
 def script(*, host: Host, host_dir: Path, clpstat: Path | None, nmcli: Path | None = None) -> str:
-    """The start script of ``host``; its files live in ``host_dir`` (see :mod:`ospf_failover.lab.lab`).
+    """The start script of ``host``; its files live in ``host_dir`` (see :mod:`ospf_failover_lab.lab`).
 
     ``clpstat`` (cluster nodes) and ``nmcli`` (routers) are stand-ins put on root's default PATH for this host
     only; a router's NetworkManager keyfiles come from ``host_dir/nm``.

@@ -6,12 +6,13 @@ import subprocess
 from typing import TYPE_CHECKING, Any
 
 from ospf_failover.errors import InputError, LabError
-from ospf_failover.lab import convergence, namespaces
-from ospf_failover.lab.daemons import host_daemons, sshd_listening
-from ospf_failover.lab.topology import OBSERVERS
+
+from . import convergence, namespaces
+from .daemons import host_daemons, sshd_listening
+from .topology import OBSERVERS
 
 if TYPE_CHECKING:
-    from ospf_failover.lab.lab import Lab
+    from .lab import Lab
 
 
 def route_carriers(lab: Lab, observer: str) -> dict[str, list[str]]:

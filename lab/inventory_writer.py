@@ -12,8 +12,8 @@ from typing import Any
 
 import yaml
 
-from ospf_failover.lab.nic_style import ADDRESS_STYLE_DATA, RouterStyle
-from ospf_failover.lab.topology import CLUSTER_NODES, OBSERVERS, VM_NIC, Topology
+from .nic_style import ADDRESS_STYLE_DATA, RouterStyle
+from .topology import CLUSTER_NODES, OBSERVERS, VM_NIC, Topology
 
 ROUTER_DATA: dict[str, str] = {
     "routing_suite": "frr",

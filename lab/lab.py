@@ -29,20 +29,21 @@ from typing import Any
 
 from ospf_failover.errors import InputError, LabError
 from ospf_failover.gateway import holds_gateway
-from ospf_failover.lab import build, cluster, daemons, ecx_play, frr, inspection, inventory_writer, namespaces
-from ospf_failover.lab import nic_style as styles_of_nics
-from ospf_failover.lab import state as lab_state
-from ospf_failover.lab.directory import (
+from ospf_failover.parsers.iproute import address_command, link_command, parse_nic_state
+from ospf_failover.polling import wait_until
+
+from . import build, cluster, daemons, ecx_play, frr, inspection, inventory_writer, namespaces
+from . import nic_style as styles_of_nics
+from . import state as lab_state
+from .directory import (
     Progress,
     check_lab_directory,
     quiet,
     teardown,
 )
-from ospf_failover.lab.ecx_play import CUTOFF_TABLE, FailoverResult
-from ospf_failover.lab.namespaces import inner_path
-from ospf_failover.lab.topology import CLUSTER_NODES, NAMESPACE_PREFIX, VM_NIC, Topology, plan
-from ospf_failover.parsers.iproute import address_command, link_command, parse_nic_state
-from ospf_failover.polling import wait_until
+from .ecx_play import CUTOFF_TABLE, FailoverResult
+from .namespaces import inner_path
+from .topology import CLUSTER_NODES, NAMESPACE_PREFIX, VM_NIC, Topology, plan
 
 __all__ = ["FailoverResult", "Lab", "check_lab_directory", "teardown"]
 
@@ -125,7 +126,7 @@ class Lab:
         """Build the lab in ``directory`` and return once OSPF has converged (LabError/ConvergenceTimeout if not).
 
         ``nic_style``: how the routers release their VM-side NIC, ``link``, ``address`` (NetworkManager's way)
-        or ``mixed`` (see :mod:`ospf_failover.lab.nic_style`).
+        or ``mixed`` (see :mod:`ospf_failover_lab.nic_style`).
 
         ``prefix``: namespace name prefix (must start with ``ofl-``); a second lab may run beside the first under
         another prefix, e.g. ``ofl-t-``. On any failure everything built so far is removed again.

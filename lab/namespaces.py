@@ -16,7 +16,8 @@ from collections.abc import Iterable, Sequence
 from pathlib import Path
 
 from ospf_failover.errors import LabError
-from ospf_failover.lab.topology import NAMESPACE_PREFIX, Topology
+
+from .topology import NAMESPACE_PREFIX, Topology
 
 NETNS_DIR = Path("/run/netns")
 IP = "ip"

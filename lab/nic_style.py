@@ -16,7 +16,8 @@ from pathlib import Path
 from typing import Literal
 
 from ospf_failover.errors import InputError
-from ospf_failover.lab.topology import CLUSTER_NODES, PREFIX_LENGTH, VM_NIC, Topology
+
+from .topology import CLUSTER_NODES, PREFIX_LENGTH, VM_NIC, Topology
 
 STANDIN = Path(__file__).resolve().parent / "files" / "nmcli"
 RouterStyle = Literal["link", "address"]

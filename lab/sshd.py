@@ -10,7 +10,8 @@ import subprocess
 from pathlib import Path
 
 from ospf_failover.errors import LabError
-from ospf_failover.lab.topology import Host
+
+from .topology import Host
 
 SSHD = "/usr/sbin/sshd"
 KEYGEN = "ssh-keygen"

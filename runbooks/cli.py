@@ -7,7 +7,8 @@ import json
 from typing import TYPE_CHECKING, Any
 
 from ospf_failover.errors import OspfFailoverError
-from ospf_failover.runbooks.defaults import RELEASE_TIMEOUT, SWITCH_TIMEOUT, VERIFY_TIMEOUT
+
+from .defaults import RELEASE_TIMEOUT, SWITCH_TIMEOUT, VERIFY_TIMEOUT
 
 if TYPE_CHECKING:
     from ospf_failover.inventory import Fleet
@@ -122,7 +123,7 @@ def load_for(args: argparse.Namespace, runbook: str) -> Fleet:
 
 
 def handle_switch(args: argparse.Namespace) -> int:
-    from ospf_failover.runbooks.switch import SwitchOptions, run_switch
+    from .switch import SwitchOptions, run_switch
 
     fleet = load_for(args, "switch")
     options = SwitchOptions(
@@ -137,7 +138,7 @@ def handle_switch(args: argparse.Namespace) -> int:
 
 
 def handle_verify(args: argparse.Namespace) -> int:
-    from ospf_failover.runbooks.switch import SwitchOptions, run_switch
+    from .switch import SwitchOptions, run_switch
 
     fleet = load_for(args, "verify")
     options = SwitchOptions(fog=args.fog, node=args.node, timeout=args.timeout, as_json=args.json, verify_only=True)
@@ -145,7 +146,7 @@ def handle_verify(args: argparse.Namespace) -> int:
 
 
 def handle_release(args: argparse.Namespace) -> int:
-    from ospf_failover.runbooks.release import ReleaseOptions, run_release
+    from .release import ReleaseOptions, run_release
 
     fleet = load_for(args, "release")
     options = ReleaseOptions(

@@ -18,12 +18,13 @@ from ospf_failover.errors import EXIT_BAD_INPUT, EXIT_FAILED, EXIT_OK, InputErro
 from ospf_failover.gateway import already_released_text
 from ospf_failover.inventory import Fleet
 from ospf_failover.nornir_setup import init_nornir, run_on
-from ospf_failover.runbooks.defaults import RELEASE_TIMEOUT
-from ospf_failover.runbooks.locate import ecx_group, node_from_ecx, node_from_option, this_node
-from ospf_failover.runbooks.lock import fog_lock
-from ospf_failover.runbooks.report import Report, error_text
-from ospf_failover.runbooks.watchdog import WATCHDOG_GRACE, Watchdog
 from ospf_failover.tasks.nic import set_nic_state
+
+from .defaults import RELEASE_TIMEOUT
+from .locate import ecx_group, node_from_ecx, node_from_option, this_node
+from .lock import fog_lock
+from .report import Report, error_text
+from .watchdog import WATCHDOG_GRACE, Watchdog
 
 
 @dataclass(frozen=True)

@@ -34,8 +34,13 @@ from ospf_failover.inventory import Fleet, Fog
 from ospf_failover.models import NicState, RouterState
 from ospf_failover.nornir_setup import HostRun, init_nornir, run_on
 from ospf_failover.polling import wait_until
-from ospf_failover.runbooks.defaults import SWITCH_TIMEOUT
-from ospf_failover.runbooks.locate import (
+from ospf_failover.tasks.clpstat import read_clpstat
+from ospf_failover.tasks.connection import open_session
+from ospf_failover.tasks.nic import set_nic_state
+from ospf_failover.tasks.router_state import NicProbe, read_router_state
+
+from .defaults import SWITCH_TIMEOUT
+from .locate import (
     Location,
     ecx_group,
     node_from_clpstat,
@@ -43,9 +48,9 @@ from ospf_failover.runbooks.locate import (
     node_from_option,
     this_node,
 )
-from ospf_failover.runbooks.lock import fog_lock
-from ospf_failover.runbooks.report import Outcome, Report, error_text
-from ospf_failover.runbooks.verify import (
+from .lock import fog_lock
+from .report import Outcome, Report, error_text
+from .verify import (
     Verdict,
     all_hold,
     judge_adjacencies,
@@ -53,11 +58,7 @@ from ospf_failover.runbooks.verify import (
     judge_nic,
     judge_route_via,
 )
-from ospf_failover.runbooks.watchdog import WATCHDOG_GRACE, Watchdog
-from ospf_failover.tasks.clpstat import read_clpstat
-from ospf_failover.tasks.connection import open_session
-from ospf_failover.tasks.nic import set_nic_state
-from ospf_failover.tasks.router_state import NicProbe, read_router_state
+from .watchdog import WATCHDOG_GRACE, Watchdog
 
 Verify = Literal["fail", "warn", "off"]
 POLL_INTERVAL = 0.05

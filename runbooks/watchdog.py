@@ -8,7 +8,8 @@ import threading
 from dataclasses import dataclass, field
 
 from ospf_failover.errors import EXIT_FAILED
-from ospf_failover.runbooks.report import Report
+
+from .report import Report
 
 WATCHDOG_GRACE = 15.0  # seconds past a run's --timeout before the watchdog ends it
 

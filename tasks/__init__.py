@@ -6,11 +6,11 @@ the pure functions of ``ospf_failover.parsers``.
 
 from __future__ import annotations
 
-from ospf_failover.tasks.clpstat import read_clpstat
-from ospf_failover.tasks.config import fetch_config
-from ospf_failover.tasks.connection import open_session
-from ospf_failover.tasks.nic import set_nic_state
-from ospf_failover.tasks.router_state import read_nic_state, read_ospf_neighbors, read_route, read_router_state
+from .clpstat import read_clpstat
+from .config import fetch_config
+from .connection import open_session
+from .nic import set_nic_state
+from .router_state import read_nic_state, read_ospf_neighbors, read_route, read_router_state
 
 __all__ = [
     "fetch_config",

@@ -10,7 +10,8 @@ from nornir.core.task import Result, Task
 from ospf_failover.errors import ClpstatBusy, CommandFailed, ConnectTimeout
 from ospf_failover.models import ClpstatReading
 from ospf_failover.parsers.clpstat import parse_clpstat
-from ospf_failover.tasks.shell import CommandOutput, command_timeout, run_command
+
+from .shell import CommandOutput, command_timeout, run_command
 
 CLPSTAT = "clpstat --local"
 BUSY = 9  # clpstat's exit status while the cluster is busy: ask again shortly

@@ -7,8 +7,9 @@ import shlex
 from nornir.core.task import Result, Task
 
 from ospf_failover.errors import CommandFailed
-from ospf_failover.tasks.router_state import checked_vtysh_output
-from ospf_failover.tasks.shell import run_batch, vtysh_command
+
+from .router_state import checked_vtysh_output
+from .shell import run_batch, vtysh_command
 
 # Files of each routing suite; a pattern is expanded on the router.
 SUITE_FILES = {

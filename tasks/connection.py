@@ -83,7 +83,7 @@ def open_session(task: Task) -> Result:
     Result: ``result`` is the host's own hostname (``hostname`` run in the session); ``changed`` is False.
     Raises a ConnectionFailed subclass when the host cannot be reached or logged into.
     """
-    from ospf_failover.tasks.shell import run_command
+    from .shell import run_command
 
     answer = run_command(task, "hostname")
     return Result(host=task.host, result=answer.output.strip(), changed=False)

@@ -8,8 +8,9 @@ from ospf_failover.errors import DeviceError
 from ospf_failover.gateway import describe, holds_gateway
 from ospf_failover.models import NicChange, NicState, RouterState
 from ospf_failover.parsers.iproute import address_command, link_command, parse_nic_state
-from ospf_failover.tasks.router_state import NicProbe, read_router_state
-from ospf_failover.tasks.shell import run_batch
+
+from .router_state import NicProbe, read_router_state
+from .shell import run_batch
 
 __all__ = ["describe", "in_wanted_state", "set_nic_state"]
 

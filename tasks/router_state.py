@@ -19,7 +19,8 @@ from ospf_failover.parsers.iproute import address_command, link_command, parse_n
 from ospf_failover.parsers.ospf import parse_ospf_neighbors
 from ospf_failover.parsers.route import parse_routes
 from ospf_failover.parsers.vtysh import vtysh_error
-from ospf_failover.tasks.shell import CommandOutput, run_batch, vtysh_command
+
+from .shell import CommandOutput, run_batch, vtysh_command
 
 
 @dataclass(frozen=True)

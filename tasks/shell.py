@@ -20,7 +20,8 @@ from dataclasses import dataclass
 from nornir.core.task import Task
 
 from ospf_failover.errors import CommandFailed, CommandTimeout, DeviceError
-from ospf_failover.tasks.connection import drop_session, get_session
+
+from .connection import drop_session, get_session
 
 
 @dataclass(frozen=True)

@@ -18,8 +18,8 @@ from collections.abc import Callable, Iterator
 
 import pytest
 
-from ospf_failover.lab.lab import Lab
-from ospf_failover.lab.nic_style import NIC_STYLES
+from ospf_failover_lab.lab import Lab
+from ospf_failover_lab.nic_style import NIC_STYLES
 
 LAB_CUSTOMERS = 2
 # The lab's address ranges: none of them may ever appear in the root namespace.

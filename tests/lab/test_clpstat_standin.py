@@ -9,8 +9,8 @@ from pathlib import Path
 import pytest
 
 from ospf_failover.errors import ParseError
-from ospf_failover.lab.cluster import ClusterStateFile, initial_state, standin_script
 from ospf_failover.parsers.clpstat import parse_clpstat
+from ospf_failover_lab.cluster import ClusterStateFile, initial_state, standin_script
 
 
 @pytest.fixture

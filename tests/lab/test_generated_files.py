@@ -6,8 +6,8 @@ from pathlib import Path
 
 import yaml
 
-from ospf_failover.lab import frr, inventory_writer, sshd
-from ospf_failover.lab.topology import plan
+from ospf_failover_lab import frr, inventory_writer, sshd
+from ospf_failover_lab.topology import plan
 
 REPO = Path(__file__).resolve().parents[2]
 

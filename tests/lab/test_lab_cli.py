@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from ospf_failover.errors import LabError
-from ospf_failover.lab.lab import Lab
+from ospf_failover_lab.lab import Lab
 
 pytestmark = pytest.mark.lab
 TOOL = str(Path(sys.executable).with_name("ospf-failover"))

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from ospf_failover.errors import InputError, LabError
-from ospf_failover.lab.lab import check_lab_directory, teardown
+from ospf_failover_lab.lab import check_lab_directory, teardown
 
 
 @pytest.mark.parametrize(

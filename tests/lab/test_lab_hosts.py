@@ -9,8 +9,8 @@ from pathlib import Path
 import pytest
 
 from ospf_failover.errors import ConvergenceTimeout
-from ospf_failover.lab.lab import Lab
 from ospf_failover.polling import wait_until
+from ospf_failover_lab.lab import Lab
 
 pytestmark = pytest.mark.lab
 

@@ -9,8 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from ospf_failover.lab import namespaces
-from ospf_failover.lab.lab import Lab
+from ospf_failover_lab import namespaces
+from ospf_failover_lab.lab import Lab
 
 pytestmark = pytest.mark.lab
 TOOL = str(Path(sys.executable).with_name("ospf-failover"))

@@ -7,9 +7,9 @@ import json
 import pytest
 
 from ospf_failover.errors import ConvergenceTimeout
-from ospf_failover.lab.convergence import neighbor_states, route_next_hops
-from ospf_failover.lab.lab import Lab
 from ospf_failover.polling import wait_until
+from ospf_failover_lab.convergence import neighbor_states, route_next_hops
+from ospf_failover_lab.lab import Lab
 
 pytestmark = pytest.mark.lab
 

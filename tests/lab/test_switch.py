@@ -21,8 +21,8 @@ from typing import Any
 import yaml
 
 from ospf_failover.errors import ConvergenceTimeout
-from ospf_failover.lab.lab import Lab
 from ospf_failover.polling import wait_until
+from ospf_failover_lab.lab import Lab
 
 TOOL = str(Path(sys.executable).with_name("ospf-failover"))
 IN_PROCESS = Path(__file__).resolve().with_name("switch_in_process.py")

@@ -13,8 +13,8 @@ import pytest
 import yaml
 
 from ospf_failover.errors import ConvergenceTimeout
-from ospf_failover.lab.lab import Lab
 from ospf_failover.polling import wait_until
+from ospf_failover_lab.lab import Lab
 
 RUNNER = Path(__file__).resolve().with_name("task_runner.py")
 PREFIX = "10.0.0.0/24"

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from ospf_failover.errors import InputError
-from ospf_failover.lab.topology import MAX_CUSTOMERS, plan, router_octet
+from ospf_failover_lab.topology import MAX_CUSTOMERS, plan, router_octet
 
 
 def test_customer1_matches_the_original_diagram() -> None:

@@ -14,7 +14,7 @@ PROBE = (
     "import json, sys\n"
     "from ospf_failover.cli import main\n"
     "code = main(sys.argv[1:])\n"
-    "print(json.dumps({'code': code, 'lab': sorted(m for m in sys.modules if m.startswith('ospf_failover.lab'))}))\n"
+    "print(json.dumps({'code': code, 'lab': sorted(m for m in sys.modules if m.startswith('ospf_failover_lab'))}))\n"
 )
 
 
@@ -33,7 +33,7 @@ def test_runbook_commands_import_no_lab_module(command: str) -> None:
 
 def test_the_lab_command_loads_the_lab() -> None:
     seen = loaded("lab", "up", "--help")
-    assert seen["code"] == 0 and "ospf_failover.lab.lab" in seen["lab"], seen  # type: ignore[operator]
+    assert seen["code"] == 0 and "ospf_failover_lab.lab" in seen["lab"], seen  # type: ignore[operator]
 
 
 def test_command_of_skips_global_options() -> None:

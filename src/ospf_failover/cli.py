@@ -78,7 +78,7 @@ def build_parser(argv: Sequence[str] | None = None) -> argparse.ArgumentParser:
     for module in (runbook_cli, cli_inventory, cli_parse):
         module.register(subparsers)
     if command_of(sys.argv[1:] if argv is None else argv) == "lab":
-        from ospf_failover.lab import cli as lab_cli
+        from ospf_failover_lab import cli as lab_cli
 
         lab_cli.register(subparsers, summary=LAB_HELP)
     else:
