@@ -56,9 +56,11 @@ def installed(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
 
 def test_the_wheel_ships_the_package_and_its_files(installed: Path) -> None:
     probe = (
-        "import ospf_failover, ospf_failover_lab.cluster as c, ospf_failover_lab.nic_style as n, ospf_failover.ecx as e\n"
+        "import ospf_failover, ospf_failover.ecx as e\n"
+        "import ospf_failover_lab.cluster as c, ospf_failover_lab.nic_style as n\n"
         "print(ospf_failover.__file__); print(e.SCRIPTS)\n"
-        "print(sorted(p.name for p in e.SCRIPTS.iterdir() if p.suffix == '.sh')); print(c.STANDIN.is_file(), n.STANDIN.is_file())"
+        "print(sorted(p.name for p in e.SCRIPTS.iterdir() if p.suffix == '.sh'))\n"
+        "print(c.STANDIN.is_file(), n.STANDIN.is_file())"
     )
     lines = run([str(installed / "python"), "-c", probe], timeout=60, cwd=installed).splitlines()
     site = str(installed.parent)
