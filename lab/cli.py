@@ -17,6 +17,9 @@ import os
 import sys
 from typing import Any
 
+from rich.console import Console
+from rich.table import Table
+
 from ospf_failover.errors import EXIT_BAD_INPUT, EXIT_OK
 
 from . import frr, nic_style
@@ -24,6 +27,7 @@ from .lab import Lab, teardown
 from .topology import MAX_CUSTOMERS, NAMESPACE_PREFIX
 
 DEFAULT_DIR = ".lab"
+PLAIN_WIDTH = 1000  # stdout that is no terminal is read by programs and tests: its lines are never wrapped
 
 
 def _progress(line: str) -> None:
@@ -55,25 +59,56 @@ def _status(args: argparse.Namespace) -> int:
     if args.json:
         print(json.dumps(status, indent=2))
         return EXIT_OK
-    print(
+    console = _stdout_console()
+    console.print(
         f"lab in {status['directory']}: {status['customers']} customer(s), timers {status['timers']}, "
-        f"NIC style {status['nic_style']}"
+        f"NIC style {status['nic_style']}",
+        soft_wrap=True,
     )
-    print(f"{'HOST':10} {'ROLE':9} {'NAMESPACE':14} {'MGMT':16} DAEMONS (PID; - = not running)")
+    hosts = _table(("HOST", 10), ("ROLE", 9), ("NAMESPACE", 14), ("MGMT", 16), last="DAEMONS (PID; - = not running)")
     for name, host in status["hosts"].items():
         daemons = " ".join(f"{d}:{pid or '-'}" for d, pid in host["daemons"].items())
         holder = "" if host["anchor"] else "  [namespace holder gone]"
-        mgmt = host["mgmt_address"] or ""
-        print(f"{name:10} {host['role']:9} {host['namespace']:14} {mgmt:16} {daemons}{holder}")
-    print()
-    print(f"{'FOG':12} {'VM NETWORK':14} {'CLUSTER':8} {'VM SITE':8} ROUTE VIA (gw1 / gw2)")
+        hosts.add_row(name, host["role"], host["namespace"], host["mgmt_address"] or "", f"{daemons}{holder}")
+    console.print(hosts)
+    console.print()
+    fogs = _table(("FOG", 12), ("VM NETWORK", 14), ("CLUSTER", 8), ("VM SITE", 8), last="ROUTE VIA (gw1 / gw2)")
     for fog, info in status["fogs"].items():
         via = " / ".join(_routers(found) for found in info["route_via"].values())
-        print(f"{fog:12} {info['vm_network']:14} {info['cluster_node'] or 'None':8} {info['vm_site'] or '-':8} {via}")
+        fogs.add_row(fog, info["vm_network"], info["cluster_node"] or "None", info["vm_site"] or "-", via)
+    console.print(fogs)
     clpstat = status["clpstat"]
     if clpstat["mode"] != "normal":
-        print(f"\nclpstat stand-in: {clpstat['mode']} ({clpstat['busy_remaining']} busy answer(s) left)")
+        console.print(
+            f"\nclpstat stand-in: {clpstat['mode']} ({clpstat['busy_remaining']} busy answer(s) left)", soft_wrap=True
+        )
     return EXIT_OK
+
+
+def _stdout_console() -> Console:
+    """Styles on a terminal, fitted to its width; elsewhere plain text whose lines are never wrapped."""
+    is_terminal = sys.stdout.isatty()
+    return Console(
+        file=sys.stdout,
+        force_terminal=is_terminal,
+        width=None if is_terminal else PLAIN_WIDTH,
+        markup=False,  # cells are data: "[namespace holder gone]" is text, not a style
+        highlight=False,
+        emoji=False,
+    )
+
+
+def _table(*aligned: tuple[str, int], last: str) -> Table:
+    """A borderless table, one blank between columns: ``aligned`` (heading, minimum width) columns, then ``last``.
+
+    The aligned columns hold names and addresses and never wrap; on a narrow terminal the last column folds onto
+    more lines, so no cell is ever cut short.
+    """
+    table = Table(box=None, padding=(0, 1, 0, 0), pad_edge=False, header_style="bold")
+    for heading, min_width in aligned:
+        table.add_column(heading, min_width=min_width, no_wrap=True)
+    table.add_column(last, overflow="fold")
+    return table
 
 
 def _routers(found: Any) -> str:

@@ -14,16 +14,15 @@ Servers are listed in ECX priority order: the first is every group's primary ("H
 from __future__ import annotations
 
 import contextlib
-import fcntl
 import json
 import os
 import sys
-import time
 from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import Any, Literal, TypedDict
 
 from ospf_failover.errors import InputError, LabError
+from ospf_failover.locking import held
 
 CLUSTER_NAME = "ofl-cluster"
 STATE_FILE = "cluster.json"
@@ -69,16 +68,10 @@ class ClusterStateFile:
 
     @contextlib.contextmanager
     def _locked(self, timeout: float = 10.0) -> Iterator[None]:
-        deadline = time.monotonic() + timeout
-        with open(self.lock_path, "a") as lock:
-            while True:
-                try:
-                    fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
-                    break
-                except BlockingIOError:
-                    if time.monotonic() > deadline:
-                        raise LabError(f"{self.lock_path} stayed locked for more than {timeout:.0f} s") from None
-                    time.sleep(0.05)
+        def timed_out() -> LabError:
+            return LabError(f"{self.lock_path} stayed locked for more than {timeout:.0f} s")
+
+        with held(self.lock_path, timeout=timeout, interval=0.05, error=timed_out):
             yield
 
     def _read(self) -> ClusterState:

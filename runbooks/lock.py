@@ -3,14 +3,13 @@
 from __future__ import annotations
 
 import contextlib
-import fcntl
 import os
 import re
-import time
 from collections.abc import Iterator
 from pathlib import Path
 
 from ospf_failover.errors import LockTimeout
+from ospf_failover.locking import held
 
 LOCK_DIR_ENV = "OSPF_FAILOVER_LOCK_DIR"
 DEFAULT_LOCK_DIR = "/run/lock/ospf-failover"
@@ -27,17 +26,9 @@ def fog_lock(fog: str, *, timeout: float, interval: float = 0.1) -> Iterator[flo
     """Hold the group's lock; yields the seconds spent waiting for it. Raises LockTimeout after ``timeout``."""
     path = lock_path(fog)
     path.parent.mkdir(parents=True, exist_ok=True)
-    start = time.monotonic()
-    with path.open("a") as handle:
-        while True:
-            try:
-                fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
-                break
-            except BlockingIOError:
-                if time.monotonic() - start + interval > timeout:
-                    raise LockTimeout(f"{fog}: another run holds {path} for more than {timeout:.0f} s") from None
-                time.sleep(interval)
-        try:
-            yield time.monotonic() - start
-        finally:
-            fcntl.flock(handle, fcntl.LOCK_UN)
+
+    def timed_out() -> LockTimeout:
+        return LockTimeout(f"{fog}: another run holds {path} for more than {timeout:.0f} s")
+
+    with held(path, timeout=timeout, interval=interval, error=timed_out) as waited:
+        yield waited

@@ -15,7 +15,6 @@ from __future__ import annotations
 import re
 from typing import Literal, TypeVar
 
-from ospf_failover.errors import ParseError
 from ospf_failover.models import (
     ClpstatGroup,
     ClpstatMonitor,
@@ -24,8 +23,10 @@ from ospf_failover.models import (
     ClpstatStatus,
 )
 from ospf_failover.parsers.detect import split_lines
+from ospf_failover.parsers.refusal import Refuser
 
 KIND = "clpstat"
+_refuse = Refuser(KIND)
 LAYOUT_BY_COLON_COLUMN: dict[int, Literal["default", "long"]] = {21: "default", 38: "long"}
 TRUNCATED_NAME_LENGTH = 16  # the default layout cuts longer names to this many characters
 STATUS_FIELD_WIDTH = 17
@@ -40,10 +41,6 @@ _NAME_FIELD = re.compile(r"^(?P<name>[^\s:*]+?)(?: \.+)? *$")
 _MULTI_BLANK = re.compile(r" {2,}")
 
 _Named = TypeVar("_Named", ClpstatGroup, ClpstatServer)
-
-
-def _refuse(reason: str, line_number: int | None = None, line: str | None = None) -> ParseError:
-    return ParseError(kind=KIND, reason=reason, line_number=line_number, line=line)
 
 
 def split_status(value: str) -> tuple[str, str]:

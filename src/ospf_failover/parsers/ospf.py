@@ -16,12 +16,13 @@ import ipaddress
 import re
 from typing import Any
 
-from ospf_failover.errors import ParseError
 from ospf_failover.models import OspfNeighbor, Platform
 from ospf_failover.parsers.detect import detect_form, load_json_object, refuse_platform_mismatch, split_lines
+from ospf_failover.parsers.refusal import Refuser, json_field
 from ospf_failover.parsers.vtysh import refuse_vtysh_error
 
 KIND = "ospf neighbor"
+_refuse = Refuser(KIND)
 
 _HEADING = re.compile(
     r"^\s*Neighbor ID\s+Pri\s+State\s+(?P<uptime>Up Time\s+)?Dead Time\s+Address\s+Interface"
@@ -29,10 +30,6 @@ _HEADING = re.compile(
 )
 _STATE = re.compile(r"^(?P<state>[A-Za-z0-9-]+)/(?P<role>[A-Za-z-]+)$")
 _NUMBER = re.compile(r"^[0-9]+$")
-
-
-def _refuse(reason: str, line_number: int | None = None, line: str | None = None) -> ParseError:
-    return ParseError(kind=KIND, reason=reason, line_number=line_number, line=line)
 
 
 def _check_ipv4(value: str, what: str, line_number: int | None = None, line: str | None = None) -> str:
@@ -129,31 +126,18 @@ def _parse_json(text: str) -> list[OspfNeighbor]:
     return neighbors
 
 
-def _json_value(entry: dict[str, Any], keys: tuple[str, ...], kind: type, *, where: str) -> Any:
-    """The first of ``keys`` present in ``entry``, which must be of ``kind``."""
-    for key in keys:
-        if key in entry:
-            value = entry[key]
-            # bool is a subclass of int: a JSON true must not pass for a number
-            is_bool_mismatch = isinstance(value, bool) and kind is not bool
-            if not isinstance(value, kind) or is_bool_mismatch:
-                raise _refuse(f"{where}: {key!r} is not a {kind.__name__}")
-            return value
-    raise _refuse(f"{where}: none of the keys {', '.join(keys)} is present")
-
-
 def _json_neighbor(router_id: str, entry: dict[str, Any]) -> OspfNeighbor:
     where = f"neighbor {router_id!r}"
-    state_role: str = _json_value(entry, ("nbrState", "state"), str, where=where)
+    state_role: str = json_field(entry, ("nbrState", "state"), str, kind=KIND, where=where)
     if "/" in state_role:
         state, role = _split_state(state_role)
     else:
         state = state_role
-        role = _json_value(entry, ("role",), str, where=where)
-    interface_field: str = _json_value(entry, ("ifaceName",), str, where=where)
+        role = json_field(entry, "role", str, kind=KIND, where=where)
+    interface_field: str = json_field(entry, "ifaceName", str, kind=KIND, where=where)
     interface, local_address = _split_interface(interface_field)
-    address: str = _json_value(entry, ("ifaceAddress", "address"), str, where=where)
-    priority: int = _json_value(entry, ("nbrPriority", "priority"), int, where=where)
+    address: str = json_field(entry, ("ifaceAddress", "address"), str, kind=KIND, where=where)
+    priority: int = json_field(entry, ("nbrPriority", "priority"), int, kind=KIND, where=where)
     return {
         "neighbor_id": _check_ipv4(router_id, "neighbor id"),
         "priority": priority,

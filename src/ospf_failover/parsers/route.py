@@ -22,12 +22,13 @@ import ipaddress
 import re
 from typing import Any
 
-from ospf_failover.errors import ParseError
 from ospf_failover.models import Nexthop, Platform, Route
 from ospf_failover.parsers.detect import detect_form, load_json_object, refuse_platform_mismatch, split_lines
+from ospf_failover.parsers.refusal import Refuser, json_field
 from ospf_failover.parsers.vtysh import refuse_vtysh_error
 
 KIND = "route"
+_refuse = Refuser(KIND)
 NOT_IN_TABLE = "% Network not in table"
 
 # The one-letter codes of the table form, named as FRR's JSON names the protocols.
@@ -92,10 +93,6 @@ _TAIL = re.compile(
     r"^(?:weight [0-9]+|[0-9]{2}:[0-9]{2}:[0-9]{2}|[0-9]+d[0-9]{2}h[0-9]{2}m|[0-9]+w[0-9]+d[0-9]{2}h"
     rf"|label {_LABEL}(?:/{_LABEL})*|src \S+|seg6 \S+|seg6local \S.*)$"
 )
-
-
-def _refuse(reason: str, line_number: int | None = None, line: str | None = None) -> ParseError:
-    return ParseError(kind=KIND, reason=reason, line_number=line_number, line=line)
 
 
 def normalize_protocol(name: str) -> str:
@@ -274,17 +271,6 @@ def _refuse_route_without_nexthop(routes: list[Route], line_number: int | None, 
         raise _refuse(f"route entry {routes[-1]['prefix']} has no next hop line", line_number, line)
 
 
-def _json_field(entry: dict[str, Any], key: str, kind: type, *, default: Any, where: str) -> Any:
-    """``entry[key]`` checked to be of ``kind`` (a JSON true is no number), ``default`` when absent."""
-    if key not in entry:
-        return default
-    value = entry[key]
-    is_bool_mismatch = isinstance(value, bool) and kind is not bool
-    if not isinstance(value, kind) or is_bool_mismatch:
-        raise _refuse(f"{where}: {key!r} is not a {kind.__name__}")
-    return value
-
-
 def _parse_json(text: str) -> list[Route]:
     document = load_json_object(text, kind=KIND)
     routes: list[Route] = []
@@ -300,31 +286,31 @@ def _parse_json(text: str) -> list[Route]:
 
 def _json_route(key: str, entry: dict[str, Any]) -> Route:
     where = f"route {key!r}"
-    protocol = _json_field(entry, "protocol", str, default=None, where=where)
+    protocol = json_field(entry, "protocol", str, default=None, kind=KIND, where=where)
     if not protocol:
         raise _refuse(f"{where}: no protocol")
-    raw_nexthops = _json_field(entry, "nexthops", list, default=None, where=where)
+    raw_nexthops = json_field(entry, "nexthops", list, default=None, kind=KIND, where=where)
     if raw_nexthops is None:
         raise _refuse(f"{where}: no next hops")
     nexthops: list[Nexthop] = []
     for raw in raw_nexthops:
         if not isinstance(raw, dict):
             raise _refuse(f"{where}: a next hop is not an object")
-        ip = _json_field(raw, "ip", str, default=None, where=where)
+        ip = json_field(raw, "ip", str, default=None, kind=KIND, where=where)
         nexthops.append(
             {
                 "ip": None if ip is None else _check_ip(ip, None, None),
-                "interface": _json_field(raw, "interfaceName", str, default=None, where=where),
-                "active": _json_field(raw, "active", bool, default=False, where=where),
-                "directly_connected": _json_field(raw, "directlyConnected", bool, default=False, where=where),
+                "interface": json_field(raw, "interfaceName", str, default=None, kind=KIND, where=where),
+                "active": json_field(raw, "active", bool, default=False, kind=KIND, where=where),
+                "directly_connected": json_field(raw, "directlyConnected", bool, default=False, kind=KIND, where=where),
             }
         )
     return {
-        "prefix": _json_field(entry, "prefix", str, default=key, where=where),
+        "prefix": json_field(entry, "prefix", str, default=key, kind=KIND, where=where),
         "protocol": normalize_protocol(protocol),
-        "selected": _json_field(entry, "selected", bool, default=False, where=where),
-        "fib": _json_field(entry, "installed", bool, default=False, where=where),
-        "distance": _json_field(entry, "distance", int, default=None, where=where),
-        "metric": _json_field(entry, "metric", int, default=None, where=where),
+        "selected": json_field(entry, "selected", bool, default=False, kind=KIND, where=where),
+        "fib": json_field(entry, "installed", bool, default=False, kind=KIND, where=where),
+        "distance": json_field(entry, "distance", int, default=None, kind=KIND, where=where),
+        "metric": json_field(entry, "metric", int, default=None, kind=KIND, where=where),
         "nexthops": nexthops,
     }
