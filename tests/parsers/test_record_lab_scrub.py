@@ -73,4 +73,5 @@ def test_file_names_follow_the_shared_recordings() -> None:
 
 
 def test_recorder_sits_beside_the_fixtures() -> None:
+    assert record_lab.__file__ is not None
     assert Path(record_lab.__file__).parent == FIXTURES

@@ -6,7 +6,7 @@ import pytest
 
 from ospf_failover.parsers import detect_form, detect_platform, find_vtysh_error, vtysh_error
 
-from .cases import load_cases
+from .cases import Case, load_cases
 
 
 @pytest.mark.parametrize(
@@ -43,8 +43,8 @@ def test_ospf_instance_not_found_reads_as_ospf_not_enabled() -> None:
 
 
 @pytest.mark.parametrize("case", [pytest.param(case, id=case.id) for case in load_cases() if not case.refused])
-def test_outputs_that_parse_carry_no_vtysh_error(case: object) -> None:
-    assert vtysh_error(case.text) is None  # type: ignore[attr-defined]
+def test_outputs_that_parse_carry_no_vtysh_error(case: Case) -> None:
+    assert vtysh_error(case.text) is None
 
 
 def test_detect_form() -> None:

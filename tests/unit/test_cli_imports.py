@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
+from typing import TypedDict, cast
 
 import pytest
 
@@ -18,10 +19,16 @@ PROBE = (
 )
 
 
-def loaded(*argv: str) -> dict[str, object]:
+class Probe(TypedDict):
+    """The line PROBE prints: main's exit code and the ospf_failover_lab modules it loaded."""
+
+    code: int
+    lab: list[str]
+
+
+def loaded(*argv: str) -> Probe:
     done = subprocess.run([sys.executable, "-c", PROBE, *argv], capture_output=True, text=True, timeout=60, check=False)
-    result: dict[str, object] = json.loads(done.stdout.strip().splitlines()[-1])
-    return result
+    return cast(Probe, json.loads(done.stdout.strip().splitlines()[-1]))
 
 
 @pytest.mark.parametrize("command", ["switch", "release", "verify", "inventory", "parse"])
@@ -33,7 +40,7 @@ def test_runbook_commands_import_no_lab_module(command: str) -> None:
 
 def test_the_lab_command_loads_the_lab() -> None:
     seen = loaded("lab", "up", "--help")
-    assert seen["code"] == 0 and "ospf_failover_lab.lab" in seen["lab"], seen  # type: ignore[operator]
+    assert seen["code"] == 0 and "ospf_failover_lab.lab" in seen["lab"], seen
 
 
 def test_command_of_skips_global_options() -> None:
