@@ -12,6 +12,8 @@ from typing import Any
 
 import yaml
 
+from ospf_failover.inventory import SshExtras
+
 from .nic_style import ADDRESS_STYLE_DATA, RouterStyle
 from .topology import CLUSTER_NODES, OBSERVERS, VM_NIC, Topology
 
@@ -71,20 +73,27 @@ def groups(topology: Topology) -> dict[str, Any]:
     return result
 
 
-def defaults(key_file: Path) -> dict[str, Any]:
-    """defaults.yaml: root over SSH with the lab's key (absolute path) and the lab's known_hosts."""
+def defaults(key_file: Path, known_hosts: Path) -> dict[str, Any]:
+    """defaults.yaml: root over SSH with the lab's key, host keys from the lab's known_hosts (absolute paths)."""
+    ssh = SshExtras(
+        use_keys=True,
+        key_file=str(key_file),
+        allow_agent=False,
+        ssh_strict=True,
+        system_host_keys=False,
+        alt_host_keys=True,
+        alt_key_file=str(known_hosts),
+        ssh_config_file=None,
+        conn_timeout=5,
+        banner_timeout=5,
+        auth_timeout=5,
+    )
     return {
         "username": "root",
         "platform": "linux",
         "port": 22,
-        "connection_options": {
-            "netmiko": {"extras": {"use_keys": True, "key_file": str(key_file), "allow_agent": False}}
-        },
-        "data": {
-            "known_hosts": "known_hosts",
-            "timeouts": {"connect": 5, "auth": 5, "command": 10},
-            "max_connects_in_flight": 8,
-        },
+        "connection_options": {"netmiko": {"extras": ssh.model_dump()}},
+        "data": {"timeouts": {"command": 10}, "max_connects_in_flight": 8},
     }
 
 
@@ -110,7 +119,7 @@ def write(
     directory.mkdir(parents=True, exist_ok=True)
     _write_yaml(directory / "hosts.yaml", hosts(topology, styles))
     _write_yaml(directory / "groups.yaml", groups(topology))
-    _write_yaml(directory / "defaults.yaml", defaults(key_file))
+    _write_yaml(directory / "defaults.yaml", defaults(key_file, directory.resolve() / "known_hosts"))
     (directory / "known_hosts").write_text("".join(line + "\n" for line in known_hosts))
 
 

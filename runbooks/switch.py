@@ -89,7 +89,7 @@ class Plan:
             "node": self.location.node,
             "located_by": self.location.source,
             "active": self.active,
-            "active_address": fleet.hosts[self.active].ospf_address,
+            "active_address": fleet.hosts[self.active].next_hop,
             "standbys": list(self.standbys),
             "observers": list(self.observers),
             "vm_network": str(self.fog.vm_network),
@@ -392,7 +392,7 @@ def verify(
     fog = plan.fog
     prefix = str(fog.vm_network)
     gateway = str(fog.vm_gateway)
-    via = fleet.hosts[plan.active].ospf_address or fleet.hosts[plan.active].hostname
+    via = fleet.hosts[plan.active].next_hop
     reads: dict[str, dict[str, Any]] = {
         plan.active: {"nics": [NicProbe(fog.nic_for(plan.active), gateway)], "prefixes": [prefix], "neighbors": True}
     }

@@ -7,6 +7,7 @@ import shlex
 from nornir.core.task import Result, Task
 
 from ospf_failover.errors import CommandFailed
+from ospf_failover.inventory import host_view
 
 from .router_state import checked_vtysh_output
 from .shell import run_batch, vtysh_command
@@ -34,14 +35,13 @@ def fetch_config(task: Task, *, nics: tuple[str, ...] = ()) -> Result:
     Result: ``result`` maps a name (``running-config`` or the file's path) to its text; ``changed`` is False.
     """
     host = task.host
-    suite = str(host.get("routing_suite", "frr"))
-    patterns = list(SUITE_FILES.get(suite, ()))
-    template = host.get("nic_config_file")
-    if template:
-        patterns += [str(template).format(nic=nic) for nic in nics]
+    view = host_view(host)
+    patterns = list(SUITE_FILES.get(view.routing_suite or "", ()))
+    if view.nic_config_file:
+        patterns += [view.nic_config_file.format(nic=nic) for nic in nics]
     listing = run_batch(task, [f"ls -1d {' '.join(patterns)} 2>/dev/null"])[0].output
     files = sorted({line.strip() for line in listing.splitlines() if line.strip().startswith("/")})
-    commands = [vtysh_command(str(host.get("vtysh", "vtysh")), "show running-config")]
+    commands = [vtysh_command(view.vtysh, "show running-config")]
     commands += [read_file_command(path) for path in files]
     outputs = run_batch(task, commands)
     fetched = {"running-config": checked_vtysh_output(host.name, outputs[0])}

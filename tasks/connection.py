@@ -1,8 +1,8 @@
 """The SSH session of a host: opened once per run, bounded, host key verified, errors classified.
 
-Nornir's netmiko connection plugin does the connecting (``task.host.get_connection``) with the extras that
-:func:`ospf_failover.nornir_setup.init_nornir` put in the inventory defaults: key login, host keys verified
-against the inventory's known_hosts, connect/auth/banner timeouts. This module adds what the plugin lacks:
+Nornir's netmiko connection plugin does the connecting with the inventory's extras (defaults.yaml, validated
+at load): key login, host keys verified against the inventory's known_hosts only, connect/auth/banner timeouts.
+This module adds what the plugin lacks:
 a bound on connects in flight (OpenSSH's MaxStartups refuses bursts), and errors that say what happened.
 netmiko reports a refused host key as a *timeout*; here it becomes a :class:`HostKeyError`.
 """
@@ -21,11 +21,15 @@ from ospf_failover.errors import (
     ConnectTimeout,
     HostKeyError,
 )
+from ospf_failover.inventory import host_view
 
 if TYPE_CHECKING:
     from netmiko import BaseConnection
 
 CONNECTION = "netmiko"
+# How these tasks use a session, on top of the inventory's extras: the session is opened by get_session, bounded
+# and without netmiko's pauses to learn the prompt, and netmiko's own command pacing is off (see tasks.shell).
+SESSION_EXTRAS = {"auto_connect": False, "fast_cli": True}
 _slots_lock = threading.Lock()
 _slots: dict[int, threading.BoundedSemaphore] = {}
 
@@ -54,8 +58,8 @@ def classify_connect_error(exc: BaseException, *, host: str, address: str) -> Co
 def get_session(task: Task) -> BaseConnection:
     """The host's netmiko session, opened on first use (at most ``max_connects_in_flight`` opening at once).
 
-    Nornir's plugin builds the netmiko object without connecting (``auto_connect: false``, set by
-    init_nornir); the SSH connection and the interactive shell are opened here. netmiko's own session
+    Nornir's plugin builds the netmiko object without connecting (the inventory's extras plus
+    :data:`SESSION_EXTRAS`); the SSH connection and the interactive shell are opened here. netmiko's own session
     preparation is skipped on purpose: it spends about 0.2 s in fixed pauses to learn the prompt, and these
     tasks never use the prompt (every command ends at a marker of its own, see ``tasks.shell``).
     """
@@ -63,10 +67,12 @@ def get_session(task: Task) -> BaseConnection:
     if CONNECTION in host.connections:
         session: BaseConnection = host.connections[CONNECTION].connection
         return session
-    limit = int(host.get("max_connects_in_flight", 8))
+    limit = host_view(host).max_connects_in_flight
+    extras = {**(host.get_connection_parameters(CONNECTION).extras or {}), **SESSION_EXTRAS}
     try:
         with _connect_slots(limit):
-            connection: Any = host.get_connection(CONNECTION, task.nornir.config)
+            plugin = host.open_connection(CONNECTION, configuration=task.nornir.config, extras=extras)
+            connection: Any = plugin.connection
             if not getattr(connection, "remote_conn", None):
                 connection.establish_connection()
                 connection.ansi_escape_codes = True

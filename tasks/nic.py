@@ -6,6 +6,7 @@ from nornir.core.task import Result, Task
 
 from ospf_failover.errors import DeviceError
 from ospf_failover.gateway import describe, holds_gateway
+from ospf_failover.inventory import host_view
 from ospf_failover.models import NicChange, NicState, RouterState
 from ospf_failover.parsers.iproute import address_command, link_command, parse_nic_state
 
@@ -63,14 +64,19 @@ def set_nic_state(
     if task.is_dry_run():
         diff = "" if already else f"{nic}: {describe(before, gateway)} -> {wanted} (dry run)"
         return Result(host=host, result=change, changed=not already, diff=diff)
-    announce_template = host.get("announce_gateway") if up and announce and gateway else None
+    view = host_view(host)
+    announce_template = view.announce_gateway if up and announce and gateway else None
     if already and not announce_template:
         return Result(host=host, result=change, changed=False)
 
-    command = None if already else str(host.get("nic_up" if up else "nic_down")).format(nic=nic)
+    template = view.nic_up if up else view.nic_down
+    if template is None:
+        key = "nic_up" if up else "nic_down"
+        raise DeviceError(host=host.name, command="", output="", reason=f"not a router: no {key} in the inventory")
+    command = None if already else template.format(nic=nic)
     commands = [] if command is None else [command]
     if announce_template:
-        commands.append(str(announce_template).format(nic=nic, gateway=gateway))
+        commands.append(announce_template.format(nic=nic, gateway=gateway))
     commands += [link_command(nic), address_command(nic)]
     outputs = run_batch(task, commands, timeout=timeout)
     link, addresses = outputs[-2], outputs[-1]

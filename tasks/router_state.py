@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from nornir.core.task import Result, Task
 
 from ospf_failover.errors import VtyshError
+from ospf_failover.inventory import host_view
 from ospf_failover.models import Platform, RouterState
 from ospf_failover.parsers.iproute import address_command, link_command, parse_nic_state
 from ospf_failover.parsers.ospf import parse_ospf_neighbors
@@ -63,8 +64,8 @@ def read_router_state(
     output ParseError, an unreachable host a ConnectionFailed subclass.
     """
     host = task.host
-    suite = str(host.get("routing_suite", "frr"))
-    vtysh = str(host.get("vtysh", "vtysh"))
+    view = host_view(host)
+    suite, vtysh = view.routing_suite or "frr", view.vtysh
     commands: list[str] = []
     for probe in nics:
         commands += [link_command(probe.nic), address_command(probe.nic)]

@@ -20,6 +20,7 @@ from dataclasses import dataclass
 from nornir.core.task import Task
 
 from ospf_failover.errors import CommandFailed, CommandTimeout, DeviceError
+from ospf_failover.inventory import host_view
 
 from .connection import drop_session, get_session
 
@@ -58,7 +59,7 @@ def split_batch(text: str, commands: Sequence[str], token: str) -> list[CommandO
 
 
 def command_timeout(task: Task) -> float:
-    return float(task.host.get("timeouts", {}).get("command", 10))
+    return host_view(task.host).timeouts.command
 
 
 def run_batch(task: Task, commands: Sequence[str], *, timeout: float | None = None) -> list[CommandOutput]:

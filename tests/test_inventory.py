@@ -10,10 +10,11 @@ from typing import Any
 
 import pytest
 import yaml
+from nornir import InitNornir
 
 from ospf_failover.cli import main
 from ospf_failover.errors import InventoryError
-from ospf_failover.inventory import load_inventory
+from ospf_failover.inventory import host_view, load_inventory
 
 REPO_INVENTORY = Path(__file__).resolve().parents[1] / "inventory"
 
@@ -52,7 +53,8 @@ def test_repository_example_is_the_original_deployment() -> None:
     assert fleet.hosts["vr1"].nic_up == "ifup {nic}"
     assert fleet.hosts["vr2"].ospf_address == "192.168.76.252"
     assert fleet.hosts["node-a"].ecx_server == "node-a"
-    assert fleet.known_hosts == REPO_INVENTORY / "known_hosts"
+    assert fleet.known_hosts == Path("/opt/ospf-failover/inventory/known_hosts")  # where the README installs it
+    assert fleet.key_file == Path("/root/.ssh/id_ed25519")
 
 
 def test_per_router_nic_and_ecx_server_name(inventory: Path) -> None:
@@ -149,20 +151,20 @@ CASES: dict[str, tuple[Edit, str, str, str]] = {
     ),
     "nic_command_without_nic": (
         lambda h, g, d: g["routers"]["data"].update({"nic_up": "ifup ens224"}),
-        "hosts.yaml",
-        "vr1.data.nic_up",
-        "must name the NIC with {nic}",
+        "groups.yaml",  # where the value is written, naming the hosts that inherit it
+        "routers.data.nic_up",
+        "must name the NIC with {nic} (for vr1, vr2)",
     ),
     "unknown_placeholder": (
         lambda h, g, d: g["routers"]["data"].update({"nic_down": "ifdown {interface}"}),
-        "hosts.yaml",
-        "vr1.data.nic_down",
+        "groups.yaml",
+        "routers.data.nic_down",
         "unknown placeholder {interface}",
     ),
     "unknown_routing_suite": (
         lambda h, g, d: g["routers"]["data"].update({"routing_suite": "bird"}),
-        "hosts.yaml",
-        "vr1.data.routing_suite",
+        "groups.yaml",
+        "routers.data.routing_suite",
         "set quagga or frr",
     ),
     "duplicate_hostname": (
@@ -261,3 +263,77 @@ def test_validate_command_exit_codes(inventory: Path, capsys: pytest.CaptureFixt
 def test_missing_directory(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["--inventory", str(tmp_path / "nowhere"), "inventory", "validate"]) == 2
     assert "not found" in capsys.readouterr().err
+
+
+SSH_CASES: dict[str, tuple[Callable[[dict[str, Any]], None], str, str]] = {
+    "host_keys_not_checked": (lambda x: x.update(ssh_strict=False), "ssh_strict", "refuse hosts whose key"),
+    "system_known_hosts": (lambda x: x.update(system_host_keys=True), "system_host_keys", "known_hosts only"),
+    "no_known_hosts_file": (lambda x: x.pop("alt_key_file"), "alt_key_file", "missing: the known_hosts file"),
+    "relative_known_hosts": (lambda x: x.update(alt_key_file="known_hosts"), "alt_key_file", "absolute path"),
+    "relative_key": (lambda x: x.update(key_file="~/.ssh/id_ed25519"), "key_file", "absolute path"),
+    "ssh_config_read": (lambda x: x.pop("ssh_config_file"), "ssh_config_file", "~/.ssh/config"),
+    "unbounded_connect": (lambda x: x.pop("conn_timeout"), "conn_timeout", "missing: seconds for the TCP connect"),
+    "huge_auth_timeout": (lambda x: x.update(auth_timeout=3600), "auth_timeout", "3600: seconds for key auth"),
+    "agent_allowed": (lambda x: x.update(allow_agent=True), "allow_agent", "only key_file logs in"),
+}
+
+
+@pytest.mark.parametrize("case", sorted(SSH_CASES))
+def test_the_ssh_settings_that_make_any_nornir_safe_are_required(inventory: Path, case: str) -> None:
+    change, key, message = SSH_CASES[case]
+    edit(inventory, lambda h, g, d: change(d["connection_options"]["netmiko"]["extras"]))
+    found = problems(inventory)
+    wanted = f"connection_options.netmiko.extras.{key}"
+    assert any(f == "defaults.yaml" and k == wanted and message in m for f, k, m in found), f"{case}: got {found}"
+
+
+def test_a_value_is_reported_where_it_is_written(inventory: Path) -> None:
+    def change(hosts: dict[str, Any], groups: dict[str, Any], defaults: dict[str, Any]) -> None:
+        hosts["vr2"]["data"]["nic_up"] = "ifup eth1"  # the host's own value, not the group's
+        hosts["gw1"]["data"] = {"vtysh": ""}
+        defaults["data"]["timeouts"]["connect"] = 5  # connect timeouts are netmiko's extras now
+
+    edit(inventory, change)
+    found = problems(inventory)
+    assert ("hosts.yaml", "vr2.data.nic_up", "'ifup eth1' must name the NIC with {nic}") in found, found
+    assert any(f == "hosts.yaml" and k == "gw1.data.vtysh" for f, k, _ in found), found
+    assert ("defaults.yaml", "data.timeouts.connect", "unknown key: use ['command']") in found, found
+    assert not any(k.startswith("vr1.") for _, k, _ in found), found  # vr1 inherits nothing wrong
+
+
+def test_any_nornir_over_the_inventory_gets_the_safe_ssh_settings() -> None:
+    nr = InitNornir(
+        inventory={
+            "plugin": "SimpleInventory",
+            "options": {
+                "host_file": str(REPO_INVENTORY / "hosts.yaml"),
+                "group_file": str(REPO_INVENTORY / "groups.yaml"),
+                "defaults_file": str(REPO_INVENTORY / "defaults.yaml"),
+            },
+        },
+        logging={"enabled": False},
+    )
+    extras = nr.inventory.hosts["vr1"].get_connection_parameters("netmiko").extras or {}
+    assert extras["ssh_strict"] is True and extras["system_host_keys"] is False and extras["alt_host_keys"] is True
+    assert extras["alt_key_file"] == "/opt/ospf-failover/inventory/known_hosts"
+    assert "ssh_config_file" in extras and extras["ssh_config_file"] is None
+    assert extras["conn_timeout"] == extras["banner_timeout"] == extras["auth_timeout"] == 5
+    view = host_view(nr.inventory.hosts["vr1"])  # the tasks' typed view, from a Nornir we did not build
+    assert view.nic_up == "ifup {nic}" and view.routing_suite == "quagga" and view.timeouts.command == 10
+    assert view == load_inventory(REPO_INVENTORY).hosts["vr1"]
+
+
+def test_host_view_of_a_broken_inventory_is_one_inventory_error(inventory: Path) -> None:
+    edit(inventory, lambda h, g, d: g["routers"]["data"].update({"nic_up": "ifup ens224"}))
+    nr = InitNornir(
+        inventory={
+            "plugin": "SimpleInventory",
+            "options": {
+                f"{kind}_file": str(inventory / f"{name}.yaml")
+                for kind, name in (("host", "hosts"), ("group", "groups"), ("defaults", "defaults"))
+            },
+        },
+        logging={"enabled": False},
+    )
+    with pytest.raises(InventoryError, match=r"routers\.data\.nic_up: 'ifup ens224' must name the NIC"):
+        host_view(nr.inventory.hosts["vr1"])

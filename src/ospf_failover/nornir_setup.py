@@ -6,55 +6,35 @@ from collections.abc import Callable, Collection
 from dataclasses import dataclass
 from typing import Any
 
-from nornir import InitNornir
 from nornir.core import Nornir
+from nornir.core.configuration import Config
+from nornir.core.plugins.connections import ConnectionPluginRegister
+from nornir.core.state import GlobalState
 from nornir.core.task import Result
+from nornir.plugins.runners import ThreadedRunner
 
 from ospf_failover.inventory import Fleet
 
 
 def init_nornir(fleet: Fleet, *, dry_run: bool = False, num_workers: int = 20) -> Nornir:
-    """Nornir over ``fleet``'s SimpleInventory files, with the SSH settings every connection must use.
+    """Nornir over the inventory ``fleet`` validated (the very Nornir objects, not a second reading of the files).
 
-    The netmiko extras of defaults.yaml (the only level that may define them, see the inventory's validation)
-    get what makes a session safe and bounded: host keys verified against the inventory's known_hosts and
-    nothing else, and the inventory's connect/auth/banner timeouts. Tasks run on ``num_workers`` threads;
-    connects in flight are bounded separately (``tasks.connection``).
+    Nothing is added to the SSH settings: what makes a session safe and bounded (key login, host keys checked
+    against the inventory's known_hosts only, no ~/.ssh/config, connect/banner/auth timeouts) is in the
+    inventory's defaults, validated at load, so a Nornir built any other way over these files has it too.
+    Tasks run on ``num_workers`` threads; connects in flight are bounded separately (``tasks.connection``).
     """
-    directory = fleet.directory
-    nr = InitNornir(
+    ConnectionPluginRegister.auto_register()  # what InitNornir does: the netmiko plugin by its entry point
+    config = Config.from_dict(
         runner={"plugin": "threaded", "options": {"num_workers": num_workers}},
-        inventory={
-            "plugin": "SimpleInventory",
-            "options": {
-                "host_file": str(directory / "hosts.yaml"),
-                "group_file": str(directory / "groups.yaml"),
-                "defaults_file": str(directory / "defaults.yaml"),
-            },
-        },
         logging={"enabled": False},
-        ssh={"config_file": str(directory / "ssh_config")},  # an operator's ~/.ssh/config must not redirect us
-        dry_run=dry_run,
     )
-    options = nr.inventory.defaults.connection_options["netmiko"]
-    extras = dict(options.extras or {})
-    extras.update(
-        key_file=str(fleet.key_file),
-        use_keys=True,
-        allow_agent=False,
-        ssh_strict=True,  # refuse unknown and mismatching host keys (netmiko's default verifies nothing)
-        system_host_keys=False,
-        alt_host_keys=True,
-        alt_key_file=str(fleet.known_hosts),
-        conn_timeout=fleet.timeouts.connect,
-        banner_timeout=fleet.timeouts.connect,
-        auth_timeout=fleet.timeouts.auth,
-        read_timeout_override=None,
-        fast_cli=True,
-        auto_connect=False,  # tasks.connection opens the session, bounded and without netmiko's pauses
+    return Nornir(
+        inventory=fleet.inventory,
+        runner=ThreadedRunner(num_workers=num_workers),
+        config=config,
+        data=GlobalState(dry_run=dry_run),
     )
-    options.extras = extras
-    return nr
 
 
 @dataclass(frozen=True)

@@ -1,0 +1,138 @@
+"""The validated inventory (:class:`Fleet`) and the typed view of a Nornir host that tasks read."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from nornir.core.inventory import Host as NornirHost
+from nornir.core.inventory import Inventory
+from pydantic import ValidationError
+
+from ospf_failover.errors import InputError, InventoryError, InventoryProblem
+
+from .problems import Origin, problems_of
+from .schema import HOST_MODELS, ROLE_GROUPS, Fog, Host, Role, SshExtras, Timeouts
+
+
+def role_of(host: NornirHost) -> list[Role]:
+    """The roles a Nornir host has by its own groups (a valid inventory gives exactly one)."""
+    return [ROLE_GROUPS[g.name] for g in host.groups if g.name in ROLE_GROUPS]
+
+
+def origin_of(host: NornirHost) -> Origin:
+    """Where ``host``'s value of a key comes from, as Nornir resolves it: host, its groups in order, defaults."""
+
+    def origin(key: str) -> tuple[str, str]:
+        if key in ("name", "hostname", "groups", "role"):
+            return "hosts.yaml", f"{host.name}.{'groups' if key == 'role' else key}"
+        if key in host.data:
+            return "hosts.yaml", f"{host.name}.data.{key}"
+        for group in host.extended_groups():
+            if key in group.data:
+                return "groups.yaml", f"{group.name}.data.{key}"
+        if key in host.defaults.data:
+            return "defaults.yaml", f"data.{key}"
+        return "hosts.yaml", f"{host.name}.data.{key}"
+
+    return origin
+
+
+def validate_host(host: NornirHost) -> Host:
+    """The typed view of ``host``: its data as Nornir resolves it, validated by its role's model.
+
+    Raises pydantic's ValidationError (the loader turns it into problems) or InputError for a host without
+    exactly one role.
+    """
+    roles = role_of(host)
+    if len(roles) != 1:
+        raise InputError(f"{host.name}: list exactly one of routers, cluster_nodes, observers in its groups")
+    fields: dict[str, Any] = {
+        **host.extended_data(),
+        "name": host.name,
+        "hostname": host.hostname,
+        "role": roles[0],
+        "groups": tuple(g.name for g in host.groups),
+    }
+    return HOST_MODELS[roles[0]].model_validate(fields)
+
+
+def host_view(host: NornirHost) -> Host:
+    """The typed view tasks read (``host_view(task.host).vtysh``): the model that validated the inventory.
+
+    Loading validated every host already; a Nornir built some other way over a broken inventory gets the
+    same problems here, as one InventoryError.
+    """
+    try:
+        return validate_host(host)
+    except ValidationError as exc:
+        model = HOST_MODELS[role_of(host)[0]]
+        raise InventoryError(
+            [InventoryProblem(file, key, message) for file, key, message in problems_of(exc, model, origin_of(host))]
+        ) from None
+
+
+@dataclass(frozen=True)
+class Fleet:
+    """The validated inventory: typed hosts and failover groups, and the Nornir inventory they came from."""
+
+    directory: Path
+    inventory: Inventory
+    hosts: Mapping[str, Host]
+    fogs: Mapping[str, Fog]
+    username: str
+    ssh: SshExtras
+    timeouts: Timeouts
+    max_connects_in_flight: int
+
+    @property
+    def key_file(self) -> Path:
+        return Path(self.ssh.key_file)
+
+    @property
+    def known_hosts(self) -> Path:
+        return Path(self.ssh.alt_key_file)
+
+    def fog(self, name: str) -> Fog:
+        try:
+            return self.fogs[name]
+        except KeyError:
+            known = ", ".join(sorted(self.fogs)) or "none"
+            raise InputError(f"failover group {name!r} is not in inventory {self.directory} (known: {known})") from None
+
+    def node_by_ecx_server(self, server: str) -> Host | None:
+        """The cluster node whose ECX server name is ``server`` (clpstat may cut it to 16 characters)."""
+        nodes = [host for host in self.hosts.values() if host.role == "cluster_node"]
+        for host in nodes:
+            if host.ecx_server == server:
+                return host
+        for host in nodes:
+            if len(server) == 16 and host.ecx_server.startswith(server):
+                return host
+        return None
+
+    def check_connect_files(self) -> None:
+        """Raise when the files a connection needs (key, known_hosts) are missing on this machine."""
+        defaults = str(self.directory / "defaults.yaml")
+        extras = "connection_options.netmiko.extras"
+        problems = []
+        if not self.key_file.is_file():
+            problems.append(
+                InventoryProblem(
+                    defaults,
+                    f"{extras}.key_file",
+                    f"{self.key_file} does not exist on this machine: create the key or point key_file at it",
+                )
+            )
+        if not self.known_hosts.is_file():
+            problems.append(
+                InventoryProblem(
+                    defaults,
+                    f"{extras}.alt_key_file",
+                    f"{self.known_hosts} does not exist: collect the hosts' keys with ssh-keyscan into it",
+                )
+            )
+        if problems:
+            raise InventoryError(problems)

@@ -1,0 +1,206 @@
+"""Loading an inventory directory: Nornir builds it, the schema validates what Nornir built, every problem at once."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from nornir.core.inventory import Inventory
+from nornir.plugins.inventory.simple import SimpleInventory
+from pydantic import ValidationError
+
+from ospf_failover.errors import InventoryError
+
+from .files import Problems, RawInventory, group_list, read_files
+from .fleet import Fleet, origin_of, role_of, validate_host
+from .problems import problems_of
+from .schema import FOG_KEYS, HOST_MODELS, ROLE_GROUPS, Defaults, Fog, Host
+
+
+def load_inventory(directory: str | Path) -> Fleet:
+    """Read and validate an inventory directory; raise InventoryError listing every problem found."""
+    problems = Problems(Path(directory))
+    if not problems.directory.is_dir():
+        problems.add("", "(directory)", "not found: give --inventory DIR or set OSPF_FAILOVER_INVENTORY")
+        raise InventoryError(problems.found)
+    raw = read_files(problems)
+    if problems.blocking:
+        raise InventoryError(problems.found)
+    inventory = SimpleInventory(
+        host_file=str(problems.directory / "hosts.yaml"),
+        group_file=str(problems.directory / "groups.yaml"),
+        defaults_file=str(problems.directory / "defaults.yaml"),
+    ).load()
+    defaults = _defaults(problems, raw)
+    hosts = _hosts(problems, inventory)
+    fogs = _fogs(problems, raw, hosts)
+    if problems.found or defaults is None:
+        raise InventoryError(problems.found)
+    return Fleet(
+        directory=problems.directory,
+        inventory=inventory,
+        hosts=hosts,
+        fogs=fogs,
+        username=defaults.username,
+        ssh=defaults.connection_options.netmiko.extras,
+        timeouts=defaults.data.timeouts,
+        max_connects_in_flight=defaults.data.max_connects_in_flight,
+    )
+
+
+def _defaults(problems: Problems, raw: RawInventory) -> Defaults | None:
+    try:
+        return Defaults.model_validate(raw.defaults)
+    except ValidationError as exc:
+        for file, key, message in problems_of(exc, Defaults, lambda key: ("defaults.yaml", key)):
+            problems.add(file, key, message)
+        return None
+
+
+def _hosts(problems: Problems, inventory: Inventory) -> dict[str, Host]:
+    hosts: dict[str, Host] = {}
+    inherited: dict[tuple[str, str, str], list[str]] = defaultdict(list)
+    hostnames: dict[str, str] = {}
+    ecx_names: dict[str, str] = {}
+    for name, host in inventory.hosts.items():
+        roles = role_of(host)
+        if len(roles) != 1:
+            listed = [g.name for g in host.groups if g.name in ROLE_GROUPS]
+            problems.add(
+                "hosts.yaml",
+                f"{name}.groups",
+                "list exactly one of routers, cluster_nodes, observers"
+                + (f" (has {', '.join(listed)})" if listed else ""),
+            )
+            continue
+        try:
+            view = validate_host(host)
+        except ValidationError as exc:
+            for found in problems_of(exc, HOST_MODELS[roles[0]], origin_of(host)):
+                inherited[found].append(name)
+            continue
+        hosts[name] = view
+        if view.hostname in hostnames:
+            problems.add(
+                "hosts.yaml",
+                f"{name}.hostname",
+                f"{view.hostname} is also {hostnames[view.hostname]}'s: each host needs its own",
+            )
+        hostnames.setdefault(view.hostname, name)
+        if view.role == "cluster_node":
+            if view.ecx_server in ecx_names:
+                problems.add(
+                    "hosts.yaml",
+                    f"{name}.data.ecx_server",
+                    f"{view.ecx_server!r} is also {ecx_names[view.ecx_server]}'s ECX name",
+                )
+            ecx_names.setdefault(view.ecx_server, name)
+    for (file, key, message), names in inherited.items():
+        shared = file == "groups.yaml"  # a group's value: one problem, naming the hosts that inherit it
+        problems.add(file, key, f"{message} (for {', '.join(names)})" if shared else message)
+    return hosts
+
+
+def _fogs(problems: Problems, raw: RawInventory, hosts: Mapping[str, Host]) -> dict[str, Fog]:
+    fogs: dict[str, Fog] = {}
+    for name, entry in raw.groups.items():
+        data: dict[str, Any] = entry.get("data") or {}
+        if name in ROLE_GROUPS:
+            misplaced = FOG_KEYS & set(data)
+            if misplaced:
+                problems.add(
+                    "groups.yaml", f"{name}.data", f"{sorted(misplaced)} belong in a failover group, not a role group"
+                )
+            continue
+        if not FOG_KEYS & set(data):
+            continue  # a plain grouping (a site, a platform): not a failover group
+        fog: Fog | None = None
+        try:
+            fog = Fog.model_validate({**data, "name": name})
+        except ValidationError as exc:
+            where = lambda key, name=name: ("groups.yaml", f"{name}.data.{key}")  # noqa: E731
+            for file, key, message in problems_of(exc, Fog, where, unknown="unknown failover group key"):
+                problems.add(file, key, message)
+        members_ok = _check_members(problems, name, _Members.of(data), raw, hosts)  # also when the rest is wrong
+        if fog is not None and members_ok:
+            fogs[name] = fog
+    _check_fogs_against_each_other(problems, fogs)
+    return fogs
+
+
+@dataclass(frozen=True)
+class _Members:
+    """The hosts a failover group's data names, read leniently: checked even when other keys are wrong."""
+
+    pairing: dict[str, str]
+    observers: list[str]
+    nics: list[str]
+
+    @classmethod
+    def of(cls, data: Mapping[str, Any]) -> _Members:
+        pairing, observers, nics = data.get("pairing"), data.get("observers"), data.get("nics")
+        return cls(
+            pairing={str(k): str(v) for k, v in pairing.items()} if isinstance(pairing, dict) else {},
+            observers=[str(o) for o in observers] if isinstance(observers, list) else [],
+            nics=[str(r) for r in nics] if isinstance(nics, dict) else [],
+        )
+
+
+def _check_members(
+    problems: Problems, fog: str, members: _Members, raw: RawInventory, hosts: Mapping[str, Host]
+) -> bool:
+    before = len(problems.found)
+    where = f"{fog}.data"
+    routers = set(members.pairing.values())
+    for node, router in members.pairing.items():
+        for name, role in ((node, "cluster_node"), (router, "router")):
+            if name not in raw.hosts:
+                problems.add("groups.yaml", f"{where}.pairing.{node}", f"unknown host {name!r}: add it to hosts.yaml")
+            elif name in hosts and hosts[name].role != role:
+                group = next(g for g, r in ROLE_GROUPS.items() if r == role)
+                problems.add(
+                    "groups.yaml", f"{where}.pairing.{node}", f"{name} is a {hosts[name].role}, not in {group}"
+                )
+    for observer in members.observers:
+        if observer not in raw.hosts:
+            problems.add("groups.yaml", f"{where}.observers", f"unknown host {observer!r}: add it to hosts.yaml")
+        elif observer in hosts and hosts[observer].role == "cluster_node":
+            problems.add(
+                "groups.yaml", f"{where}.observers", f"{observer} is a cluster node: observers are OSPF routers"
+            )
+        elif observer in routers:
+            problems.add("groups.yaml", f"{where}.observers", f"{observer} is one of this group's own routers")
+    for host_name, host_entry in raw.hosts.items():
+        listed = fog in group_list(host_entry)
+        involved = host_name in members.pairing or host_name in routers
+        if involved and not listed:
+            problems.add("hosts.yaml", f"{host_name}.groups", f"add {fog!r}: the host is in {fog}'s pairing")
+        elif listed and not involved:
+            problems.add("hosts.yaml", f"{host_name}.groups", f"remove {fog!r} or add the host to {fog}'s pairing")
+    for router in members.nics:
+        if router not in routers:
+            problems.add("groups.yaml", f"{where}.nics.{router}", f"{router} is not one of this group's routers")
+    return len(problems.found) == before
+
+
+def _check_fogs_against_each_other(problems: Problems, fogs: Mapping[str, Fog]) -> None:
+    ordered = sorted(fogs.values(), key=lambda f: f.name)
+    for i, first in enumerate(ordered):
+        for second in ordered[i + 1 :]:
+            if first.vm_network.overlaps(second.vm_network):
+                problems.add(
+                    "groups.yaml",
+                    f"{second.name}.data.vm_network",
+                    f"{second.vm_network} overlaps {first.name}'s {first.vm_network}: each group needs its own network",
+                )
+            for router in set(first.routers) & set(second.routers):
+                if first.nic_for(router) == second.nic_for(router):
+                    problems.add(
+                        "groups.yaml",
+                        f"{second.name}.data.nic",
+                        f"{router} already uses {first.nic_for(router)} for {first.name}: give {second.name} its "
+                        f"own NIC on {router} (nics: {{{router}: ...}})",
+                    )

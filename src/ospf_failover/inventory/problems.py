@@ -1,0 +1,65 @@
+"""pydantic's validation errors as inventory problems: the file and key where the value is, and the fix."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from typing import Any
+
+from pydantic import BaseModel, ValidationError
+
+from .schema import PROBLEM_KINDS
+
+# Where a key's value came from: (file, key as written there).
+Origin = Callable[[str], tuple[str, str]]
+
+
+def describe(model: type[BaseModel], loc: Sequence[int | str]) -> str | None:
+    """The description of the field at ``loc`` (nested models followed), which says what to write."""
+    current: Any = model
+    description = None
+    for part in loc:
+        fields = getattr(current, "model_fields", None)
+        if not isinstance(fields, dict) or part not in fields:
+            break
+        info = fields[part]
+        description = info.description or description
+        current = info.annotation
+    return description
+
+
+def _model_at(model: type[BaseModel], loc: Sequence[int | str]) -> Any:
+    """The (nested) model that holds the field at ``loc``."""
+    current: Any = model
+    for part in loc:
+        fields = getattr(current, "model_fields", None)
+        if not isinstance(fields, dict) or part not in fields:
+            return current
+        current = fields[part].annotation
+    return current
+
+
+def message_of(model: type[BaseModel], error: Any, *, unknown: str = "unknown key") -> str:
+    kind, loc = error["type"], error["loc"]
+    hint = describe(model, loc)
+    if kind in PROBLEM_KINDS:
+        return str(error["msg"])
+    if kind == "missing":
+        return f"missing: {hint}" if hint else "missing"
+    if kind == "extra_forbidden":
+        known = sorted(k for k in getattr(_model_at(model, loc[:-1]), "model_fields", {}) if k != "name")
+        return f"{unknown}: use {known}"
+    return f"{error['input']!r}: {hint or error['msg']}"
+
+
+def problems_of(
+    error: ValidationError, model: type[BaseModel], origin: Origin, *, unknown: str = "unknown key"
+) -> list[tuple[str, str, str]]:
+    """Each error of ``error`` as (file, key, message); ``origin`` places a top-level key in its file."""
+    found = []
+    for item in error.errors():
+        loc = [str(part) for part in item["loc"]]
+        if not loc:
+            continue
+        file, key = origin(loc[0])
+        found.append((file, ".".join([key, *loc[1:]]), message_of(model, item, unknown=unknown)))
+    return found

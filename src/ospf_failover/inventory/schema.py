@@ -1,0 +1,262 @@
+"""What the inventory may hold, as pydantic models: the one definition that validation and the tasks share.
+
+Each level of a Nornir SimpleInventory has its model: :class:`Defaults` (defaults.yaml, with the SSH settings
+every session must use), :class:`Fog` (a failover group's ``data`` in groups.yaml) and :class:`Host` (a host's
+data *as Nornir resolves it*: host, then its groups, then defaults). Field descriptions are the fixes that
+problems print.
+"""
+
+from __future__ import annotations
+
+import ipaddress
+import re
+import string
+from pathlib import Path
+from typing import Annotated, Any, Literal
+
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, ValidationInfo, field_validator, model_validator
+from pydantic_core import PydanticCustomError
+
+Role = Literal["router", "cluster_node", "observer"]
+ROLE_GROUPS: dict[str, Role] = {"routers": "router", "cluster_nodes": "cluster_node", "observers": "observer"}
+_NIC_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.:@-]{0,14}$")
+
+
+PROBLEM_KINDS = frozenset({"template", "nic", "absolute", "network", "gateway", "pairing", "ipv4"})
+
+
+def _problem(kind: str, message: str) -> PydanticCustomError:
+    """A validation error whose message is shown as it is (the inventory's problem text, with its fix)."""
+    return PydanticCustomError(kind, message)
+
+
+def _template(allowed: frozenset[str], *, needs_nic: bool = False) -> AfterValidator:
+    def check(value: str) -> str:
+        try:
+            found = {name for _, name, _, _ in string.Formatter().parse(value) if name is not None}
+        except ValueError:
+            raise _problem("template", f"{value!r} is not a valid command template") from None
+        if not found <= allowed:
+            unknown = ", ".join("{" + n + "}" for n in sorted(found - allowed))
+            raise _problem("template", f"unknown placeholder {unknown}: use {sorted(allowed)}")
+        if needs_nic and "nic" not in found:
+            raise _problem("template", f"{value!r} must name the NIC with {{nic}}")
+        return value
+
+    return AfterValidator(check)
+
+
+def _nic_name(value: str) -> str:
+    if not _NIC_NAME.match(value):
+        raise _problem("nic", f"{value!r} is not a NIC name (e.g. ens224)")
+    return value
+
+
+def _absolute(value: str) -> str:
+    if not Path(value).is_absolute():
+        raise _problem(
+            "absolute",
+            f"{value!r}: give an absolute path (any Nornir reading this inventory would take it from its own "
+            "working directory)",
+        )
+    return value
+
+
+NicCommand = Annotated[
+    str,
+    Field(min_length=1, description="the command template, e.g. 'ip link set dev {nic} up'"),
+    _template(frozenset({"nic"}), needs_nic=True),
+]
+NicName = Annotated[str, AfterValidator(_nic_name)]
+AbsolutePath = Annotated[str, Field(min_length=1), AfterValidator(_absolute)]
+Seconds = Annotated[float, Field(gt=0, le=600, description="give seconds between 0 and 600")]
+Suite = Annotated[Literal["frr", "quagga"], Field(description="set quagga or frr (on the host or its group)")]
+
+
+class Timeouts(BaseModel):
+    """Seconds that bound what SSH settings do not: one command's output."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+    command: Seconds = 10.0
+
+
+class SshExtras(BaseModel):
+    """netmiko's arguments for every session (defaults.yaml ``connection_options.netmiko.extras``).
+
+    They live in the inventory, not in code, so that any Nornir over these files (a script of the operator's,
+    salt-nornir) logs in by key, verifies host keys against the inventory's known_hosts only, reads no
+    ``~/.ssh/config`` and bounds connect, banner and authentication.
+    """
+
+    model_config = ConfigDict(frozen=True, extra="allow")
+    use_keys: Literal[True] = Field(description="set it to true: logins use SSH keys")
+    key_file: AbsolutePath = Field(description="the SSH private key used to log in (an absolute path)")
+    allow_agent: Literal[False] = Field(description="set it to false: only key_file logs in")
+    ssh_strict: Literal[True] = Field(description="set it to true: refuse hosts whose key is unknown or changed")
+    system_host_keys: Literal[False] = Field(description="set it to false: trust the inventory's known_hosts only")
+    alt_host_keys: Literal[True] = Field(description="set it to true: host keys come from alt_key_file")
+    alt_key_file: AbsolutePath = Field(
+        description="the known_hosts file host keys are verified against (an absolute path)"
+    )
+    ssh_config_file: AbsolutePath | None = Field(
+        description="set it to null (or a file of your own): otherwise netmiko reads ~/.ssh/config, which can "
+        "redirect hosts"
+    )
+    conn_timeout: Seconds = Field(description="seconds for the TCP connect (0 to 600)")
+    banner_timeout: Seconds = Field(description="seconds for the SSH banner (0 to 600)")
+    auth_timeout: Seconds = Field(description="seconds for key authentication (0 to 600)")
+
+
+class _Netmiko(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="allow")
+    extras: SshExtras = Field(description="netmiko's SSH settings (see the example inventory)")
+
+
+class _ConnectionOptions(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="allow")
+    netmiko: _Netmiko = Field(description="the netmiko connection's settings")
+
+
+class _DefaultsData(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="allow")  # anything else is data every host inherits
+    timeouts: Timeouts = Timeouts()
+    max_connects_in_flight: int = Field(
+        default=8, ge=1, le=10, description="give 1 to 10 (OpenSSH's MaxStartups refuses bursts above 10)"
+    )
+
+
+class Defaults(BaseModel):
+    """defaults.yaml."""
+
+    model_config = ConfigDict(frozen=True, extra="allow")
+    username: str = Field(min_length=1, description="the SSH login user on every host (e.g. root)")
+    connection_options: _ConnectionOptions = Field(description="connection_options.netmiko.extras: the SSH settings")
+    data: _DefaultsData = Field(default_factory=_DefaultsData)
+
+
+class Fog(BaseModel):
+    """A customer failover group: one ECX failover group and the routers that carry its VM gateway."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+    name: str
+    vm_network: ipaddress.IPv4Network = Field(description="the VM network, a CIDR like 10.0.0.0/24")
+    vm_gateway: ipaddress.IPv4Address = Field(description="the VM's gateway, an IPv4 address inside vm_network")
+    nic: NicName = Field(description="the VM-side NIC on this group's routers")
+    nics: dict[str, NicName] = Field(default_factory=dict, description="map a router to its NIC for this group")
+    pairing: dict[str, str] = Field(min_length=1, description="map each cluster node to the router on its side")
+    observers: tuple[str, ...] = Field(default=(), description="a list of observer host names (may be empty)")
+
+    @field_validator("vm_network", mode="before")
+    @classmethod
+    def _strict_network(cls, value: Any) -> Any:
+        try:
+            return ipaddress.IPv4Network(str(value), strict=True)
+        except ValueError as exc:
+            raise _problem("network", f"{value!r}: {exc} (give a CIDR like 10.0.0.0/24)") from None
+
+    @field_validator("vm_gateway")
+    @classmethod
+    def _gateway_inside(cls, gateway: ipaddress.IPv4Address, info: ValidationInfo) -> ipaddress.IPv4Address:
+        network = info.data.get("vm_network")
+        if network is None:
+            return gateway
+        edges = (network.network_address, network.broadcast_address) if network.prefixlen < 31 else ()
+        if gateway not in network or gateway in edges:
+            raise _problem("gateway", f"{gateway} is not a host address of vm_network {network}: give one inside it")
+        return gateway
+
+    @field_validator("pairing")
+    @classmethod
+    def _two_routers(cls, pairing: dict[str, str]) -> dict[str, str]:
+        if len(set(pairing.values())) < 2:
+            raise _problem("pairing", "needs at least two routers (one per site) to fail over between")
+        return pairing
+
+    @property
+    def routers(self) -> tuple[str, ...]:
+        """The FOG's routers, each once, in pairing order."""
+        return tuple(dict.fromkeys(self.pairing.values()))
+
+    @property
+    def nodes(self) -> tuple[str, ...]:
+        return tuple(self.pairing)
+
+    def nic_for(self, router: str) -> str:
+        return self.nics.get(router, self.nic)
+
+
+FOG_KEYS = frozenset(Fog.model_fields) - {"name"}
+
+
+def _ipv4(value: str) -> str:
+    try:
+        ipaddress.IPv4Address(value)
+    except ValueError:
+        raise _problem("ipv4", f"{value!r} is not an IPv4 address") from None
+    return value
+
+
+class Host(BaseModel):
+    """A host as the tasks and runbooks see it: its role, address, and its data as Nornir resolves it.
+
+    :func:`host_model` picks the role's model: :class:`Router`, :class:`Observer` or :class:`ClusterNode`.
+    """
+
+    model_config = ConfigDict(frozen=True, extra="ignore")  # a FOG group's own data is inherited too: not ours
+    name: str
+    hostname: str = Field(min_length=1, description="the address SSH connects to")
+    role: Role
+    groups: tuple[str, ...]
+    timeouts: Timeouts = Timeouts()
+    max_connects_in_flight: int = Field(
+        default=8, ge=1, le=10, description="give 1 to 10 (OpenSSH's MaxStartups refuses bursts above 10)"
+    )
+    ecx_server: str = Field(min_length=1, description="the node's ECX server name, as clpstat shows it")
+    routing_suite: Suite | None = None
+    vtysh: str = Field(default="vtysh", min_length=1, description="the command that runs vtysh (vtysh, sudo vtysh)")
+    nic_down: NicCommand | None = None
+    nic_up: NicCommand | None = None
+    announce_gateway: Annotated[str, _template(frozenset({"nic", "gateway"}))] | None = Field(
+        default=None, description="the gratuitous ARP command template ({nic}, {gateway})"
+    )
+    nic_config_file: Annotated[str, _template(frozenset({"nic"}))] | None = Field(
+        default=None, description="the NIC's configuration file, a path template with {nic}"
+    )
+    ospf_address: Annotated[str, AfterValidator(_ipv4)] | None = Field(
+        default=None,
+        description="the next hop other routers see for the VM network, an IPv4 address (default: hostname)",
+    )
+
+    @model_validator(mode="before")
+    @classmethod
+    def _defaults_from_name(cls, data: Any) -> Any:
+        """ecx_server defaults to the inventory name."""
+        if isinstance(data, dict) and data.get("ecx_server") is None:
+            data = {**data, "ecx_server": data.get("name")}
+        return data
+
+    @property
+    def next_hop(self) -> str:
+        """The address other routers see as next hop to the VM network (ospf_address, else hostname)."""
+        return self.ospf_address if self.ospf_address is not None else self.hostname
+
+
+class Router(Host):
+    """A router that may carry a VM gateway: it needs its NIC commands."""
+
+    routing_suite: Suite
+    nic_down: NicCommand
+    nic_up: NicCommand
+
+
+class Observer(Host):
+    """An OSPF router that must learn the VM networks."""
+
+    routing_suite: Suite
+
+
+class ClusterNode(Host):
+    """An ECX server: clpstat is read on it over SSH."""
+
+
+HOST_MODELS: dict[Role, type[Host]] = {"router": Router, "observer": Observer, "cluster_node": ClusterNode}
