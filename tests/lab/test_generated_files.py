@@ -50,10 +50,11 @@ def test_inventory_follows_the_repository_schema(tmp_path: Path) -> None:
     assert groups["observers"]["data"] == {"routing_suite": "frr", "vtysh": "vtysh"}
 
     assert set(defaults) == set(repo_defaults)
+    repo_extras = repo_defaults["connection_options"]["netmiko"]["extras"]
     assert defaults["connection_options"]["netmiko"]["extras"] == {
-        "use_keys": True,
+        **repo_extras,  # the repository's SSH settings, with the lab's own absolute paths
         "key_file": str(key),
-        "allow_agent": False,
+        "alt_key_file": str(tmp_path.resolve() / "known_hosts"),
     }
     assert defaults["data"] == repo_defaults["data"]
     assert (tmp_path / "known_hosts").read_text() == "192.168.75.1 k x\n"

@@ -195,7 +195,7 @@ def test_connects_in_flight_are_bounded(lab_at_start: Lab, tmp_path: Path, bound
     shutil.copytree(lab.inventory_dir, inventory)
     defaults = yaml.safe_load((inventory / "defaults.yaml").read_text())
     defaults["data"]["max_connects_in_flight"] = bound
-    defaults["data"]["timeouts"]["connect"] = 2
+    defaults["connection_options"]["netmiko"]["extras"].update(conn_timeout=2, banner_timeout=2)
     (inventory / "defaults.yaml").write_text(yaml.safe_dump(defaults))
     lab.cut_off("gw1")
     lab.cut_off("gw2")
