@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import argparse
 import json
-from typing import TYPE_CHECKING, Any
+from dataclasses import fields
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from ospf_failover.errors import OspfFailoverError
 
@@ -12,6 +13,8 @@ from .defaults import RELEASE_TIMEOUT, SWITCH_TIMEOUT, VERIFY_TIMEOUT
 
 if TYPE_CHECKING:
     from ospf_failover.inventory import Fleet
+
+T = TypeVar("T")
 
 SWITCH_EXIT_CODES = (
     "Exit codes: 0 switched and verified (or verification warned/off), 1 the active router could not take over "
@@ -122,39 +125,27 @@ def load_for(args: argparse.Namespace, runbook: str) -> Fleet:
         raise
 
 
+def options_from(args: argparse.Namespace, options: type[T], **fixed: Any) -> T:
+    """A runbook's options from its command line: each field from the argument of the same name (``--json``
+    gives ``as_json``), fields the command does not have keep their defaults."""
+    given = {**vars(args), "as_json": args.json}
+    names = {f.name for f in fields(options)}  # type: ignore[arg-type]
+    return options(**{name: given[name] for name in names if name in given}, **fixed)
+
+
 def handle_switch(args: argparse.Namespace) -> int:
     from .switch import SwitchOptions, run_switch
 
-    fleet = load_for(args, "switch")
-    options = SwitchOptions(
-        fog=args.fog,
-        node=args.node,
-        dry_run=args.dry_run,
-        timeout=args.timeout,
-        verify=args.verify,
-        as_json=args.json,
-    )
-    return run_switch(fleet, options)
+    return run_switch(load_for(args, "switch"), options_from(args, SwitchOptions))
 
 
 def handle_verify(args: argparse.Namespace) -> int:
     from .switch import SwitchOptions, run_switch
 
-    fleet = load_for(args, "verify")
-    options = SwitchOptions(fog=args.fog, node=args.node, timeout=args.timeout, as_json=args.json, verify_only=True)
-    return run_switch(fleet, options)
+    return run_switch(load_for(args, "verify"), options_from(args, SwitchOptions, verify_only=True))
 
 
 def handle_release(args: argparse.Namespace) -> int:
     from .release import ReleaseOptions, run_release
 
-    fleet = load_for(args, "release")
-    options = ReleaseOptions(
-        fog=args.fog,
-        node=args.node,
-        strict=args.strict,
-        dry_run=args.dry_run,
-        timeout=args.timeout,
-        as_json=args.json,
-    )
-    return run_release(fleet, options)
+    return run_release(load_for(args, "release"), options_from(args, ReleaseOptions))

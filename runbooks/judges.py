@@ -8,8 +8,10 @@ is split brain, not success).
 
 from __future__ import annotations
 
+from collections.abc import Collection
+
 from ospf_failover.gateway import released_text
-from ospf_failover.models import NicState, OspfNeighbor, Route
+from ospf_failover.models import NicState, OspfNeighbor, Route, RouterState
 
 Verdict = tuple[bool, str]
 
@@ -76,3 +78,22 @@ def all_hold(*verdicts: Verdict) -> Verdict:
     if failing:
         return False, "; ".join(failing)
     return True, "; ".join(text for _, text in verdicts)
+
+
+def judge_host(
+    host: str, state: RouterState, *, active: str, standbys: Collection[str], prefix: str, nic: str | None, via: str
+) -> Verdict:
+    """One host after a switch: the active router holds the gateway, has the VM network connected on its NIC
+    and OSPF adjacencies; a standby has released its NIC and routes via ``via``; an observer routes via ``via``."""
+    routes = state["routes"][prefix]
+    if host == active:
+        assert nic is not None
+        return all_hold(
+            judge_nic(state["nics"][nic], up=True),
+            judge_connected(routes, prefix=prefix, nic=nic),
+            judge_adjacencies(state["neighbors"]),
+        )
+    if host in standbys:
+        assert nic is not None
+        return all_hold(judge_nic(state["nics"][nic], up=False), judge_route_via(routes, prefix=prefix, nexthop=via))
+    return judge_route_via(routes, prefix=prefix, nexthop=via)

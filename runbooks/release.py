@@ -9,21 +9,21 @@ anyway. Bad input (an unknown group, a node the group's pairing does not know) i
 
 from __future__ import annotations
 
-import sys
 import time
 from collections.abc import Mapping
 from dataclasses import dataclass
+from typing import Any
 
+from ospf_failover.engine import Run, command_renderers, error_text, run_per_host, step_timeout
 from ospf_failover.errors import EXIT_BAD_INPUT, EXIT_FAILED, EXIT_OK, InputError, OspfFailoverError
 from ospf_failover.gateway import already_released_text
-from ospf_failover.inventory import Fleet
-from ospf_failover.nornir_setup import init_nornir, run_on
+from ospf_failover.inventory import Fleet, Fog
+from ospf_failover.nornir_setup import init_nornir
 from ospf_failover.tasks.nic import set_nic_state
 
 from .defaults import RELEASE_TIMEOUT
-from .locate import ecx_group, node_from_ecx, node_from_option, this_node
+from .locate import Location, ecx_group, node_from_ecx, node_from_option, this_node
 from .lock import fog_lock
-from .report import Report, error_text
 from .watchdog import WATCHDOG_GRACE, Watchdog
 
 
@@ -37,51 +37,74 @@ class ReleaseOptions:
     as_json: bool = False
 
 
+@dataclass(frozen=True)
+class ReleasePlan:
+    """What a release does: the router paired with ``node`` takes its NIC for the group down."""
+
+    node: str
+    router: str
+    nic: str
+    gateway: str
+
+    def as_dict(self) -> dict[str, str]:
+        return {"node": self.node, "router": self.router, "nic": self.nic, "vm_gateway": self.gateway}
+
+    def change(self) -> dict[str, dict[str, Any]]:
+        """set_nic_state's arguments for the router."""
+        return {self.router: {"nic": self.nic, "up": False, "gateway": self.gateway}}
+
+
+def plan_release(fog: Fog, location: Location) -> ReleasePlan:
+    router = fog.pairing[location.node]
+    return ReleasePlan(node=location.node, router=router, nic=fog.nic_for(router), gateway=str(fog.vm_gateway))
+
+
 def run_release(fleet: Fleet, options: ReleaseOptions, *, environ: Mapping[str, str] | None = None) -> int:
-    report = Report(runbook="release", fog=options.fog, stream=sys.stderr if options.as_json else sys.stdout)
+    name = options.fog
+    run = Run("release", [name], command_renderers(options.as_json))
+    run.alerts.say = lambda text: run.note(name, text)
     failed = EXIT_FAILED if options.strict else EXIT_OK
-    watchdog = Watchdog(report, options.timeout + WATCHDOG_GRACE, exit_code=failed).start()
+    watchdog = Watchdog(f"release {name}", options.timeout + WATCHDOG_GRACE, exit_code=failed).start()
     deadline = time.monotonic() + options.timeout
     try:
-        fog = fleet.fog(options.fog)
+        fog = fleet.fog(name)
         if options.node is not None:
             location = node_from_option(fleet, fog, options.node)
         else:
             location = node_from_ecx(fleet, fog, this_node(fleet))
             if ecx_group(environ) not in (None, fog.name):
-                report.info(f"ECX runs this for {ecx_group(environ)}, releasing {fog.name} as asked")
-        router = fog.pairing[location.node]
-        nic = fog.nic_for(router)
-        report.plan = {"node": location.node, "router": router, "nic": nic, "vm_gateway": str(fog.vm_gateway)}
-        report.add("locate", "PASS", f"{location.node}'s router for {fog.name} is {router} ({nic})")
+                run.note(name, f"ECX runs this for {ecx_group(environ)}, releasing {fog.name} as asked")
+        plan = plan_release(fog, location)
+        run.fog(name).plan = plan.as_dict()
+        run.add(name, "locate", "PASS", f"{plan.node}'s router for {fog.name} is {plan.router} ({plan.nic})")
         fleet.check_connect_files()
     except InputError as exc:
         watchdog.cancel()
-        report.add("locate", "FAIL", str(exc))
-        return report.finish(EXIT_BAD_INPUT, "refused, nothing touched", as_json=options.as_json)
-
+        run.add(name, "locate", "FAIL", str(exc))
+        run.finish_fog(name, EXIT_BAD_INPUT, "refused, nothing touched")
+        return run.close()
     since = time.monotonic()
     try:
         with fog_lock(fog.name, timeout=options.timeout):
             nr = init_nornir(fleet, dry_run=options.dry_run)
             try:
-                timeout = max(0.5, min(fleet.timeouts.command, deadline - time.monotonic()))
-                outcome = run_on(
-                    nr, [router], set_nic_state, nic=nic, up=False, gateway=str(fog.vm_gateway), timeout=timeout
-                )[router]
+                timeout = step_timeout(deadline, fleet.timeouts.command)
+                outcome = run_per_host(nr, set_nic_state, plan.change(), timeout=timeout)[plan.router]
             finally:
                 nr.close_connections(on_good=True, on_failed=True)
         error = outcome.error
     except OspfFailoverError as exc:
         outcome, error = None, exc
     watchdog.cancel()
+    router = plan.router
     if outcome is not None and outcome.ok and outcome.result is not None:
         text = outcome.result.diff or already_released_text(outcome.result.result["before"])
-        report.add("release", "PASS", text, host=router, since=since)
-        verdict = "dry run, nothing changed" if options.dry_run else "released"
-        return report.finish(EXIT_OK, verdict, as_json=options.as_json)
-    if options.strict:
-        report.add("release", "FAIL", error_text(error), host=router, since=since)
-        return report.finish(EXIT_FAILED, "not released", as_json=options.as_json)
-    report.add("release", "WARN", f"{error_text(error)}: NIC left as it is", host=router, since=since)
-    return report.finish(EXIT_OK, "not released (warned; the next switch takes it down)", as_json=options.as_json)
+        run.add(name, "release", "PASS", text, host=router, since=since)
+        run.finish_fog(name, EXIT_OK, "dry run, nothing changed" if options.dry_run else "released")
+    elif options.strict:
+        run.add(name, "release", "FAIL", error_text(error), host=router, since=since)
+        run.finish_fog(name, EXIT_FAILED, "not released")
+    else:
+        run.add(name, "release", "WARN", f"{error_text(error)}: NIC left as it is", host=router, since=since)
+        run.finish_fog(name, EXIT_OK, "not released (warned; the next switch takes it down)")
+    return run.close()

@@ -9,8 +9,6 @@ from dataclasses import dataclass, field
 
 from ospf_failover.errors import EXIT_FAILED
 
-from .report import Report
-
 WATCHDOG_GRACE = 15.0  # seconds past a run's --timeout before the watchdog ends it
 
 
@@ -23,7 +21,7 @@ class Watchdog:
     does not fail the group over again for a slow observer.
     """
 
-    report: Report
+    label: str  # "switch customer1": who gives up
     seconds: float
     exit_code: int = EXIT_FAILED
     _timer: threading.Timer | None = field(default=None, repr=False)
@@ -40,8 +38,7 @@ class Watchdog:
 
     def _expire(self) -> None:
         print(
-            f"[E] {self.report.runbook} {self.report.fog}: still running after {self.seconds:.0f} s: "
-            f"giving up (exit {self.exit_code})",
+            f"[E] {self.label}: still running after {self.seconds:.0f} s: giving up (exit {self.exit_code})",
             file=sys.stderr,
             flush=True,
         )

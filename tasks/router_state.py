@@ -8,8 +8,9 @@ single-purpose tasks (``read_nic_state``, ``read_route``, ``read_ospf_neighbors`
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 from nornir.core.task import Result, Task
 
@@ -30,6 +31,39 @@ class NicProbe:
 
     nic: str
     gateway: str | None = None
+
+
+@dataclass(frozen=True)
+class Reads:
+    """What one round trip reads from one router: NICs, routes to prefixes, OSPF neighbours.
+
+    A router serving several failover groups gets one Reads for all of them (:meth:`merge`), so a step costs it
+    one round trip however many groups it carries.
+    """
+
+    nics: tuple[NicProbe, ...] = ()
+    prefixes: tuple[str, ...] = ()
+    neighbors: bool = False
+
+    def merge(self, other: Reads) -> Reads:
+        return Reads(
+            nics=tuple(dict.fromkeys((*self.nics, *other.nics))),
+            prefixes=tuple(dict.fromkeys((*self.prefixes, *other.prefixes))),
+            neighbors=self.neighbors or other.neighbors,
+        )
+
+    def arguments(self) -> dict[str, Any]:
+        """read_router_state's keyword arguments."""
+        return {"nics": self.nics, "prefixes": self.prefixes, "neighbors": self.neighbors}
+
+
+def merge_reads(*plans: Mapping[str, Reads]) -> dict[str, Reads]:
+    """Every host's reads over several plans (one per failover group), merged per host."""
+    merged: dict[str, Reads] = {}
+    for plan in plans:
+        for host, reads in plan.items():
+            merged[host] = merged[host].merge(reads) if host in merged else reads
+    return merged
 
 
 def route_command(suite: str, prefix: str) -> str:

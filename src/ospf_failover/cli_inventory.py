@@ -4,10 +4,9 @@ from __future__ import annotations
 
 import argparse
 import json
-import sys
 from typing import Any
 
-from ospf_failover.errors import EXIT_BAD_INPUT, EXIT_OK, InventoryError
+from ospf_failover.errors import EXIT_OK, InventoryError
 from ospf_failover.inventory import load_inventory
 
 
@@ -32,13 +31,7 @@ def run_validate(args: argparse.Namespace) -> int:
         if args.json:
             problems = [{"file": p.file, "key": p.key, "message": p.message} for p in exc.problems]
             print(json.dumps({"valid": False, "inventory": args.inventory, "problems": problems}, indent=2))
-        for problem in exc.problems:
-            print(f"ospf-failover: {problem}", file=sys.stderr)
-        print(
-            f"ospf-failover: inventory {args.inventory} is invalid ({len(exc.problems)} problem(s))",
-            file=sys.stderr,
-        )
-        return EXIT_BAD_INPUT
+        raise  # the command line prints each problem on stderr and exits 2, as for every command
     summary: dict[str, Any] = {
         "valid": True,
         "inventory": str(fleet.directory),

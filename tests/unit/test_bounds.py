@@ -37,13 +37,12 @@ def test_lock_names_are_safe_file_names(tmp_path: Path, monkeypatch: pytest.Monk
 def test_watchdog_ends_the_process_with_the_phase_exit_code(exit_code: int) -> None:
     program = (
         "import time\n"
-        "from ospf_failover.runbooks.report import Report\n"
         "from ospf_failover.runbooks.watchdog import Watchdog\n"
-        f"Watchdog(Report(runbook='switch', fog='customer1'), 0.3, exit_code={exit_code}).start()\n"
+        f"Watchdog('switch customer1', 0.3, exit_code={exit_code}).start()\n"
         "time.sleep(30)\n"
     )
     start = time.monotonic()
     done = subprocess.run([sys.executable, "-c", program], capture_output=True, text=True, timeout=20, check=False)
     assert time.monotonic() - start < 10
     assert done.returncode == exit_code
-    assert "still running after 0 s: giving up" in done.stderr
+    assert f"[E] switch customer1: still running after 0 s: giving up (exit {exit_code})" in done.stderr

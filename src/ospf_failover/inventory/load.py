@@ -83,25 +83,22 @@ def _hosts(problems: Problems, inventory: Inventory) -> dict[str, Host]:
                 inherited[found].append(name)
             continue
         hosts[name] = view
-        if view.hostname in hostnames:
-            problems.add(
-                "hosts.yaml",
-                f"{name}.hostname",
-                f"{view.hostname} is also {hostnames[view.hostname]}'s: each host needs its own",
-            )
-        hostnames.setdefault(view.hostname, name)
+        _unique(problems, hostnames, view.hostname, name, key=f"{name}.hostname", what="")
         if view.role == "cluster_node":
-            if view.ecx_server in ecx_names:
-                problems.add(
-                    "hosts.yaml",
-                    f"{name}.data.ecx_server",
-                    f"{view.ecx_server!r} is also {ecx_names[view.ecx_server]}'s ECX name",
-                )
-            ecx_names.setdefault(view.ecx_server, name)
+            _unique(problems, ecx_names, view.ecx_server, name, key=f"{name}.data.ecx_server", what=" ECX name")
     for (file, key, message), names in inherited.items():
         shared = file == "groups.yaml"  # a group's value: one problem, naming the hosts that inherit it
         problems.add(file, key, f"{message} (for {', '.join(names)})" if shared else message)
     return hosts
+
+
+def _unique(problems: Problems, seen: dict[str, str], value: str, name: str, *, key: str, what: str) -> None:
+    """``value`` (a hostname, an ECX name) belongs to one host only; the first host keeps it."""
+    if value in seen:
+        fix = "" if what else ": each host needs its own"
+        shown = repr(value) if what else value
+        problems.add("hosts.yaml", key, f"{shown} is also {seen[value]}'s{what}{fix}")
+    seen.setdefault(value, name)
 
 
 def _fogs(problems: Problems, raw: RawInventory, hosts: Mapping[str, Host]) -> dict[str, Fog]:

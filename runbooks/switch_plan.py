@@ -1,0 +1,134 @@
+"""The switch's plan, pure: from a failover group and where it runs, what each router reads and changes.
+
+No I/O here: :func:`plan_switch` decides the roles, the Plan says per host what each step reads
+(:class:`~ospf_failover.tasks.router_state.Reads`) and changes (set_nic_state's arguments), and
+:func:`dry_run_actions` what a dry run reports. ``runbooks.switch`` runs the steps, ``runbooks.verify`` polls.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any, Literal
+
+from ospf_failover.inventory import Fleet, Fog
+from ospf_failover.models import NicState
+from ospf_failover.tasks.router_state import NicProbe, Reads
+
+from .defaults import SWITCH_TIMEOUT
+from .judges import judge_nic
+from .locate import Location
+
+Verify = Literal["fail", "warn", "off"]
+
+
+@dataclass(frozen=True)
+class SwitchOptions:
+    fog: str
+    node: str | None = None
+    dry_run: bool = False
+    timeout: float = SWITCH_TIMEOUT
+    verify: Verify = "fail"
+    as_json: bool = False
+    verify_only: bool = False  # the `verify` command: locate, connect and verify; change nothing
+
+    @property
+    def runbook(self) -> str:
+        return "verify" if self.verify_only else "switch"
+
+
+@dataclass(frozen=True)
+class Plan:
+    fog: Fog
+    location: Location
+    active: str
+    standbys: tuple[str, ...]
+    observers: tuple[str, ...]
+    nics: Mapping[str, str]  # router -> its NIC for this group
+    via: str  # the active router's address, the next hop everyone else must use
+
+    @property
+    def gateway(self) -> str:
+        return str(self.fog.vm_gateway)
+
+    @property
+    def prefix(self) -> str:
+        return str(self.fog.vm_network)
+
+    @property
+    def routers(self) -> tuple[str, ...]:
+        return (self.active, *self.standbys)
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "node": self.location.node,
+            "located_by": self.location.source,
+            "active": self.active,
+            "active_address": self.via,
+            "standbys": list(self.standbys),
+            "observers": list(self.observers),
+            "vm_network": self.prefix,
+            "vm_gateway": self.gateway,
+            "nics": dict(self.nics),
+        }
+
+    def text(self) -> str:
+        downs = ", ".join(f"{r} {self.nics[r]}" for r in self.standbys)
+        return (
+            f"plan: {self.active} takes {self.gateway} on {self.nics[self.active]}; down on {downs}; "
+            f"observers {', '.join(self.observers) or 'none'}"
+        )
+
+    def probe(self, router: str) -> NicProbe:
+        return NicProbe(self.nics[router], self.gateway)
+
+    def connect_reads(self) -> dict[str, Reads]:
+        """First round trip: every router's NIC (the session opens with it)."""
+        return {router: Reads(nics=(self.probe(router),)) for router in self.routers}
+
+    def nic_changes(self, routers: Sequence[str], *, up: bool, known: Mapping[str, NicState]) -> dict[str, Any]:
+        """set_nic_state's arguments per router: its NIC, the direction, and the state read at connect."""
+        return {r: {"nic": self.nics[r], "up": up, "gateway": self.gateway, "known": known[r]} for r in routers}
+
+    def verify_reads(self, standbys: Sequence[str], unreachable: Sequence[str] = ()) -> dict[str, Reads]:
+        """What each poll reads: the active router's NIC, route and adjacencies; each reachable standby's NIC
+        and route; each reachable observer's route."""
+        reads = {self.active: Reads(nics=(self.probe(self.active),), prefixes=(self.prefix,), neighbors=True)}
+        for router in standbys:
+            reads[router] = Reads(nics=(self.probe(router),), prefixes=(self.prefix,))
+        for observer in self.observers:
+            if observer not in unreachable:
+                reads[observer] = Reads(prefixes=(self.prefix,))
+        return reads
+
+
+def plan_switch(fleet: Fleet, fog: Fog, location: Location) -> Plan:
+    """The roles where ``fog`` runs on ``location.node``: its paired router is active, the others stand by."""
+    active = fog.pairing[location.node]
+    return Plan(
+        fog=fog,
+        location=location,
+        active=active,
+        standbys=tuple(r for r in fog.routers if r != active),
+        observers=fog.observers,
+        nics={router: fog.nic_for(router) for router in fog.routers},
+        via=fleet.hosts[active].next_hop,
+    )
+
+
+def dry_run_actions(plan: Plan, known: Mapping[str, NicState]) -> list[tuple[str, str]]:
+    """Per router read at connect: what a dry run says (what it sees, and what a switch would do)."""
+    actions = []
+    for router, state in known.items():
+        want_up = router == plan.active
+        holds, text = judge_nic(state, up=want_up)
+        if holds:
+            action = "nothing to do"
+        elif not state["exists"]:
+            action = "cannot change it"
+        elif want_up:
+            action = f"would put the gateway on {state['nic']} (nic_up)"
+        else:
+            action = f"would release {state['nic']} (nic_down)"
+        actions.append((router, f"{text if holds else 'now: ' + text}: {action}"))
+    return actions

@@ -1,0 +1,34 @@
+"""Batched per-host I/O: one Nornir run per step, each host with its own arguments (all it reads or changes,
+for every failover group it serves), every host with an outcome."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable, Mapping
+from typing import Any
+
+from nornir.core import Nornir
+from nornir.core.task import Result, Task
+
+from ospf_failover.nornir_setup import HostRun, run_on
+
+MIN_STEP_TIMEOUT = 0.5
+
+
+def _per_host(
+    task: Task, *, work: Callable[..., Result], arguments: Mapping[str, Mapping[str, Any]], **common: Any
+) -> Result:
+    return work(task, **common, **arguments[task.host.name])
+
+
+def run_per_host(
+    nr: Nornir, work: Callable[..., Result], arguments: Mapping[str, Mapping[str, Any]], **common: Any
+) -> dict[str, HostRun]:
+    """Run ``work`` once on every host of ``arguments`` (in parallel), each with its own keyword arguments
+    plus ``common``; every host gets an outcome (see :func:`ospf_failover.nornir_setup.run_on`)."""
+    return run_on(nr, list(arguments), _per_host, work=work, arguments=arguments, **common)
+
+
+def step_timeout(deadline: float, command_timeout: float) -> float:
+    """A step's bound: the inventory's command timeout, cut to what is left of the run (never below 0.5 s)."""
+    return max(MIN_STEP_TIMEOUT, min(command_timeout, deadline - time.monotonic()))

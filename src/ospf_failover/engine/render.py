@@ -1,0 +1,115 @@
+"""Renderers: how a run is drawn. A run hands each of them every row as it happens, then the groups' verdicts."""
+
+from __future__ import annotations
+
+import json
+import sys
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Protocol, TextIO
+
+from rich.console import Console
+from rich.table import Table
+
+from .rows import MARK, Row
+
+if TYPE_CHECKING:
+    from .run import FogRun, Run
+
+
+class Renderer(Protocol):
+    def row(self, run: Run, row: Row) -> None: ...
+    def note(self, run: Run, fog: str, message: str) -> None: ...
+    def fog_done(self, run: Run, record: FogRun) -> None: ...
+    def run_done(self, run: Run) -> None: ...
+
+
+@dataclass
+class EcxLines:
+    """The ``[I]/[W]/[E]`` lines of ECX's per-resource log, one per row as it happens, and each group's summary."""
+
+    stream: TextIO = field(default_factory=lambda: sys.stdout)
+
+    def _print(self, line: str) -> None:
+        print(line, file=self.stream, flush=True)
+
+    def row(self, run: Run, row: Row) -> None:
+        self._print(f"{MARK[row.outcome]} {run.runbook} {row.fog}: {row.text}")
+
+    def note(self, run: Run, fog: str, message: str) -> None:
+        self._print(f"[I] {run.runbook} {fog}: {message}")
+
+    def fog_done(self, run: Run, record: FogRun) -> None:
+        code = record.exit_code
+        mark = "[I]" if code == 0 and record.worst() == "PASS" else ("[W]" if code == 0 else "[E]")
+        self._print(f"{mark} {record.summary()}")
+
+    def run_done(self, run: Run) -> None:
+        return None
+
+
+class AtTheEnd:
+    """A renderer that draws nothing while the run goes, only when it ends (``run_done``)."""
+
+    def row(self, run: Run, row: Row) -> None:
+        return None
+
+    def note(self, run: Run, fog: str, message: str) -> None:
+        return None
+
+    def fog_done(self, run: Run, record: FogRun) -> None:
+        return None
+
+    def run_done(self, run: Run) -> None:
+        return None
+
+
+@dataclass
+class JsonDocument(AtTheEnd):
+    """Exactly one JSON document, when the run ends (``--json``: stdout holds nothing else)."""
+
+    stream: TextIO = field(default_factory=lambda: sys.stdout)
+
+    def run_done(self, run: Run) -> None:
+        print(json.dumps(run.as_dict(), indent=2), file=self.stream, flush=True)
+
+
+STYLE = {"PASS": "green", "WARN": "yellow", "FAIL": "bold red", "SKIP": "dim"}
+
+
+@dataclass
+class RowTable(AtTheEnd):
+    """A table for people when the run ends: one line per row that is not a plain PASS (``everything``: all),
+    then one line per group with its verdict. Plain text when the stream is not a terminal."""
+
+    stream: TextIO = field(default_factory=lambda: sys.stdout)
+    everything: bool = False
+
+    def run_done(self, run: Run) -> None:
+        terminal = self.stream.isatty()
+        console = Console(file=self.stream, width=None if terminal else 200, no_color=not terminal, highlight=False)
+        table = Table(title=f"{run.runbook}: {len(run.fogs)} failover group(s)", title_justify="left")
+        for column in ("FOG", "HOST", "STEP", "OUTCOME", "MESSAGE"):
+            table.add_column(column, overflow="fold")
+        table.add_column("SECONDS", justify="right")
+        for record in run.fogs.values():
+            for row in record.rows:
+                if self.everything or row.outcome != "PASS":
+                    table.add_row(
+                        row.fog,
+                        row.host or "-",
+                        row.step,
+                        row.outcome,
+                        row.message,
+                        f"{row.seconds:.2f}",
+                        style=STYLE[row.outcome] if terminal else None,
+                    )
+            table.add_row(record.fog, "", "verdict", record.worst(), record.verdict or "", f"{record.elapsed:.2f}")
+        console.print(table, markup=False)
+
+
+def command_renderers(as_json: bool) -> list[Renderer]:
+    """What a runbook command draws: ECX's lines on stdout; with --json the lines on stderr and the one
+    document on stdout."""
+    if as_json:
+        return [EcxLines(sys.stderr), JsonDocument(sys.stdout)]
+    return [EcxLines(sys.stdout)]
