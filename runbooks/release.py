@@ -62,7 +62,7 @@ def plan_release(fog: Fog, location: Location) -> ReleasePlan:
 def run_release(fleet: Fleet, options: ReleaseOptions, *, environ: Mapping[str, str] | None = None) -> int:
     name = options.fog
     run = Run("release", [name], command_renderers(options.as_json))
-    run.alerts.say = lambda text: run.note(name, text)
+    run.alerts.say = lambda text: run.note(name, text, outcome="WARN")
     failed = EXIT_FAILED if options.strict else EXIT_OK
     watchdog = Watchdog(f"release {name}", options.timeout + WATCHDOG_GRACE, exit_code=failed).start()
     deadline = time.monotonic() + options.timeout

@@ -13,12 +13,20 @@ from __future__ import annotations
 
 import time
 from collections.abc import Mapping
-from concurrent.futures import Future, ThreadPoolExecutor
+from concurrent.futures import Future
 from concurrent.futures import TimeoutError as FutureTimeout
 
 from nornir.core import Nornir
 
-from ospf_failover.engine import Outcome, Run, command_renderers, error_text, run_per_host, step_timeout
+from ospf_failover.engine import (
+    Outcome,
+    Run,
+    command_renderers,
+    error_text,
+    in_background,
+    run_per_host,
+    step_timeout,
+)
 from ospf_failover.errors import EXIT_BAD_INPUT, EXIT_FAILED, EXIT_NOT_VERIFIED, EXIT_OK, InputError, OspfFailoverError
 from ospf_failover.gateway import already_released_text, describe
 from ospf_failover.inventory import Fleet, Fog
@@ -42,7 +50,7 @@ __all__ = ["SwitchOptions", "run_switch"]
 
 def run_switch(fleet: Fleet, options: SwitchOptions, *, environ: Mapping[str, str] | None = None) -> int:
     run = Run(options.runbook, [options.fog], command_renderers(options.as_json))
-    run.alerts.say = lambda text: run.note(options.fog, text)
+    run.alerts.say = lambda text: run.note(options.fog, text, outcome="WARN")
     watchdog = Watchdog(f"{options.runbook} {options.fog}", options.timeout + WATCHDOG_GRACE).start()
     deadline = time.monotonic() + options.timeout
     try:
@@ -53,18 +61,8 @@ def run_switch(fleet: Fleet, options: SwitchOptions, *, environ: Mapping[str, st
                 run.note(fog.name, f"waited {waited:.1f} s for another run on {fog.name}")
             nr = init_nornir(fleet, dry_run=options.dry_run, num_workers=min(MAX_WORKERS, max(4, len(fleet.hosts))))
             try:
-                with ThreadPoolExecutor(max_workers=2, thread_name_prefix="switch-background") as background:
-                    switch = Switch(
-                        nr=nr,
-                        fleet=fleet,
-                        fog=fog,
-                        options=options,
-                        run=run,
-                        deadline=deadline,
-                        watchdog=watchdog,
-                        background=background,
-                    )
-                    code, verdict = switch.run(environ)
+                switch = Switch(nr=nr, fleet=fleet, fog=fog, options=options, run=run, deadline=deadline)
+                code, verdict = switch.run(environ, watchdog)
             finally:
                 nr.close_connections(on_good=True, on_failed=True)
     except InputError as exc:
@@ -91,11 +89,9 @@ class Switch:
         options: SwitchOptions,
         run: Run,
         deadline: float,
-        watchdog: Watchdog,
-        background: ThreadPoolExecutor,
     ) -> None:
         self.nr, self.fleet, self.fog, self.options = nr, fleet, fog, options
-        self.run_record, self.deadline, self.watchdog, self.background = run, deadline, watchdog, background
+        self.run_record, self.deadline = run, deadline
 
     def add(
         self, step: str, outcome: Outcome, message: str, *, host: str | None = None, since: float | None = None
@@ -105,14 +101,15 @@ class Switch:
     def step_timeout(self) -> float:
         return step_timeout(self.deadline, self.fleet.timeouts.command)
 
-    def run(self, environ: Mapping[str, str] | None) -> tuple[int, str]:
+    def run(self, environ: Mapping[str, str] | None, watchdog: Watchdog) -> tuple[int, str]:
         location, cross_check = self.locate(environ)
         self.add("locate", "PASS", location.detail)
         plan = plan_switch(self.fleet, self.fog, location)
         self.run_record.fog(self.fog.name).plan = plan.as_dict()
         self.run_record.note(self.fog.name, plan.text())
         # Observers are needed only to verify: their sessions open while the routers change.
-        observer_sessions = self.background.submit(run_on, self.nr, plan.observers, open_session)
+        observers = [] if self.options.dry_run else plan.observers
+        observer_sessions = in_background(run_on, self.nr, observers, open_session)
         known = self.connect(plan)
         if known is None:
             return EXIT_FAILED, "active router unreachable, nothing changed"
@@ -125,6 +122,8 @@ class Switch:
             self.standbys_down(plan, standbys, known)
             if not self.active_up(plan, known):
                 return EXIT_FAILED, "active router could not take over"
+            # From here the gateway has moved: a run that overruns only lacks its verification.
+            watchdog.exit_code = EXIT_NOT_VERIFIED if self.options.verify == "fail" else EXIT_OK
         switched_at = time.monotonic()
         unreachable = self.unreachable_observers(observer_sessions)
         if cross_check is not None:
@@ -152,7 +151,7 @@ class Switch:
             return node_from_option(fleet, fog, self.options.node), None
         if ecx_group(environ) == fog.name:
             location = node_from_ecx(fleet, fog, local)
-            return location, self.background.submit(run_on, nr, [location.node], read_clpstat, local=True, max_wait=5.0)
+            return location, in_background(run_on, nr, [location.node], read_clpstat, local=True, max_wait=5.0)
         if local is not None:
             outcome = run_on(nr, [local.name], read_clpstat, local=True)[local.name]
             if outcome.ok and outcome.result is not None:
@@ -228,7 +227,6 @@ class Switch:
         if not up.ok or up.result is None:
             self.add("active-up", "FAIL", error_text(up.error), host=active, since=since)
             return False
-        self.watchdog.exit_code = EXIT_NOT_VERIFIED if self.options.verify == "fail" else EXIT_OK
         change = up.result.result
         text = up.result.diff or f"{change['nic']} already up with {plan.gateway}"
         self.add("active-up", "PASS", text, host=active, since=since)

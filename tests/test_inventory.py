@@ -11,10 +11,11 @@ from typing import Any
 import pytest
 import yaml
 from nornir import InitNornir
+from nornir.plugins.inventory.simple import SimpleInventory
 
 from ospf_failover.cli import main
 from ospf_failover.errors import InventoryError
-from ospf_failover.inventory import host_view, load_inventory
+from ospf_failover.inventory import fogs_of, host_view, load_inventory
 
 REPO_INVENTORY = Path(__file__).resolve().parents[1] / "inventory"
 
@@ -297,7 +298,8 @@ def test_a_value_is_reported_where_it_is_written(inventory: Path) -> None:
     found = problems(inventory)
     assert ("hosts.yaml", "vr2.data.nic_up", "'ifup eth1' must name the NIC with {nic}") in found, found
     assert any(f == "hosts.yaml" and k == "gw1.data.vtysh" for f, k, _ in found), found
-    assert ("defaults.yaml", "data.timeouts.connect", "unknown key: use ['command']") in found, found
+    moved = "moved: connection_options.netmiko.extras.conn_timeout and banner_timeout bound connecting"
+    assert ("defaults.yaml", "data.timeouts.connect", moved) in found, found
     assert not any(k.startswith("vr1.") for _, k, _ in found), found  # vr1 inherits nothing wrong
 
 
@@ -337,3 +339,139 @@ def test_host_view_of_a_broken_inventory_is_one_inventory_error(inventory: Path)
     )
     with pytest.raises(InventoryError, match=r"routers\.data\.nic_up: 'ifup ens224' must name the NIC"):
         host_view(nr.inventory.hosts["vr1"])
+
+
+SHAPE_CASES: dict[str, tuple[Edit, str, str, str]] = {
+    "connection_options_a_list": (
+        lambda h, g, d: d.update(connection_options=[1]),
+        "defaults.yaml",
+        "connection_options",
+        "must map a connection name (netmiko) to its settings",
+    ),
+    "defaults_data_a_number": (lambda h, g, d: d.update(data=5), "defaults.yaml", "data", "must be a mapping"),
+    "host_netmiko_a_number": (
+        lambda h, g, d: h["vr1"].update(connection_options={"netmiko": 5}),
+        "hosts.yaml",
+        "vr1.connection_options.netmiko",
+        "must be a mapping",
+    ),
+    "group_is_its_own_parent": (
+        lambda h, g, d: g["customer1"].update(groups=["customer1"]),
+        "groups.yaml",
+        "customer1.groups",
+        "its own parent",
+    ),
+    "role_group_data_a_list": (
+        lambda h, g, d: g["cluster_nodes"].update(data=[1]),
+        "groups.yaml",
+        "cluster_nodes.data",
+        "must be a mapping",
+    ),
+    "timeout_on_a_host": (
+        lambda h, g, d: h["gw1"].update(data={"timeouts": {"command": 30}}),
+        "hosts.yaml",
+        "gw1.data.timeouts",
+        "defaults.yaml only",
+    ),
+    "old_known_hosts_key": (
+        lambda h, g, d: d["data"].update(known_hosts="known_hosts"),
+        "defaults.yaml",
+        "data.known_hosts",
+        "alt_key_file",
+    ),
+}
+
+
+@pytest.mark.parametrize("case", sorted(SHAPE_CASES))
+def test_a_file_of_the_wrong_shape_is_a_problem_not_a_crash(
+    inventory: Path, case: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    change, file, key, message = SHAPE_CASES[case]
+    edit(inventory, change)
+    found = problems(inventory)
+    assert any(f == file and k == key and message in m for f, k, m in found), f"{case}: got {found}"
+    assert not any("unknown group" in m or "missing role group" in m for _, _, m in found), found  # no follow-on
+    assert main(["--inventory", str(inventory), "switch", "customer1", "--node", "node-a", "--json"]) == 2
+    out, err = capsys.readouterr()
+    assert json.loads(out)["exit_code"] == 2 and "Traceback" not in err and "internal error" not in err
+
+
+def test_a_blocking_problem_hides_no_other(inventory: Path) -> None:
+    def change(hosts: dict[str, Any], groups: dict[str, Any], defaults: dict[str, Any]) -> None:
+        hosts["gw1"]["groups"] = ["observers", "nosuch"]  # Nornir could not build this file as it is
+        defaults["connection_options"]["netmiko"]["extras"]["ssh_strict"] = False
+        groups["customer1"]["data"]["vm_gateway"] = "10.9.9.9"
+        groups["routers"]["data"]["nic_up"] = "ifup x"
+
+    edit(inventory, change)
+    keys = {k for _, k, _ in problems(inventory)}
+    assert keys == {
+        "gw1.groups",
+        "connection_options.netmiko.extras.ssh_strict",
+        "customer1.data.vm_gateway",
+        "routers.data.nic_up",
+    }
+
+
+def test_a_pairing_of_the_wrong_shape_is_one_problem(inventory: Path) -> None:
+    edit(inventory, lambda h, g, d: g["customer1"]["data"].update(pairing=["node-a", "vr1"]))
+    assert problems(inventory) == [
+        (
+            "groups.yaml",
+            "customer1.data.pairing",
+            "must be a mapping: map each cluster node to the router on its side",
+        )
+    ]
+
+
+def test_a_failover_group_inherits_from_its_parent_group(inventory: Path) -> None:
+    def change(hosts: dict[str, Any], groups: dict[str, Any], defaults: dict[str, Any]) -> None:
+        groups["site-nics"] = {"data": {"nic": "ens256", "routing_suite": "quagga"}}  # host data may sit beside
+        groups["customer1"]["data"].pop("nic")
+        groups["customer1"]["groups"] = ["site-nics"]
+
+    edit(inventory, change)
+    fleet = load_inventory(inventory)
+    assert sorted(fleet.fogs) == ["customer1"]  # the parent is settings, not a failover group
+    assert fleet.fog("customer1").nic_for("vr1") == "ens256"
+    edit(inventory, lambda h, g, d: g["site-nics"]["data"].update(nic="bad nic"))
+    assert ("groups.yaml", "site-nics.data.nic", "'bad nic' is not a NIC name (e.g. ens224) (for customer1)") in (
+        problems(inventory)
+    )
+
+
+def test_a_role_may_come_through_a_parent_group(inventory: Path) -> None:
+    def change(hosts: dict[str, Any], groups: dict[str, Any], defaults: dict[str, Any]) -> None:
+        groups["site-gateways"] = {"groups": ["observers"]}
+        hosts["gw1"]["groups"] = ["site-gateways"]
+
+    edit(inventory, change)
+    assert load_inventory(inventory).hosts["gw1"].role == "observer"
+
+
+def test_nornir_builds_what_simple_inventory_builds() -> None:
+    """The validated Nornir objects are SimpleInventory's: same hosts, data, inheritance and SSH settings."""
+    ours = load_inventory(REPO_INVENTORY).inventory
+    theirs = SimpleInventory(
+        host_file=str(REPO_INVENTORY / "hosts.yaml"),
+        group_file=str(REPO_INVENTORY / "groups.yaml"),
+        defaults_file=str(REPO_INVENTORY / "defaults.yaml"),
+    ).load()
+    assert sorted(ours.hosts) == sorted(theirs.hosts) and sorted(ours.groups) == sorted(theirs.groups)
+    for name, host in theirs.hosts.items():
+        mine = ours.hosts[name]
+        assert mine.extended_data() == host.extended_data(), name
+        assert [g.name for g in mine.extended_groups()] == [g.name for g in host.extended_groups()], name
+        assert (mine.hostname, mine.port, mine.username, mine.platform) == (
+            host.hostname,
+            host.port,
+            host.username,
+            host.platform,
+        ), name
+        assert mine.get_connection_parameters("netmiko").dict() == host.get_connection_parameters("netmiko").dict()
+
+
+def test_fogs_of_a_host_are_typed_views_of_its_groups() -> None:
+    fleet = load_inventory(REPO_INVENTORY)
+    assert fogs_of(fleet.inventory.hosts["vr1"]) == [fleet.fog("customer1")]
+    assert fogs_of(fleet.inventory.hosts["gw1"]) == []

@@ -1,10 +1,9 @@
-"""The package as users install it: a wheel built from a clean copy of the repository, installed (not editable)
+"""The package as users install it: a wheel built from a clean clone of the repository, installed (not editable)
 into a fresh venv outside the checkout, runs every command, the lab's included, with nothing from the checkout."""
 
 from __future__ import annotations
 
 import os
-import shutil
 import subprocess
 import sys
 import venv
@@ -25,17 +24,9 @@ def run(argv: list[str], *, timeout: float, cwd: Path, env: dict[str, str] | Non
     return done.stdout + done.stderr
 
 
-def clean_copy(destination: Path) -> Path:
-    """The repository's tracked files only (what a clone has), as they are in the working tree."""
-    listed = subprocess.run(
-        ["git", "-C", str(REPO), "ls-files", "-z"], capture_output=True, timeout=30, check=True
-    ).stdout.decode()
-    for name in filter(None, listed.split("\0")):
-        source = REPO / name
-        if source.is_file():  # a tracked file deleted in the working tree is not part of the copy
-            target = destination / name
-            target.parent.mkdir(parents=True, exist_ok=True)
-            shutil.copy2(source, target)
+def clean_clone(destination: Path) -> Path:
+    """A clone of the repository's HEAD: what is committed, nothing of the working tree."""
+    run(["git", "clone", "--quiet", "--no-hardlinks", str(REPO), str(destination)], timeout=120, cwd=REPO)
     return destination
 
 
@@ -43,7 +34,7 @@ def clean_copy(destination: Path) -> Path:
 def installed(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
     """The bin directory of a fresh venv with the wheel installed; the venv lives outside the checkout."""
     base = tmp_path_factory.mktemp("wheel")
-    source = clean_copy(base / "source")
+    source = clean_clone(base / "source")
     run([sys.executable, "-m", "pip", "wheel", "-q", "--no-deps", "-w", str(base / "dist"), str(source)],
         timeout=300, cwd=base)
     wheels = list((base / "dist").glob("ospf_failover-*.whl"))

@@ -6,11 +6,13 @@ from __future__ import annotations
 import io
 import json
 import os
+import threading
+import time
 from pathlib import Path
 
 import pytest
 
-from ospf_failover.engine import EcxLines, JsonDocument, RowTable, Run
+from ospf_failover.engine import EcxLines, JsonDocument, RowTable, Run, in_background
 
 
 @pytest.fixture
@@ -98,3 +100,31 @@ def test_the_table_lists_what_is_not_right_and_every_verdict(monkeypatch: pytest
     assert "customer2" in failing and "gw2" in failing and "FAIL" in failing
     verdicts = [line for line in lines if "verdict" in line]  # ...but every group's verdict is
     assert len(verdicts) == 2 and "as it should be" in verdicts[0] and "NOT as it should be" in verdicts[1]
+
+
+def test_background_work_is_a_future_that_never_holds_the_process() -> None:
+    started = time.monotonic()
+    slow = in_background(time.sleep, 30)
+    with pytest.raises(TimeoutError):
+        slow.result(timeout=0.1)
+    assert time.monotonic() - started < 5
+    assert in_background(sum, [1, 2, 3]).result(timeout=5) == 6
+    with pytest.raises(ZeroDivisionError):
+        in_background(lambda: 1 / 0).result(timeout=5)
+    threads = [t for t in threading.enumerate() if t.name.startswith("background-sleep")]
+    assert threads and all(t.daemon for t in threads)  # a finished run exits without waiting for it
+
+
+def test_an_alert_that_cannot_be_sent_is_a_warning_line(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    script = tmp_path / "clplogcmd"
+    script.write_text("#!/bin/sh\nexit 0\n")  # not executable: running it fails
+    monkeypatch.setenv("PATH", str(tmp_path))
+    monkeypatch.setattr("shutil.which", lambda name: str(script))
+    stream = io.StringIO()
+    run = Run("release", ["customer1"], [EcxLines(stream)])
+    run.alerts.say = lambda text: run.note("customer1", text, outcome="WARN")
+    run.add("customer1", "release", "WARN", "router unreachable", host="vr1")
+    run.finish_fog("customer1", 0, "not released (warned)")
+    lines = stream.getvalue().splitlines()
+    assert any(line.startswith("[W] release customer1: alert not sent: ") for line in lines), lines
+    assert lines[-1].startswith("[W] release customer1: not released (warned) in ")

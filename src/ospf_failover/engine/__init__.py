@@ -10,7 +10,7 @@ renderers (:mod:`.render`: ECX's ``[I]/[W]/[E]`` lines, a table for people, one 
 from __future__ import annotations
 
 from .alerts import Alerts
-from .batch import run_per_host, step_timeout
+from .batch import in_background, run_per_host, step_timeout
 from .render import EcxLines, JsonDocument, Renderer, RowTable, command_renderers
 from .rows import Outcome, Row, error_text
 from .run import FogRun, Run
@@ -27,6 +27,7 @@ __all__ = [
     "Run",
     "command_renderers",
     "error_text",
+    "in_background",
     "run_per_host",
     "step_timeout",
 ]

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import shutil
 import subprocess
+import sys
 import threading
 import time
 from collections.abc import Callable, Sequence
@@ -25,7 +26,7 @@ Mode = Literal["row", "run", "off"]
 @dataclass
 class Alerts:
     mode: Mode = "row"
-    say: Callable[[str], None] = print  # where "alert not sent" goes
+    say: Callable[[str], None] = field(default=lambda text: print(text, file=sys.stderr))  # "alert not sent"
     sent: list[str] = field(default_factory=list)
     _threads: list[threading.Thread] = field(default_factory=list, repr=False)
 

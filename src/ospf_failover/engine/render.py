@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, Protocol, TextIO
 from rich.console import Console
 from rich.table import Table
 
-from .rows import MARK, Row
+from .rows import MARK, Outcome, Row
 
 if TYPE_CHECKING:
     from .run import FogRun, Run
@@ -18,7 +18,7 @@ if TYPE_CHECKING:
 
 class Renderer(Protocol):
     def row(self, run: Run, row: Row) -> None: ...
-    def note(self, run: Run, fog: str, message: str) -> None: ...
+    def note(self, run: Run, fog: str, message: str, outcome: Outcome) -> None: ...
     def fog_done(self, run: Run, record: FogRun) -> None: ...
     def run_done(self, run: Run) -> None: ...
 
@@ -35,8 +35,8 @@ class EcxLines:
     def row(self, run: Run, row: Row) -> None:
         self._print(f"{MARK[row.outcome]} {run.runbook} {row.fog}: {row.text}")
 
-    def note(self, run: Run, fog: str, message: str) -> None:
-        self._print(f"[I] {run.runbook} {fog}: {message}")
+    def note(self, run: Run, fog: str, message: str, outcome: Outcome) -> None:
+        self._print(f"{MARK[outcome]} {run.runbook} {fog}: {message}")
 
     def fog_done(self, run: Run, record: FogRun) -> None:
         code = record.exit_code
@@ -53,7 +53,7 @@ class AtTheEnd:
     def row(self, run: Run, row: Row) -> None:
         return None
 
-    def note(self, run: Run, fog: str, message: str) -> None:
+    def note(self, run: Run, fog: str, message: str, outcome: Outcome) -> None:
         return None
 
     def fog_done(self, run: Run, record: FogRun) -> None:

@@ -105,10 +105,10 @@ class Run:
             record.alerts.append(alert)
         return row
 
-    def note(self, fog: str, message: str) -> None:
-        """A line of information for people (a plan, a wait): drawn, not a row."""
+    def note(self, fog: str, message: str, *, outcome: Outcome = "PASS") -> None:
+        """A line for people (a plan, a wait; a warning such as an alert not sent): drawn, not a row."""
         for renderer in self.renderers:
-            renderer.note(self, fog, message)
+            renderer.note(self, fog, message, outcome)
 
     def finish_fog(self, fog: str, exit_code: int, verdict: str) -> int:
         """Record ``fog``'s verdict; its summary is drawn once its alerts are out (bounded)."""

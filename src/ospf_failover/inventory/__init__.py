@@ -11,7 +11,7 @@ Tasks read a host's settings with :func:`host_view`, the same model over the sam
 
 from __future__ import annotations
 
-from .fleet import Fleet, host_view
+from .fleet import Fleet, fogs_of, host_view
 from .load import load_inventory
 from .schema import FOG_KEYS, ROLE_GROUPS, Fog, Host, Role, SshExtras, Timeouts
 
@@ -24,6 +24,7 @@ __all__ = [
     "Role",
     "SshExtras",
     "Timeouts",
+    "fogs_of",
     "host_view",
     "load_inventory",
 ]

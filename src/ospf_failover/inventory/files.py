@@ -29,6 +29,7 @@ class Problems:
     directory: Path
     found: list[InventoryProblem] = field(default_factory=list)
     blocking: bool = False
+    unreadable: set[str] = field(default_factory=set)  # files that could not be read as a mapping
 
     def add(self, file: str, key: str, message: str, *, blocking: bool = False) -> None:
         problem = InventoryProblem(str(self.directory / file) if file else str(self.directory), key, message)
@@ -64,16 +65,19 @@ def _read(problems: Problems, file: str) -> dict[str, Any]:
         loaded = ruamel.yaml.YAML(typ="safe").load(path.read_text(encoding="utf-8"))
     except (OSError, UnicodeDecodeError) as exc:
         problems.add(file, "(file)", f"cannot read it: {exc}", blocking=True)
+        problems.unreadable.add(file)
         return {}
     except YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         where = f" at line {mark.line + 1}" if mark is not None else ""
         problems.add(file, "(file)", f"not valid YAML{where}: fix the syntax", blocking=True)
+        problems.unreadable.add(file)
         return {}
     if loaded is None:
         return {}
     if not isinstance(loaded, dict):
         problems.add(file, "(file)", "must be a mapping of names to entries", blocking=True)
+        problems.unreadable.add(file)
         return {}
     return {str(k): v for k, v in loaded.items()}
 
@@ -81,13 +85,9 @@ def _read(problems: Problems, file: str) -> dict[str, Any]:
 def _entries(problems: Problems, file: str, loaded: dict[str, Any]) -> dict[str, dict[str, Any]]:
     entries: dict[str, dict[str, Any]] = {}
     for name, entry in loaded.items():
-        if not isinstance(entry, dict):
+        if entry is not None and not isinstance(entry, dict):
             problems.add(file, name, "must be a mapping (hostname, groups, data, ...); `{}` when empty", blocking=True)
-            continue
-        if not isinstance(entry.get("data") or {}, dict):
-            problems.add(file, f"{name}.data", "must be a mapping of keys to values", blocking=True)
-            continue
-        entries[name] = entry
+        entries[name] = entry if isinstance(entry, dict) else {}
     return entries
 
 
@@ -96,12 +96,60 @@ def group_list(entry: Mapping[str, Any]) -> list[str]:
     return [str(g) for g in listed] if isinstance(listed, list) else []
 
 
+# Keys that bound the whole run (one command timeout per step, one bound on connects in flight): defaults only.
+RUN_WIDE = ("timeouts", "max_connects_in_flight")
+MOVED = {"known_hosts": "moved: give its absolute path as connection_options.netmiko.extras.alt_key_file"}
+
+
+def _check_shape(problems: Problems, file: str, prefix: str, entry: Mapping[str, Any], *, member: bool) -> None:
+    """The shape Nornir needs to build an entry (a host, a group, the defaults): anything else is blocking."""
+
+    def wrong(key: str, message: str) -> None:
+        problems.add(file, f"{prefix}{key}", message, blocking=True)
+
+    if not isinstance(entry.get("data") or {}, dict):
+        wrong("data", "must be a mapping of keys to values")
+    if member and not isinstance(entry.get("groups") or [], list):
+        wrong("groups", "must be a list of group names")
+    if not isinstance(entry.get("port") or 0, int) or isinstance(entry.get("port"), bool):
+        wrong("port", "must be a port number")
+    options = entry.get("connection_options") or {}
+    if not isinstance(options, dict):
+        wrong("connection_options", "must map a connection name (netmiko) to its settings")
+        return
+    for name, settings in options.items():
+        if not isinstance(settings or {}, dict):
+            wrong(f"connection_options.{name}", "must be a mapping (extras, port, ...)")
+        elif not isinstance((settings or {}).get("extras") or {}, dict):
+            wrong(f"connection_options.{name}.extras", "must be a mapping of the connection's arguments")
+
+
+def group_cycles(groups: Mapping[str, Mapping[str, Any]]) -> list[str]:
+    """Groups that are their own ancestors (Nornir would recurse without end)."""
+    cyclic = []
+    for start in groups:
+        seen: set[str] = set()
+        stack = list(group_list(groups[start]))
+        while stack and len(seen) <= len(groups):
+            name = stack.pop()
+            if name == start:
+                cyclic.append(start)
+                break
+            if name in groups and name not in seen:
+                seen.add(name)
+                stack.extend(group_list(groups[name]))
+    return cyclic
+
+
 def _check_structure(problems: Problems, raw: RawInventory) -> None:
+    _check_shape(problems, "defaults.yaml", "", raw.defaults, member=False)
+    data = raw.defaults.get("data")
+    for key, message in MOVED.items():
+        if isinstance(data, dict) and key in data:
+            problems.add("defaults.yaml", f"data.{key}", message)
     for file, entries in (("hosts.yaml", raw.hosts), ("groups.yaml", raw.groups)):
         for name, entry in entries.items():
-            listed = entry.get("groups")
-            if listed is not None and not isinstance(listed, list):
-                problems.add(file, f"{name}.groups", "must be a list of group names", blocking=True)
+            _check_shape(problems, file, f"{name}.", entry, member=True)
             for group in group_list(entry):
                 if group not in raw.groups:
                     problems.add(
@@ -114,6 +162,12 @@ def _check_structure(problems: Problems, raw: RawInventory) -> None:
                     "move these extras to defaults.yaml: Nornir does not merge extras, so they would "
                     "silently replace the shared ones (keys, timeouts, host key checking)",
                 )
+            own = entry.get("data")
+            for key in RUN_WIDE:
+                if isinstance(own, dict) and key in own:
+                    problems.add(file, f"{name}.data.{key}", "set it in defaults.yaml only: it bounds the whole run")
+    for name in group_cycles(raw.groups):
+        problems.add("groups.yaml", f"{name}.groups", "the group is its own parent (through its groups)", blocking=True)
     for file, entries in (("hosts.yaml", raw.hosts), ("groups.yaml", raw.groups), ("defaults.yaml", raw.defaults)):
         for key in _find_secrets(entries, ""):
             problems.add(file, key, "remove it: use SSH keys (key_file in defaults.yaml), never passwords in files")

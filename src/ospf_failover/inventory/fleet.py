@@ -7,19 +7,42 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from nornir.core.inventory import Group, Inventory
 from nornir.core.inventory import Host as NornirHost
-from nornir.core.inventory import Inventory
 from pydantic import ValidationError
 
 from ospf_failover.errors import InputError, InventoryError, InventoryProblem
 
 from .problems import Origin, problems_of
-from .schema import HOST_MODELS, ROLE_GROUPS, Fog, Host, Role, SshExtras, Timeouts
+from .schema import FOG_KEYS, HOST_MODELS, ROLE_GROUPS, Fog, Host, Role, SshExtras, Timeouts
 
 
 def role_of(host: NornirHost) -> list[Role]:
-    """The roles a Nornir host has by its own groups (a valid inventory gives exactly one)."""
-    return [ROLE_GROUPS[g.name] for g in host.groups if g.name in ROLE_GROUPS]
+    """The roles a Nornir host has by its groups and their parents (a valid inventory gives exactly one)."""
+    return [ROLE_GROUPS[g.name] for g in host.extended_groups() if g.name in ROLE_GROUPS]
+
+
+def fog_data(group: Group) -> tuple[dict[str, Any], dict[str, str]]:
+    """A failover group's data as Nornir resolves it for its hosts: the group's own, then what its parents give
+    of the failover group keys (a parent may hold host settings too), never the defaults; and for each key the
+    group that gives it."""
+    data: dict[str, Any] = {}
+    origin: dict[str, str] = {}
+    for level in (group, *group.extended_groups()):
+        for key, value in level.data.items():
+            if key not in data and (level is group or key in FOG_KEYS):
+                data[key], origin[key] = value, level.name
+    return data, origin
+
+
+def fog_model(name: str, data: dict[str, Any]) -> Fog:
+    """The Fog model over a failover group's resolved data (:func:`fog_data`)."""
+    return Fog.model_validate({**data, "name": name})
+
+
+def fogs_of(host: NornirHost) -> list[Fog]:
+    """The typed failover groups a Nornir host belongs to (its own groups that hold a pairing)."""
+    return [fog_model(group.name, data) for group in host.groups if "pairing" in (data := fog_data(group)[0])]
 
 
 def origin_of(host: NornirHost) -> Origin:

@@ -9,13 +9,13 @@ from pathlib import Path
 from typing import Any
 
 from nornir.core.inventory import Inventory
-from nornir.plugins.inventory.simple import SimpleInventory
 from pydantic import ValidationError
 
 from ospf_failover.errors import InventoryError
 
-from .files import Problems, RawInventory, group_list, read_files
-from .fleet import Fleet, origin_of, role_of, validate_host
+from .build import build_inventory
+from .files import RUN_WIDE, Problems, RawInventory, group_list, read_files
+from .fleet import Fleet, fog_data, fog_model, origin_of, role_of, validate_host
 from .problems import problems_of
 from .schema import FOG_KEYS, HOST_MODELS, ROLE_GROUPS, Defaults, Fog, Host
 
@@ -27,16 +27,10 @@ def load_inventory(directory: str | Path) -> Fleet:
         problems.add("", "(directory)", "not found: give --inventory DIR or set OSPF_FAILOVER_INVENTORY")
         raise InventoryError(problems.found)
     raw = read_files(problems)
-    if problems.blocking:
-        raise InventoryError(problems.found)
-    inventory = SimpleInventory(
-        host_file=str(problems.directory / "hosts.yaml"),
-        group_file=str(problems.directory / "groups.yaml"),
-        defaults_file=str(problems.directory / "defaults.yaml"),
-    ).load()
-    defaults = _defaults(problems, raw)
+    inventory = build_inventory(raw)  # what is of the wrong shape is left out, and a problem already
+    defaults = None if "defaults.yaml" in problems.unreadable else _defaults(problems, raw)
     hosts = _hosts(problems, inventory)
-    fogs = _fogs(problems, raw, hosts)
+    fogs = _fogs(problems, raw, inventory, hosts)
     if problems.found or defaults is None:
         raise InventoryError(problems.found)
     return Fleet(
@@ -55,8 +49,10 @@ def _defaults(problems: Problems, raw: RawInventory) -> Defaults | None:
     try:
         return Defaults.model_validate(raw.defaults)
     except ValidationError as exc:
+        shape = {p.key for p in problems.found if Path(p.file).name == "defaults.yaml"}  # said already
         for file, key, message in problems_of(exc, Defaults, lambda key: ("defaults.yaml", key)):
-            problems.add(file, key, message)
+            if key not in shape:
+                problems.add(file, key, message)
         return None
 
 
@@ -80,7 +76,8 @@ def _hosts(problems: Problems, inventory: Inventory) -> dict[str, Host]:
             view = validate_host(host)
         except ValidationError as exc:
             for found in problems_of(exc, HOST_MODELS[roles[0]], origin_of(host)):
-                inherited[found].append(name)
+                if not (found[0] == "defaults.yaml" and found[1].split(".")[1] in RUN_WIDE):  # said for defaults
+                    inherited[found].append(name)
             continue
         hosts[name] = view
         _unique(problems, hostnames, view.hostname, name, key=f"{name}.hostname", what="")
@@ -101,26 +98,32 @@ def _unique(problems: Problems, seen: dict[str, str], value: str, name: str, *, 
     seen.setdefault(value, name)
 
 
-def _fogs(problems: Problems, raw: RawInventory, hosts: Mapping[str, Host]) -> dict[str, Fog]:
+def _fogs(problems: Problems, raw: RawInventory, inventory: Inventory, hosts: Mapping[str, Host]) -> dict[str, Fog]:
     fogs: dict[str, Fog] = {}
+    parents = {parent for entry in raw.groups.values() for parent in group_list(entry)}
     for name, entry in raw.groups.items():
-        data: dict[str, Any] = entry.get("data") or {}
+        own: dict[str, Any] = entry.get("data") or {}
         if name in ROLE_GROUPS:
-            misplaced = FOG_KEYS & set(data)
+            misplaced = FOG_KEYS & set(own)
             if misplaced:
                 problems.add(
                     "groups.yaml", f"{name}.data", f"{sorted(misplaced)} belong in a failover group, not a role group"
                 )
             continue
-        if not FOG_KEYS & set(data):
-            continue  # a plain grouping (a site, a platform): not a failover group
+        data, origin = fog_data(inventory.groups[name])
+        if name in parents or not FOG_KEYS & set(data):
+            continue  # settings its child groups inherit, or a plain grouping (a site): not a failover group
         fog: Fog | None = None
         try:
-            fog = Fog.model_validate({**data, "name": name})
+            fog = fog_model(name, data)
         except ValidationError as exc:
-            where = lambda key, name=name: ("groups.yaml", f"{name}.data.{key}")  # noqa: E731
+
+            def where(key: str, name: str = name, origin: dict[str, str] = origin) -> tuple[str, str]:
+                return "groups.yaml", f"{origin.get(key, name)}.data.{key}"
+
             for file, key, message in problems_of(exc, Fog, where, unknown="unknown failover group key"):
-                problems.add(file, key, message)
+                inherited = not key.startswith(f"{name}.")
+                problems.add(file, key, f"{message} (for {name})" if inherited else message)
         members_ok = _check_members(problems, name, _Members.of(data), raw, hosts)  # also when the rest is wrong
         if fog is not None and members_ok:
             fogs[name] = fog
@@ -132,6 +135,7 @@ def _fogs(problems: Problems, raw: RawInventory, hosts: Mapping[str, Host]) -> d
 class _Members:
     """The hosts a failover group's data names, read leniently: checked even when other keys are wrong."""
 
+    valid: bool  # the pairing is a mapping: which hosts belong to the group is known
     pairing: dict[str, str]
     observers: list[str]
     nics: list[str]
@@ -140,6 +144,7 @@ class _Members:
     def of(cls, data: Mapping[str, Any]) -> _Members:
         pairing, observers, nics = data.get("pairing"), data.get("observers"), data.get("nics")
         return cls(
+            valid=isinstance(pairing, dict),
             pairing={str(k): str(v) for k, v in pairing.items()} if isinstance(pairing, dict) else {},
             observers=[str(o) for o in observers] if isinstance(observers, list) else [],
             nics=[str(r) for r in nics] if isinstance(nics, dict) else [],
@@ -170,7 +175,7 @@ def _check_members(
             )
         elif observer in routers:
             problems.add("groups.yaml", f"{where}.observers", f"{observer} is one of this group's own routers")
-    for host_name, host_entry in raw.hosts.items():
+    for host_name, host_entry in raw.hosts.items() if members.valid else ():
         listed = fog in group_list(host_entry)
         involved = host_name in members.pairing or host_name in routers
         if involved and not listed:

@@ -38,14 +38,25 @@ def _model_at(model: type[BaseModel], loc: Sequence[int | str]) -> Any:
     return current
 
 
+MOVED_TIMEOUTS = {
+    "connect": "moved: connection_options.netmiko.extras.conn_timeout and banner_timeout bound connecting",
+    "auth": "moved: connection_options.netmiko.extras.auth_timeout bounds authentication",
+}
+SHAPES = {"dict_type": "must be a mapping", "model_type": "must be a mapping", "list_type": "must be a list"}
+
+
 def message_of(model: type[BaseModel], error: Any, *, unknown: str = "unknown key") -> str:
     kind, loc = error["type"], error["loc"]
     hint = describe(model, loc)
     if kind in PROBLEM_KINDS:
         return str(error["msg"])
-    if kind == "missing":
+    if kind == "missing" or error.get("input", "") is None:
         return f"missing: {hint}" if hint else "missing"
+    if kind in SHAPES or kind == "tuple_type":
+        return f"{SHAPES.get(kind, 'must be a list')}: {hint}" if hint else SHAPES.get(kind, "must be a list")
     if kind == "extra_forbidden":
+        if len(loc) >= 2 and loc[-2] == "timeouts" and loc[-1] in MOVED_TIMEOUTS:
+            return MOVED_TIMEOUTS[str(loc[-1])]
         known = sorted(k for k in getattr(_model_at(model, loc[:-1]), "model_fields", {}) if k != "name")
         return f"{unknown}: use {known}"
     return f"{error['input']!r}: {hint or error['msg']}"
@@ -57,7 +68,7 @@ def problems_of(
     """Each error of ``error`` as (file, key, message); ``origin`` places a top-level key in its file."""
     found = []
     for item in error.errors():
-        loc = [str(part) for part in item["loc"]]
+        loc = [str(part) for part in item["loc"] if part != "[key]"]  # a mapping's key: the key is the place
         if not loc:
             continue
         file, key = origin(loc[0])

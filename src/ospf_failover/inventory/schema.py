@@ -119,7 +119,7 @@ class _ConnectionOptions(BaseModel):
 
 class _DefaultsData(BaseModel):
     model_config = ConfigDict(frozen=True, extra="allow")  # anything else is data every host inherits
-    timeouts: Timeouts = Timeouts()
+    timeouts: Timeouts = Field(default_factory=Timeouts, description="command: seconds for one command's output")
     max_connects_in_flight: int = Field(
         default=8, ge=1, le=10, description="give 1 to 10 (OpenSSH's MaxStartups refuses bursts above 10)"
     )
@@ -131,7 +131,7 @@ class Defaults(BaseModel):
     model_config = ConfigDict(frozen=True, extra="allow")
     username: str = Field(min_length=1, description="the SSH login user on every host (e.g. root)")
     connection_options: _ConnectionOptions = Field(description="connection_options.netmiko.extras: the SSH settings")
-    data: _DefaultsData = Field(default_factory=_DefaultsData)
+    data: _DefaultsData = Field(default_factory=_DefaultsData, description="data every host inherits")
 
 
 class Fog(BaseModel):
