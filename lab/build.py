@@ -18,7 +18,7 @@ from . import cluster, daemons, frr, host_start, inventory_writer, namespaces, s
 from . import nic_style as styles_of_nics
 from . import state as lab_state
 from .directory import CREATED_MARKER, EXISTING_MARKER, Progress, check_lab_directory, orphan_owner
-from .topology import CLUSTER_NODES, VM_NIC, Host, plan
+from .topology import CLUSTER_NODES, Host, plan
 
 if TYPE_CHECKING:
     from .lab import Lab
@@ -42,8 +42,9 @@ def write_files(lab: Lab, timers: frr.Timers) -> None:
         (host_dir / "ip.batch").write_text("\n".join(batch) + "\n")
         if host.role == "router":
             (host_dir / "nm").mkdir(exist_ok=True)
-            gateway = next(c.gateway for c in topology.customers if host.name in c.routers)
-            (host_dir / "nm" / f"{VM_NIC}.nmconnection").write_text(styles_of_nics.keyfile(gateway))
+            for customer in topology.customers_of_router(host.name):  # one connection per VM-side NIC
+                keyfile = styles_of_nics.keyfile(customer.gateway, customer.nic)
+                (host_dir / "nm" / f"{customer.nic}.nmconnection").write_text(keyfile)
         if host.runs_frr:
             etc, run = host_dir / "frr" / "etc", host_dir / "frr" / "run"
             etc.mkdir(parents=True, exist_ok=True)
@@ -138,10 +139,18 @@ def default_up_timeout(customers: int, timers: frr.Timers = "fast") -> float:
 
 
 def prepare(
-    directory: Path | str, *, customers: int, timers: frr.Timers, prefix: str, nic_style: str, say: Progress
+    directory: Path | str,
+    *,
+    customers: int,
+    timers: frr.Timers,
+    prefix: str,
+    nic_style: str,
+    say: Progress,
+    router_pairs: int | None = None,
 ) -> tuple[Path, lab_state.LabState]:
     """Check that a lab can be built in ``directory`` and record its state there before anything exists (so that
     `lab down` can undo a partial `lab up`). Returns the directory's absolute path and the recorded state."""
+    topology = plan(customers, router_pairs=router_pairs, prefix=prefix)  # bad sizes are refused before all else
     if os.geteuid() != 0:
         raise LabError("the lab needs root (network namespaces, FRR, sshd)")
     if timers not in frr.TIMER_CHOICES:
@@ -150,7 +159,6 @@ def prepare(
     path = Path(directory).resolve()
     if lab_state.exists(path):
         raise LabError(f"lab already up in {path}; run lab down first")
-    topology = plan(customers, prefix=prefix)
     clash = namespaces.existing(topology.namespaces)
     if clash:
         owners = {orphan_owner(pids) for pids in namespaces.pids_in(clash).values()} - {None}
@@ -162,7 +170,8 @@ def prepare(
     check_lab_directory(path)
     created = not path.exists()
     started = time.time()
-    say(f"lab: building {customers} customer(s) in {path} ({len(topology.namespaces)} namespaces)")
+    shared = f" on {topology.router_pairs} router pair(s)" if topology.shares_pairs else ""
+    say(f"lab: building {customers} customer(s){shared} in {path} ({len(topology.namespaces)} namespaces)")
     recorded: lab_state.LabState = {
         "version": lab_state.STATE_VERSION,
         "directory": str(path),
@@ -175,6 +184,8 @@ def prepare(
         "up_seconds": None,
         "nic_style": style,
     }
+    if topology.shares_pairs:
+        recorded["router_pairs"] = topology.router_pairs
     path.mkdir(mode=0o700, parents=True, exist_ok=True)
     # The marker says whether the lab made the directory: `lab down` removes it only then (else its content).
     (path / lab_state.MARKER_FILE).write_text(CREATED_MARKER if created else EXISTING_MARKER)
@@ -209,12 +220,13 @@ def restore_start_state(lab: Lab, *, timeout: float) -> float:
         lab.cluster.set_group_server(customer.fog, CLUSTER_NODES[0])
         lab.move_vm(customer.fog, CLUSTER_NODES[0])
         standby, active = customer.routers[1], customer.routers[0]
-        lab.set_nic(standby, up=False)  # down first: never both up, which would split the VM network
-        lab.set_nic(active, up=True)
+        # Down first: never both up, which would split the VM network.
+        lab.set_nic(standby, up=False, fog=customer.fog)
+        lab.set_nic(active, up=True, fog=customer.fog)
         # The VM may still have the other router's MAC for its gateway (it kept its ARP cache when moved);
         # announcing costs a second (arping waits), so only when the cached MAC is not the active router's.
         cached = lab.run(customer.vm, ["ip", "neigh", "show", customer.gateway]).stdout
-        mac = lab.run(active, ["cat", f"/sys/class/net/{VM_NIC}/address"], check=True).stdout.strip()
+        mac = lab.run(active, ["cat", f"/sys/class/net/{customer.nic}/address"], check=True).stdout.strip()
         if cached.strip() and mac not in cached:
-            lab.run(active, ["arping", "-q", "-U", "-c", "1", "-I", VM_NIC, customer.gateway], timeout=10)
+            lab.run(active, ["arping", "-q", "-U", "-c", "1", "-I", customer.nic, customer.gateway], timeout=10)
     return lab.wait_converged(timeout=timeout)

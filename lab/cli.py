@@ -1,7 +1,7 @@
 """``ospf-failover lab ...``: build, inspect, enter, fail over and remove the rehearsal lab.
 
-lab up [--customers N] [--dir .lab] [--timers fast|default] [--nic-style link|address|mixed] [--timeout S]
-       [--prefix ofl-]
+lab up [--customers N] [--router-pairs M] [--dir .lab] [--timers fast|default]
+       [--nic-style link|address|mixed] [--timeout S] [--prefix ofl-]
 lab down [--dir .lab]
 lab status [--dir .lab] [--json]
 lab exec [--dir .lab] HOST -- CMD [ARG...]
@@ -24,7 +24,7 @@ from ospf_failover.errors import EXIT_BAD_INPUT, EXIT_OK
 
 from . import frr, nic_style
 from .lab import Lab, teardown
-from .topology import MAX_CUSTOMERS, NAMESPACE_PREFIX
+from .topology import MAX_CUSTOMERS, MAX_VM_NICS, NAMESPACE_PREFIX
 
 DEFAULT_DIR = ".lab"
 PLAIN_WIDTH = 1000  # stdout that is no terminal is read by programs and tests: its lines are never wrapped
@@ -38,6 +38,7 @@ def _up(args: argparse.Namespace) -> int:
     lab = Lab.up(
         args.dir,
         customers=args.customers,
+        router_pairs=args.router_pairs,
         timers=args.timers,
         nic_style=args.nic_style,
         timeout=args.timeout,
@@ -60,8 +61,11 @@ def _status(args: argparse.Namespace) -> int:
         print(json.dumps(status, indent=2))
         return EXIT_OK
     console = _stdout_console()
+    pairs = status.get("router_pairs") or status["customers"]
+    shared = pairs != status["customers"]  # shared pairs: which routers and NIC serve each FOG is shown too
     console.print(
-        f"lab in {status['directory']}: {status['customers']} customer(s), timers {status['timers']}, "
+        f"lab in {status['directory']}: {status['customers']} customer(s)"
+        f"{f' on {pairs} router pair(s)' if shared else ''}, timers {status['timers']}, "
         f"NIC style {status['nic_style']}",
         soft_wrap=True,
     )
@@ -72,10 +76,19 @@ def _status(args: argparse.Namespace) -> int:
         hosts.add_row(name, host["role"], host["namespace"], host["mgmt_address"] or "", f"{daemons}{holder}")
     console.print(hosts)
     console.print()
-    fogs = _table(("FOG", 12), ("VM NETWORK", 14), ("CLUSTER", 8), ("VM SITE", 8), last="ROUTE VIA (gw1 / gw2)")
+    pair_columns = (("ROUTERS", 9), ("NIC", 4)) if shared else ()
+    fogs = _table(
+        ("FOG", 12),
+        ("VM NETWORK", 14),
+        *pair_columns,
+        ("CLUSTER", 8),
+        ("VM SITE", 8),
+        last="ROUTE VIA (gw1 / gw2)",
+    )
     for fog, info in status["fogs"].items():
         via = " / ".join(_routers(found) for found in info["route_via"].values())
-        fogs.add_row(fog, info["vm_network"], info["cluster_node"] or "None", info["vm_site"] or "-", via)
+        pair = ("/".join(info["routers"]), info.get("nic", "")) if shared else ()
+        fogs.add_row(fog, info["vm_network"], *pair, info["cluster_node"] or "None", info["vm_site"] or "-", via)
     console.print(fogs)
     clpstat = status["clpstat"]
     if clpstat["mode"] != "normal":
@@ -160,6 +173,13 @@ def _customers(text: str) -> int:
     return value
 
 
+def _count(text: str) -> int:
+    try:
+        return int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a number: {text!r}") from None
+
+
 def register(subparsers: argparse._SubParsersAction[Any], *, summary: str) -> None:
     """Add the lab subcommands (``summary``: the line ``ospf-failover --help`` shows for ``lab``)."""
     lab = subparsers.add_parser(
@@ -176,6 +196,15 @@ def register(subparsers: argparse._SubParsersAction[Any], *, summary: str) -> No
 
     up = with_dir(commands.add_parser("up", help="build the lab and wait until OSPF has converged"))
     up.add_argument("--customers", type=_customers, default=1, help=f"customers (1..{MAX_CUSTOMERS}, default 1)")
+    up.add_argument(
+        "--router-pairs",
+        type=_count,
+        default=None,
+        metavar="M",
+        help="router pairs sharing the customers' failover groups, a divisor of --customers: each pair serves "
+        f"customers/M of them, one per NIC of its routers (eth1, eth2, ...; at most {MAX_VM_NICS}); default: one "
+        "pair per customer",
+    )
     up.add_argument(
         "--timers", choices=frr.TIMER_CHOICES, default="fast", help="OSPF timers: fast (default) or FRR's defaults"
     )

@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Literal
 
-from .topology import UPLINK_PREFIX, VM_NIC, Host, Topology
+from .topology import UPLINK_PREFIX, Host, Topology
 
 FRR_BIN = "/usr/lib/frr"
 DAEMONS = ("zebra", "ospfd")
@@ -40,8 +40,13 @@ def timers_named(name: Timers) -> OspfTimers:
 
 
 def vm_networks(topology: Topology, host: Host) -> list[str]:
-    """The VM networks a router advertises (the one on its eth1); none for an observer."""
+    """The VM networks a router advertises (one per VM-side NIC); none for an observer."""
     return [c.network for c in topology.customers if host.name in c.routers]
+
+
+def vm_nics(topology: Topology, host: Host) -> list[str]:
+    """A router's VM-side NICs (eth1, one more per further failover group of its pair); none for an observer."""
+    return [c.nic for c in topology.customers if host.name in c.routers]
 
 
 def zebra_conf(host: Host) -> str:
@@ -70,10 +75,9 @@ def ospfd_conf(topology: Topology, host: Host, timers: OspfTimers) -> str:
     if timers.lsa_min_arrival is not None:
         lines.append(f" timers lsa min-arrival {timers.lsa_min_arrival}")
     networks = vm_networks(topology, host)
-    if networks:
-        # The VM segment has no OSPF speaker: passive keeps hellos off it (a VM must never become a neighbour)
-        # while the network is still advertised whenever the NIC is up.
-        lines.append(f" passive-interface {VM_NIC}")
+    # A VM segment has no OSPF speaker: passive keeps hellos off it (a VM must never become a neighbour) while
+    # its network is still advertised whenever its NIC is up.
+    lines += [f" passive-interface {nic}" for nic in vm_nics(topology, host)]
     lines.append(f" network {UPLINK_PREFIX}.0/24 area 0")
     lines += [f" network {network} area 0" for network in networks]
     lines += ["exit", "!"]

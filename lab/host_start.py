@@ -12,7 +12,7 @@ from pathlib import Path
 
 from . import frr, sshd
 from .nic_style import KEYFILE_DIR, RouterStyle
-from .topology import VM_NIC, Host
+from .topology import Host
 
 ANCHOR_PID_FILE = "anchor.pid"
 
@@ -24,7 +24,7 @@ def ip_batch(host: Host, style: RouterStyle = "link") -> list[str]:
     """
     lines = ["link set lo up"]
     for link in host.links:
-        address_style = host.role == "router" and link.ifname == VM_NIC and style == "address"
+        address_style = host.role == "router" and link.vm_side and style == "address"
         if link.address is not None and (link.up or not address_style):
             lines.append(f"addr add {link.address} dev {link.ifname}")
         # A link-style standby keeps its address but stays down, as `ifdown` leaves it on a real router; an

@@ -55,6 +55,7 @@ def status(lab: Lab) -> dict[str, Any]:
             "cluster_node": groups.get(customer.fog),
             "vm_site": lab.vm_site(customer.fog),
             "routers": list(customer.routers),
+            "nic": customer.nic,
             "route_via": {
                 observer: (found.get(customer.network, []) if isinstance(found, dict) else found)
                 for observer, found in carriers.items()
@@ -63,6 +64,7 @@ def status(lab: Lab) -> dict[str, Any]:
     return {
         "directory": str(lab.directory),
         "customers": lab.state["customers"],
+        "router_pairs": lab.topology.router_pairs,
         "timers": lab.state["timers"],
         "nic_style": lab.nic_style,
         "up_seconds": lab.state["up_seconds"],
@@ -73,7 +75,8 @@ def status(lab: Lab) -> dict[str, Any]:
 
 
 def expected_routes(lab: Lab) -> dict[str, str]:
-    """VM network -> uplink address of the router that should carry it, from the cluster state."""
+    """VM network -> uplink address of the router that should carry it, from the cluster state: each FOG's own,
+    so two FOGs of one router pair may be carried by its two routers."""
     groups = lab.cluster.read()["groups"]
     expected: dict[str, str] = {}
     for customer in lab.topology.customers:
@@ -86,15 +89,8 @@ def expected_routes(lab: Lab) -> dict[str, str]:
 
 def convergence_differences(lab: Lab) -> list[str]:
     """What still differs from a converged lab: sshd not listening, observers' adjacencies or routes."""
-    found = [
-        f"{name}: sshd not listening"
-        for name in hosts_without_sshd(
-            lab,
-        )
-    ]
-    routes = expected_routes(
-        lab,
-    )
+    found = [f"{name}: sshd not listening" for name in hosts_without_sshd(lab)]
+    routes = expected_routes(lab)
     ospf_ids = {str(h.uplink_address) for h in lab.topology.hosts.values() if h.runs_frr}
     queries = {
         name: lab.popen(name, ["vtysh", *(a for q in convergence.OBSERVER_QUERY for a in ("-c", q))])

@@ -15,7 +15,7 @@ import yaml
 from ospf_failover.inventory import SshExtras
 
 from .nic_style import ADDRESS_STYLE_DATA, RouterStyle
-from .topology import CLUSTER_NODES, OBSERVERS, VM_NIC, Topology
+from .topology import CLUSTER_NODES, OBSERVERS, Topology
 
 ROUTER_DATA: dict[str, str] = {
     "routing_suite": "frr",
@@ -33,13 +33,17 @@ OBSERVER_DATA: dict[str, str] = {"routing_suite": "frr", "vtysh": "vtysh"}
 def hosts(topology: Topology, styles: Mapping[str, RouterStyle] | None = None) -> dict[str, Any]:
     """hosts.yaml: routers, observers and cluster nodes (clients and VMs are not managed by the tool).
 
-    ``styles``: routers released by address (NetworkManager-style) get their own ``nic_down``/``nic_up`` and
-    ``nic_config_file``; the others use the ``routers`` group's link commands.
+    A router is in ``routers`` and in every failover group its pair serves. ``styles``: routers released by
+    address (NetworkManager-style) get their own ``nic_down``/``nic_up`` and ``nic_config_file``; the others use
+    the ``routers`` group's link commands.
     """
     result: dict[str, Any] = {}
     fogs = [c.fog for c in topology.customers]
     for customer in topology.customers:
         for router in customer.routers:
+            if router in result:
+                result[router]["groups"].append(customer.fog)
+                continue
             host = topology.hosts[router]
             data: dict[str, Any] = {"ospf_address": host.uplink_address}
             if (styles or {}).get(router) == "address":
@@ -53,7 +57,7 @@ def hosts(topology: Topology, styles: Mapping[str, RouterStyle] | None = None) -
 
 
 def groups(topology: Topology) -> dict[str, Any]:
-    """groups.yaml: the role groups and one group per failover group (FOG)."""
+    """groups.yaml: the role groups and one group per failover group (FOG), each with its NIC on its pair."""
     result: dict[str, Any] = {
         "routers": {"data": dict(ROUTER_DATA)},
         "cluster_nodes": {"data": {}},
@@ -64,7 +68,7 @@ def groups(topology: Topology) -> dict[str, Any]:
             "data": {
                 "vm_network": customer.network,
                 "vm_gateway": customer.gateway,
-                "nic": VM_NIC,
+                "nic": customer.nic,
                 "nics": {},
                 "pairing": dict(zip(CLUSTER_NODES, customer.routers, strict=True)),
                 "observers": list(OBSERVERS),

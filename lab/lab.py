@@ -7,12 +7,12 @@ Directory layout (``DIR``, absolute)::
     DIR/inventory/hosts.yaml groups.yaml defaults.yaml known_hosts
     DIR/hosts/<host>/start.sh  ip.batch  start.log  anchor.pid
     DIR/hosts/<host>/frr/etc/{zebra,ospfd,vtysh}.conf  frr/run/  (seen as /etc/frr and /var/run/frr inside)
-    DIR/hosts/<router>/nm/eth1.nmconnection  (seen in /run/NetworkManager/system-connections inside)
+    DIR/hosts/<router>/nm/<nic>.nmconnection  one per VM-side NIC (seen in /run/NetworkManager/system-connections)
     DIR/nmcli                                           the routers' nmcli stand-in
     DIR/hosts/<host>/ssh/sshd_config  ssh_host_ed25519_key[.pub]  sshd.pid  sshd.log
 
 The class is the lab's Python API; the work is done in build (lab up, reset), directory (lab down), daemons,
-ecx_play (lab failover) and inspection (convergence, status).
+vm_side (gateway NICs and VM moves), ecx_play (lab failover) and inspection (convergence, status).
 
 Safety: every address and route lives in ``ofl-`` namespaces; processes are found and killed by PID, each PID
 checked to run in the lab's namespace first; every wait has a deadline.
@@ -28,11 +28,9 @@ from pathlib import Path
 from typing import Any
 
 from ospf_failover.errors import InputError, LabError
-from ospf_failover.gateway import holds_gateway
-from ospf_failover.parsers.iproute import address_command, link_command, parse_nic_state
 from ospf_failover.polling import wait_until
 
-from . import build, cluster, daemons, ecx_play, frr, inspection, inventory_writer, namespaces
+from . import build, cluster, daemons, ecx_play, frr, inspection, inventory_writer, namespaces, vm_side
 from . import nic_style as styles_of_nics
 from . import state as lab_state
 from .directory import (
@@ -43,7 +41,7 @@ from .directory import (
 )
 from .ecx_play import CUTOFF_TABLE, FailoverResult
 from .namespaces import inner_path
-from .topology import CLUSTER_NODES, NAMESPACE_PREFIX, VM_NIC, Topology, plan
+from .topology import NAMESPACE_PREFIX, Topology, plan
 
 __all__ = ["FailoverResult", "Lab", "check_lab_directory", "teardown"]
 
@@ -54,7 +52,9 @@ class Lab:
     def __init__(self, directory: Path, recorded: lab_state.LabState) -> None:
         self.directory = directory
         self.state = recorded
-        self.topology: Topology = plan(recorded["customers"], prefix=recorded["prefix"])
+        self.topology: Topology = plan(
+            recorded["customers"], router_pairs=recorded.get("router_pairs"), prefix=recorded["prefix"]
+        )
         self.cluster = cluster.ClusterStateFile(directory)
 
     # --- paths ----------------------------------------------------------------------------------------
@@ -117,6 +117,7 @@ class Lab:
         directory: Path | str,
         *,
         customers: int = 1,
+        router_pairs: int | None = None,
         timers: frr.Timers = "fast",
         timeout: float | None = None,
         prefix: str = NAMESPACE_PREFIX,
@@ -125,7 +126,10 @@ class Lab:
     ) -> Lab:
         """Build the lab in ``directory`` and return once OSPF has converged (LabError/ConvergenceTimeout if not).
 
-        ``nic_style``: how the routers release their VM-side NIC, ``link``, ``address`` (NetworkManager's way)
+        ``router_pairs``: how many router pairs serve the customers (a divisor of ``customers``; each pair's
+        routers get one VM-side NIC per failover group, eth1, eth2, ...); None: one pair per customer.
+
+        ``nic_style``: how the routers release their VM-side NICs, ``link``, ``address`` (NetworkManager's way)
         or ``mixed`` (see :mod:`ospf_failover_lab.nic_style`).
 
         ``prefix``: namespace name prefix (must start with ``ofl-``); a second lab may run beside the first under
@@ -133,7 +137,13 @@ class Lab:
         """
         say = progress or quiet
         path, recorded = build.prepare(
-            directory, customers=customers, timers=timers, prefix=prefix, nic_style=nic_style, say=say
+            directory,
+            customers=customers,
+            router_pairs=router_pairs,
+            timers=timers,
+            prefix=prefix,
+            nic_style=nic_style,
+            say=say,
         )
         started = recorded["started"]
         lab = cls(path, recorded)
@@ -261,27 +271,16 @@ class Lab:
 
     # --- changing the lab -----------------------------------------------------------------------------
 
-    def set_nic(self, router: str, *, up: bool) -> None:
-        """Make a router's VM-side NIC hold the gateway (``up``) or release it, by hand, the router's own way:
-        link-style by its link (the address stays configured), address-style by its address (the link stays up).
-        Safe to repeat."""
-        gateway = self.topology.customer_of_router(router).gateway
-        lines = styles_of_nics.set_nic_batch(self.router_style(router), up=up, gateway=gateway)
-        namespaces.run_ip_batch(lines, namespace=self.topology.host(router).namespace)
+    def set_nic(self, router: str, *, up: bool, fog: str | None = None) -> None:
+        """Make a router's VM-side NIC for ``fog`` hold that group's gateway (``up``) or release it, by hand, the
+        router's own way: link-style by its link (the address stays configured), address-style by its address
+        (the link stays up). Without ``fog``: every VM-side NIC of the router. Safe to repeat."""
+        vm_side.set_nic(self, router, up=up, fog=fog)
 
-    def holds_gateway(self, router: str) -> bool:
-        """Does ``router``'s VM-side NIC carry its customer's gateway now? Read and judged as the tool does."""
-        gateway = self.topology.customer_of_router(router).gateway
-        link = self.run(router, link_command(VM_NIC).split())
-        addresses = self.run(router, address_command(VM_NIC).split(), check=True)
-        state = parse_nic_state(
-            nic=VM_NIC,
-            link=link.stdout + link.stderr,
-            link_status=link.returncode,
-            addresses=addresses.stdout,
-            gateway=gateway,
-        )
-        return holds_gateway(state, gateway)
+    def holds_gateway(self, router: str, fog: str | None = None) -> bool:
+        """Does ``router``'s NIC for ``fog`` carry that group's gateway now? Read and judged as the tool does.
+        ``fog`` may be left out for a router whose pair serves one group only."""
+        return vm_side.holds_gateway(self, router, fog)
 
     def cut_off(self, host: str) -> None:
         """Drop every packet in and out of ``host`` except loopback (nftables table inside its namespace)."""
@@ -315,29 +314,11 @@ class Lab:
     def move_vm(self, fog: str, to_node: str) -> None:
         """Live-migrate ``fog``'s VM to ``to_node``'s site: its NIC's switch port changes bridge, the VM keeps
         its state (ARP cache included)."""
-        customer = self.topology.customer(fog)
-        if to_node not in CLUSTER_NODES:
-            raise InputError(f"no cluster node {to_node!r} (nodes: {', '.join(CLUSTER_NODES)})")
-        namespaces.run_ip_batch(
-            [f"link set dev {customer.vm_port} master {customer.bridge_for(to_node)}"],
-            namespace=self.topology.switch_namespace,
-        )
+        vm_side.move_vm(self, fog, to_node)
 
     def vm_site(self, fog: str) -> str | None:
         """The node whose site ``fog``'s VM is attached to now (None if its port is in no site bridge)."""
-        customer = self.topology.customer(fog)
-        shown = subprocess.run(
-            ["ip", "-n", self.topology.switch_namespace, "-o", "link", "show", "dev", customer.vm_port],
-            capture_output=True,
-            check=False,
-            text=True,
-            timeout=10,
-        ).stdout.split()
-        master = shown[shown.index("master") + 1] if "master" in shown else None
-        for node in CLUSTER_NODES:
-            if customer.bridge_for(node) == master:
-                return node
-        return None
+        return vm_side.vm_site(self, fog)
 
     # --- daemons ----------------------------------------------------------------------------------------
 
@@ -365,14 +346,11 @@ class Lab:
         """Bring the lab back to its start state and wait for convergence; return the seconds the wait took.
 
         Start state: no host cut off, original host keys, every daemon running, every server online, every FOG
-        on node-a with its VM at site A, odd routers holding the gateway and even routers released, each in its
-        NIC style (the odd router announcing the gateway by gratuitous ARP), clpstat normal.
+        on node-a with its VM at site A, odd routers holding the gateway of every FOG of their pair and even
+        routers released, each in its NIC style (the odd router announcing the gateway by gratuitous ARP),
+        clpstat normal.
         """
         return build.restore_start_state(self, timeout=timeout)
-
-    # --- ECX's part ---------------------------------------------------------------------------------------
-
-    # --- inspection -------------------------------------------------------------------------------------
 
     # --- ECX's part and inspection --------------------------------------------------------------------
 

@@ -6,8 +6,8 @@
   router has the connection's keyfile, which the inventory names as its ``nic_config_file``.
 - ``mixed``: a pair of both kinds, site A's router link-style and site B's address-style.
 
-Every router gets the nmcli stand-in and the keyfile, so a running lab can change style (:meth:`Lab.set_nic_style`)
-by rewriting its inventory only.
+Every router gets the nmcli stand-in and one keyfile per VM-side NIC (one per failover group its pair serves), so a
+running lab can change style (:meth:`Lab.set_nic_style`) by rewriting its inventory only.
 """
 
 from __future__ import annotations
@@ -52,13 +52,14 @@ def router_styles(topology: Topology, style: NicStyle) -> dict[str, RouterStyle]
     return styles
 
 
-def keyfile(gateway: str) -> str:
-    """The NetworkManager keyfile of a router's VM-side connection: manual address, not brought up at boot."""
+def keyfile(gateway: str, nic: str = VM_NIC) -> str:
+    """The NetworkManager keyfile of a router's VM-side connection on ``nic`` (the connection is named after it):
+    manual address, not brought up at boot."""
     return (
         "[connection]\n"
-        f"id={VM_NIC}\n"
+        f"id={nic}\n"
         "type=ethernet\n"
-        f"interface-name={VM_NIC}\n"
+        f"interface-name={nic}\n"
         "autoconnect=false\n"
         "\n"
         "[ipv4]\n"
@@ -67,17 +68,18 @@ def keyfile(gateway: str) -> str:
     )
 
 
-def set_nic_batch(style: RouterStyle, *, up: bool, gateway: str) -> list[str]:
-    """``ip -batch`` lines that bring a router's VM-side NIC to holding (``up``) or released, whatever its state.
+def set_nic_batch(style: RouterStyle, *, up: bool, gateway: str, nic: str = VM_NIC) -> list[str]:
+    """``ip -batch`` lines that bring a router's VM-side NIC ``nic`` to holding (``up``) or released, whatever its
+    state.
 
     Link-style: the address is always configured, the link decides. Address-style: the link is always up, the
     address decides. Run in order; each line is idempotent.
     """
-    address = f"addr replace {gateway}/{PREFIX_LENGTH} dev {VM_NIC}"
-    link = f"link set dev {VM_NIC}"
+    address = f"addr replace {gateway}/{PREFIX_LENGTH} dev {nic}"
+    link = f"link set dev {nic}"
     if style == "link":
         # Down first, then the address: a NIC being released never carries the gateway on an up link meanwhile.
         return [address, f"{link} up"] if up else [f"{link} down", address]
     if up:
         return [f"{link} up", address]
-    return [f"addr flush dev {VM_NIC} to {gateway}/32", f"{link} up"]
+    return [f"addr flush dev {nic} to {gateway}/32", f"{link} up"]

@@ -31,6 +31,7 @@ class LabState(TypedDict):
     started: float  # time.time() when `lab up` began
     up_seconds: float | None  # how long `lab up` took to converge; None while starting
     nic_style: NotRequired[str]  # link, address or mixed (see lab.nic_style); absent: link
+    router_pairs: NotRequired[int]  # router pairs sharing the customers' failover groups; absent: one per customer
 
 
 def path(directory: Path) -> Path:
