@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 
 from ospf_failover.errors import OspfFailoverError
 
-from .defaults import RELEASE_TIMEOUT, SWITCH_TIMEOUT, VERIFY_TIMEOUT
+from .defaults import CHECK_WORKERS, RELEASE_TIMEOUT, SWITCH_TIMEOUT, VERIFY_TIMEOUT
 
 if TYPE_CHECKING:
     from ospf_failover.inventory import Fleet
@@ -26,6 +26,22 @@ RELEASE_EXIT_CODES = (
     "held: ECX shuts the OS down when a stop script fails), 1 not released, with --strict only, 2 bad input or "
     "inventory."
 )
+
+
+CHECK_EXIT_CODES = (
+    "Exit codes: 0 nothing failed (warnings allowed, unless --strict), 1 a check failed (with --strict: or "
+    "warned), 2 bad input or inventory."
+)
+
+
+def workers(value: str) -> int:
+    try:
+        count = int(value)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{value!r} is not a number") from None
+    if not 1 <= count <= 200:
+        raise argparse.ArgumentTypeError(f"{count}: give 1 to 200 hosts read at once")
+    return count
 
 
 def positive_seconds(value: str) -> float:
@@ -102,6 +118,39 @@ def register(subparsers: argparse._SubParsersAction[Any]) -> None:
         help=f"bound on the whole run, seconds (default {RELEASE_TIMEOUT:.0f})",
     )
     release.set_defaults(handler=handle_release)
+    register_check(subparsers)
+
+
+def register_check(subparsers: argparse._SubParsersAction[Any]) -> None:
+    check = subparsers.add_parser(
+        "check",
+        help="check every failover group (or those named): is the state right, would a failover work",
+        description="Read every router and observer of the failover groups once (one SSH round trip each, for "
+        "all the groups it serves) and clpstat once per cluster, then judge each group: reachable, "
+        "ospf-neighbors, single-advertiser, cluster-agreement, observer-route. Changes nothing. One line per "
+        "group, then a table of what is not right; --json: one document.",
+        epilog=CHECK_EXIT_CODES,
+    )
+    check.add_argument("fogs", metavar="FOG", nargs="*", help="failover groups to check (default: all)")
+    check.add_argument("--json", action="store_true", help="one JSON document on stdout")
+    check.add_argument(
+        "--workers", type=workers, default=CHECK_WORKERS, help=f"hosts read at once (default {CHECK_WORKERS})"
+    )
+    check.add_argument("--strict", action="store_true", help="a warning fails the run too (exit 1)")
+    check.set_defaults(handler=handle_check)
+
+    status = subparsers.add_parser(
+        "status",
+        help="draw one failover group as it is now: nodes, routers, who holds the gateway, observers' routes",
+        description="Read the failover group's routers, observers and clpstat (as check does) and draw the "
+        "picture: where clpstat says it runs, which router holds the gateway (the VM's side), how each observer "
+        "routes the VM network; what is wrong is marked beside it. Changes nothing.",
+        epilog="Exit codes: 0 all as it should be, 1 could not be read (a router or observer did not answer), "
+        "2 bad input or inventory, 3 the picture shows something wrong.",
+    )
+    status.add_argument("fog", metavar="FOG", help="failover group name, as in ECX")
+    status.add_argument("--json", action="store_true", help="one JSON document on stdout")
+    status.set_defaults(handler=handle_status)
 
 
 def load_for(args: argparse.Namespace, runbook: str) -> Fleet:
@@ -115,7 +164,7 @@ def load_for(args: argparse.Namespace, runbook: str) -> Fleet:
             problems = [str(p) for p in getattr(exc, "problems", [])]
             document = {
                 "runbook": runbook,
-                "fog": args.fog,
+                "fog": getattr(args, "fog", None),
                 "verdict": "refused, nothing touched",
                 "exit_code": exc.exit_code,
                 "error": str(exc),
@@ -130,7 +179,7 @@ def options_from(args: argparse.Namespace, options: type[T], **fixed: Any) -> T:
     gives ``as_json``), fields the command does not have keep their defaults."""
     given = {**vars(args), "as_json": args.json}
     names = {f.name for f in fields(options)}  # type: ignore[arg-type]
-    return options(**{name: given[name] for name in names if name in given}, **fixed)
+    return options(**{**{name: given[name] for name in names if name in given}, **fixed})
 
 
 def handle_switch(args: argparse.Namespace) -> int:
@@ -149,3 +198,15 @@ def handle_release(args: argparse.Namespace) -> int:
     from .release import ReleaseOptions, run_release
 
     return run_release(load_for(args, "release"), options_from(args, ReleaseOptions))
+
+
+def handle_check(args: argparse.Namespace) -> int:
+    from .check import CheckOptions, run_check
+
+    return run_check(load_for(args, "check"), options_from(args, CheckOptions, fogs=tuple(args.fogs)))
+
+
+def handle_status(args: argparse.Namespace) -> int:
+    from .status import StatusOptions, run_status
+
+    return run_status(load_for(args, "status"), options_from(args, StatusOptions))

@@ -2,29 +2,19 @@
 
 from __future__ import annotations
 
-import shlex
-
 from nornir.core.task import Result, Task
 
 from ospf_failover.errors import CommandFailed
 from ospf_failover.inventory import host_view
 
 from .router_state import checked_vtysh_output
-from .shell import run_batch, vtysh_command
+from .shell import ABSENT, read_file_command, run_batch, vtysh_command
 
 # Files of each routing suite; a pattern is expanded on the router.
 SUITE_FILES = {
     "frr": ("/etc/frr/frr.conf", "/etc/frr/daemons", "/etc/frr/*.conf"),
     "quagga": ("/etc/quagga/*.conf",),
 }
-ABSENT = 3  # exit status of the read command for a file that does not exist
-
-
-def read_file_command(path: str) -> str:
-    quoted = shlex.quote(path)
-    return f"if [ -e {quoted} ]; then cat {quoted}; else exit {ABSENT}; fi"
-
-
 def fetch_config(task: Task, *, nics: tuple[str, ...] = ()) -> Result:
     """Fetch ``show running-config``, the routing suite's files and each NIC's config file where it exists.
 

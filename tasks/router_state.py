@@ -8,7 +8,7 @@ single-purpose tasks (``read_nic_state``, ``read_route``, ``read_ospf_neighbors`
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -16,13 +16,13 @@ from nornir.core.task import Result, Task
 
 from ospf_failover.errors import VtyshError
 from ospf_failover.inventory import host_view
-from ospf_failover.models import Platform, RouterState
+from ospf_failover.models import CommandText, Platform, RouterState
 from ospf_failover.parsers.iproute import address_command, link_command, parse_nic_state
 from ospf_failover.parsers.ospf import parse_ospf_neighbors
 from ospf_failover.parsers.route import parse_routes
 from ospf_failover.parsers.vtysh import vtysh_error
 
-from .shell import CommandOutput, run_batch, vtysh_command
+from .shell import CommandOutput, read_file_command, run_batch, vtysh_command
 
 
 @dataclass(frozen=True)
@@ -44,17 +44,39 @@ class Reads:
     nics: tuple[NicProbe, ...] = ()
     prefixes: tuple[str, ...] = ()
     neighbors: bool = False
+    texts: tuple[str, ...] = ()  # names of TEXT_READS, and "file:PATH" for a file's content
 
     def merge(self, other: Reads) -> Reads:
         return Reads(
             nics=tuple(dict.fromkeys((*self.nics, *other.nics))),
             prefixes=tuple(dict.fromkeys((*self.prefixes, *other.prefixes))),
             neighbors=self.neighbors or other.neighbors,
+            texts=tuple(dict.fromkeys((*self.texts, *other.texts))),
         )
 
     def arguments(self) -> dict[str, Any]:
         """read_router_state's keyword arguments."""
-        return {"nics": self.nics, "prefixes": self.prefixes, "neighbors": self.neighbors}
+        return {"nics": self.nics, "prefixes": self.prefixes, "neighbors": self.neighbors, "texts": self.texts}
+
+
+# Reads whose output is kept as it came (RouterState["texts"]), for the check's pure parsers: name -> command
+# (vtysh commands take the suite's JSON form where FRR has one).
+TEXT_READS: dict[str, Callable[[str], str]] = {
+    "running-config": lambda suite: "show running-config",
+    "ospf": lambda suite: "show ip ospf json" if suite == "frr" else "show ip ospf",
+    "ospf-interfaces": lambda suite: "show ip ospf interface json" if suite == "frr" else "show ip ospf interface",
+}
+IP_FORWARD = "ip-forward"  # the kernel's IPv4 forwarding switch, read from /proc
+
+
+def text_command(name: str, *, suite: str, vtysh: str) -> str:
+    if name == IP_FORWARD:
+        return "cat /proc/sys/net/ipv4/ip_forward"
+    if name.startswith("file:"):
+        return read_file_command(name.removeprefix("file:"))
+    if name not in TEXT_READS:
+        raise ValueError(f"unknown read {name!r}")
+    return vtysh_command(vtysh, TEXT_READS[name](suite))
 
 
 def merge_reads(*plans: Mapping[str, Reads]) -> dict[str, Reads]:
@@ -90,9 +112,10 @@ def read_router_state(
     nics: Sequence[NicProbe] = (),
     prefixes: Sequence[str] = (),
     neighbors: bool = False,
+    texts: Sequence[str] = (),
     timeout: float | None = None,
 ) -> Result:
-    """Read NIC states, routes to prefixes and (optionally) OSPF neighbours in one round trip.
+    """Read NIC states, routes to prefixes, (optionally) OSPF neighbours and texts in one round trip.
 
     Result: ``result`` is a RouterState; ``changed`` is False. vtysh error texts raise VtyshError, unreadable
     output ParseError, an unreachable host a ConnectionFailed subclass.
@@ -106,6 +129,7 @@ def read_router_state(
     commands += [vtysh_command(vtysh, route_command(suite, prefix)) for prefix in prefixes]
     if neighbors:
         commands.append(vtysh_command(vtysh, neighbor_command(suite)))
+    commands += [text_command(name, suite=suite, vtysh=vtysh) for name in texts]
     outputs = run_batch(task, commands, timeout=timeout) if commands else []
 
     state = RouterState(nics={}, routes={}, neighbors=None)
@@ -127,6 +151,12 @@ def read_router_state(
         state["routes"][prefix] = parse_routes(text, platform=platform)
     if neighbors:
         state["neighbors"] = parse_ospf_neighbors(checked_vtysh_output(host.name, outputs[position]), platform=platform)
+        position += 1
+    if texts:
+        state["texts"] = {
+            name: CommandText(output=out.output, exit_status=out.exit_status)
+            for name, out in zip(texts, outputs[position:], strict=True)
+        }
     return Result(host=host, result=state, changed=False)
 
 

@@ -58,6 +58,15 @@ def split_batch(text: str, commands: Sequence[str], token: str) -> list[CommandO
     return outputs
 
 
+ABSENT = 3  # exit status of read_file_command for a file that does not exist
+
+
+def read_file_command(path: str) -> str:
+    """A file's content; exit status ABSENT when there is no such file."""
+    quoted = shlex.quote(path)
+    return f"if [ -e {quoted} ]; then cat {quoted}; else exit {ABSENT}; fi"
+
+
 def command_timeout(task: Task) -> float:
     return host_view(task.host).timeouts.command
 

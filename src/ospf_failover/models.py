@@ -6,7 +6,7 @@ added, never removed or renamed).
 
 from __future__ import annotations
 
-from typing import Literal, TypedDict
+from typing import Literal, NotRequired, TypedDict
 
 Platform = Literal["frr", "quagga"]
 
@@ -98,12 +98,20 @@ class NicState(TypedDict):
     has_gateway: bool  # the gateway address is configured AND the NIC is up: the router answers for it
 
 
+class CommandText(TypedDict):
+    """A command's output as it came (configuration, timers, files), for a pure parser to read later."""
+
+    output: str
+    exit_status: int
+
+
 class RouterState(TypedDict):
     """Everything one round trip read from a router (see tasks.router_state.read_router_state)."""
 
     nics: dict[str, NicState]
     routes: dict[str, list[Route]]  # prefix -> routes
     neighbors: list[OspfNeighbor] | None  # None when not asked for
+    texts: NotRequired[dict[str, CommandText]]  # extra reads by name ("running-config", "file:/etc/...", ...)
 
 
 class NicChange(TypedDict):

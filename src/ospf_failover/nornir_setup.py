@@ -43,6 +43,7 @@ class HostRun:
 
     result: Result | None
     error: BaseException | None
+    seconds: float | None = None  # how long the host's work took, when measured (engine.run_per_host)
 
     @property
     def ok(self) -> bool:

@@ -108,7 +108,12 @@ def test_a_router_of_many_groups_reads_once_for_all_of_them() -> None:
         neighbors=True,
     )
     assert merged["gw1"].prefixes == ("10.0.0.0/24", "10.0.1.0/24")  # each prefix once
-    assert merged["gw1"].arguments() == {"nics": (), "prefixes": ("10.0.0.0/24", "10.0.1.0/24"), "neighbors": False}
+    assert merged["gw1"].arguments() == {
+        "nics": (),
+        "prefixes": ("10.0.0.0/24", "10.0.1.0/24"),
+        "neighbors": False,
+        "texts": (),
+    }
 
 
 def test_release_plans_the_node_side_router() -> None:

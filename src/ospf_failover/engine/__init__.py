@@ -11,13 +11,14 @@ from __future__ import annotations
 
 from .alerts import Alerts
 from .batch import in_background, run_per_host, step_timeout
-from .render import EcxLines, JsonDocument, Renderer, RowTable, command_renderers
+from .render import EcxLines, FogLines, JsonDocument, Renderer, RowTable, command_renderers
 from .rows import Outcome, Row, error_text
 from .run import FogRun, Run
 
 __all__ = [
     "Alerts",
     "EcxLines",
+    "FogLines",
     "FogRun",
     "JsonDocument",
     "Outcome",

@@ -7,6 +7,7 @@ import threading
 import time
 from collections.abc import Callable, Mapping
 from concurrent.futures import Future
+from dataclasses import replace
 from typing import Any, TypeVar
 
 from nornir.core import Nornir
@@ -19,17 +20,39 @@ T = TypeVar("T")
 
 
 def _per_host(
-    task: Task, *, work: Callable[..., Result], arguments: Mapping[str, Mapping[str, Any]], **common: Any
+    task: Task,
+    *,
+    work: Callable[..., Result],
+    arguments: Mapping[str, Mapping[str, Any]],
+    seconds: dict[str, float],
+    done: Callable[[str], None] | None,
+    **common: Any,
 ) -> Result:
-    return work(task, **common, **arguments[task.host.name])
+    started = time.monotonic()
+    try:
+        return work(task, **common, **arguments[task.host.name])
+    finally:
+        seconds[task.host.name] = time.monotonic() - started  # one key per host: no two threads share one
+        if done is not None:
+            done(task.host.name)
 
 
 def run_per_host(
-    nr: Nornir, work: Callable[..., Result], arguments: Mapping[str, Mapping[str, Any]], **common: Any
+    nr: Nornir,
+    work: Callable[..., Result],
+    arguments: Mapping[str, Mapping[str, Any]],
+    *,
+    done: Callable[[str], None] | None = None,
+    **common: Any,
 ) -> dict[str, HostRun]:
     """Run ``work`` once on every host of ``arguments`` (in parallel), each with its own keyword arguments
-    plus ``common``; every host gets an outcome (see :func:`ospf_failover.nornir_setup.run_on`)."""
-    return run_on(nr, list(arguments), _per_host, work=work, arguments=arguments, **common)
+    plus ``common``; every host gets an outcome with the seconds its work took (see
+    :func:`ospf_failover.nornir_setup.run_on`). ``done(host)`` is called as each host finishes (progress)."""
+    seconds: dict[str, float] = {}
+    outcomes = run_on(
+        nr, list(arguments), _per_host, work=work, arguments=arguments, seconds=seconds, done=done, **common
+    )
+    return {host: replace(outcome, seconds=seconds.get(host)) for host, outcome in outcomes.items()}
 
 
 def step_timeout(deadline: float, command_timeout: float) -> float:

@@ -4,11 +4,9 @@ from __future__ import annotations
 
 import json
 import sys
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Protocol, TextIO
-
-from rich.console import Console
-from rich.table import Table
+from typing import TYPE_CHECKING, Any, Protocol, TextIO
 
 from .rows import MARK, Outcome, Row
 
@@ -47,8 +45,8 @@ class EcxLines:
         return None
 
 
-class AtTheEnd:
-    """A renderer that draws nothing while the run goes, only when it ends (``run_done``)."""
+class Silent:
+    """A renderer that draws nothing but what its subclass overrides."""
 
     def row(self, run: Run, row: Row) -> None:
         return None
@@ -64,27 +62,43 @@ class AtTheEnd:
 
 
 @dataclass
-class JsonDocument(AtTheEnd):
+class JsonDocument(Silent):
     """Exactly one JSON document, when the run ends (``--json``: stdout holds nothing else)."""
 
     stream: TextIO = field(default_factory=lambda: sys.stdout)
+    document: Callable[[Run], dict[str, Any]] | None = None  # the runbook's own shape (default: Run.as_dict)
 
     def run_done(self, run: Run) -> None:
-        print(json.dumps(run.as_dict(), indent=2), file=self.stream, flush=True)
+        shaped = self.document(run) if self.document is not None else run.as_dict()
+        print(json.dumps(shaped, indent=2), file=self.stream, flush=True)
+
+
+@dataclass
+class FogLines(Silent):
+    """One line per failover group as it finishes: its worst outcome and its verdict."""
+
+    stream: TextIO = field(default_factory=lambda: sys.stdout)
+
+    def fog_done(self, run: Run, record: FogRun) -> None:
+        print(f"{record.worst().lower():4} {record.fog}: {record.verdict}", file=self.stream, flush=True)
 
 
 STYLE = {"PASS": "green", "WARN": "yellow", "FAIL": "bold red", "SKIP": "dim"}
 
 
 @dataclass
-class RowTable(AtTheEnd):
+class RowTable(Silent):
     """A table for people when the run ends: one line per row that is not a plain PASS (``everything``: all),
     then one line per group with its verdict. Plain text when the stream is not a terminal."""
 
     stream: TextIO = field(default_factory=lambda: sys.stdout)
     everything: bool = False
+    verdicts: bool = True  # a line per group with its verdict (off when FogLines has said them)
 
     def run_done(self, run: Run) -> None:
+        from rich.console import Console  # only runs over many groups draw tables: switch never loads rich
+        from rich.table import Table
+
         terminal = self.stream.isatty()
         console = Console(file=self.stream, width=None if terminal else 200, no_color=not terminal, highlight=False)
         table = Table(title=f"{run.runbook}: {len(run.fogs)} failover group(s)", title_justify="left")
@@ -103,8 +117,10 @@ class RowTable(AtTheEnd):
                         f"{row.seconds:.2f}",
                         style=STYLE[row.outcome] if terminal else None,
                     )
-            table.add_row(record.fog, "", "verdict", record.worst(), record.verdict or "", f"{record.elapsed:.2f}")
-        console.print(table, markup=False)
+            if self.verdicts:
+                table.add_row(record.fog, "", "verdict", record.worst(), record.verdict or "", f"{record.elapsed:.2f}")
+        if table.row_count:
+            console.print(table, markup=False)
 
 
 def command_renderers(as_json: bool) -> list[Renderer]:

@@ -1,0 +1,109 @@
+"""The check's plan, pure: per failover group who is read for what, merged per host over every group it serves.
+
+Each host is read once per run, in one round trip: a router its NICs and VM networks for every group it
+carries, its OSPF neighbours, configuration, timers, forwarding switch and NIC files; an observer the VM networks
+and its OSPF state. Cluster nodes are asked clpstat once per cluster (the nodes a set of pairings joins).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+
+from ospf_failover.inventory import Fleet, Fog
+from ospf_failover.tasks.router_state import IP_FORWARD, NicProbe, Reads, merge_reads
+
+ROUTER_TEXTS = ("running-config", "ospf", "ospf-interfaces", IP_FORWARD)
+OBSERVER_TEXTS = ("ospf", "ospf-interfaces")
+
+
+@dataclass(frozen=True)
+class FogPlan:
+    """One failover group's share of a check."""
+
+    fog: Fog
+    nics: Mapping[str, str]  # router -> its NIC for this group
+    next_hops: Mapping[str, str]  # router -> the address others route the VM network via when it holds it
+    nic_files: Mapping[str, str]  # router -> the path of its NIC's configuration file, where it has one
+
+    @property
+    def name(self) -> str:
+        return self.fog.name
+
+    @property
+    def prefix(self) -> str:
+        return str(self.fog.vm_network)
+
+    @property
+    def gateway(self) -> str:
+        return str(self.fog.vm_gateway)
+
+    def reads(self) -> dict[str, Reads]:
+        reads = {}
+        for router in self.fog.routers:
+            files = (f"file:{self.nic_files[router]}",) if router in self.nic_files else ()
+            reads[router] = Reads(
+                nics=(NicProbe(self.nics[router], self.gateway),),
+                prefixes=(self.prefix,),
+                neighbors=True,
+                texts=(*ROUTER_TEXTS, *files),
+            )
+        for observer in self.fog.observers:
+            reads[observer] = Reads(prefixes=(self.prefix,), neighbors=True, texts=OBSERVER_TEXTS)
+        return reads
+
+
+@dataclass(frozen=True)
+class CheckPlan:
+    fogs: tuple[FogPlan, ...]
+    clusters: tuple[tuple[str, ...], ...]  # cluster nodes that share groups: clpstat is read once per cluster
+
+    def host_reads(self) -> dict[str, Reads]:
+        """Every router's and observer's one round trip, for all the groups it serves."""
+        return merge_reads(*(fog.reads() for fog in self.fogs))
+
+    def cluster_of(self, node: str) -> tuple[str, ...]:
+        return next(cluster for cluster in self.clusters if node in cluster)
+
+
+def plan_fog(fleet: Fleet, fog: Fog) -> FogPlan:
+    nics = {router: fog.nic_for(router) for router in fog.routers}
+    files = {}
+    for router in fog.routers:
+        template = fleet.hosts[router].nic_config_file
+        if template:
+            files[router] = template.format(nic=nics[router])
+    return FogPlan(
+        fog=fog,
+        nics=nics,
+        next_hops={router: fleet.hosts[router].next_hop for router in fog.routers},
+        nic_files=files,
+    )
+
+
+def clusters_of(fogs: Sequence[Fog]) -> tuple[tuple[str, ...], ...]:
+    """Cluster nodes joined by the groups they share (a group runs on the nodes of one cluster)."""
+    clusters: list[set[str]] = []
+    for fog in fogs:
+        nodes = set(fog.nodes)
+        joined = [cluster for cluster in clusters if cluster & nodes]
+        for cluster in joined:
+            nodes |= cluster
+            clusters.remove(cluster)
+        clusters.append(nodes)
+    order = [node for fog in fogs for node in fog.nodes]
+    return tuple(tuple(sorted(cluster, key=order.index)) for cluster in clusters)
+
+
+def plan_check(fleet: Fleet, names: Sequence[str]) -> CheckPlan:
+    """The plan over ``names`` (every failover group of the inventory when empty), in the inventory's order."""
+    fogs = [fleet.fog(name) for name in dict.fromkeys(names)] if names else list(fleet.fogs.values())
+    return CheckPlan(fogs=tuple(plan_fog(fleet, fog) for fog in fogs), clusters=clusters_of(fogs))
+
+
+def fog_hosts(plan: FogPlan) -> Mapping[str, str]:
+    """Each host of the group with its role in it."""
+    roles = {router: "router" for router in plan.fog.routers}
+    roles |= {observer: "observer" for observer in plan.fog.observers}
+    roles |= {node: "cluster_node" for node in plan.fog.nodes}
+    return roles

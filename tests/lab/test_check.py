@@ -1,0 +1,98 @@
+"""`check` over the session lab's two failover groups: healthy, then one fault at a time, each reported as the
+right check on the right group and host while the other group of the same run passes."""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+from typing import Any
+
+from ospf_failover_lab.lab import Lab
+
+TOOL = str(Path(sys.executable).with_name("ospf-failover"))
+
+FOGS = ("customer1", "customer2")
+
+
+def check(lab: Lab, where: str = "gw1", *args: str) -> tuple[int, dict[str, Any]]:
+    """Run check inside ``where`` (an observer: not a cluster node, so clpstat is asked over SSH), --json."""
+    done = lab.run(where, [TOOL, "--inventory", str(lab.inventory_dir), "check", *args, "--json"], timeout=120)
+    assert "Traceback" not in done.stdout + done.stderr, done.stderr
+    document: dict[str, Any] = json.loads(done.stdout)
+    return done.returncode, document
+
+
+def by_fog(document: dict[str, Any]) -> dict[str, dict[str, Any]]:
+    return {fog["name"]: fog for fog in document["fogs"]}
+
+
+def failing(fog: dict[str, Any]) -> set[tuple[str, str | None, str]]:
+    return {(c["name"], c["host"], c["status"]) for c in fog["checks"] if c["status"] != "pass"}
+
+
+def test_a_healthy_lab_passes_and_the_document_is_stable(lab_at_start: Lab) -> None:
+    code, document = check(lab_at_start)
+    assert code == 0, document
+    assert set(document) == {"fogs", "hosts", "summary"}
+    assert document["summary"]["fogs"] == 2 and document["summary"]["pass"] == 2
+    fogs = by_fog(document)
+    assert set(fogs) == set(FOGS) and all(fog["status"] == "pass" for fog in fogs.values())
+    names = {c["name"] for c in fogs["customer1"]["checks"]}
+    assert {"reachable", "ospf-neighbors", "single-advertiser", "cluster-agreement", "observer-route"} <= names
+    assert all(set(c) == {"name", "host", "status", "detail"} for c in fogs["customer1"]["checks"])
+    assert document["hosts"]["vr1"]["reachable"] is True and document["hosts"]["vr1"]["seconds"] > 0
+    assert document["hosts"]["node-a"] == {"reachable": True, "seconds": None, "error": None}
+
+
+def test_people_get_a_line_per_group_and_a_table_of_what_is_wrong(lab_at_start: Lab) -> None:
+    lab = lab_at_start
+    lab.set_nic("vr4", up=True)  # split brain on customer2
+    try:
+        done = lab.run("gw1", [TOOL, "--inventory", str(lab.inventory_dir), "check"], timeout=120)
+    finally:
+        lab.set_nic("vr4", up=False)
+    lines = done.stdout.splitlines()
+    assert done.returncode == 1, done.stdout + done.stderr
+    assert lines[0].startswith("pass customer1: ") and lines[1].startswith("fail customer2: ")
+    table = "\n".join(lines[2:])
+    assert "single-advertiser" in table and "split brain: vr3 and vr4 hold 10.0.1.254" in table
+    assert "customer1" not in table  # what passes is not in the table
+
+
+def test_faults_show_on_the_right_group_and_host(lab_at_start: Lab) -> None:
+    lab = lab_at_start
+    lab.set_nic("vr4", up=True)
+    try:
+        code, document = check(lab)
+    finally:
+        lab.set_nic("vr4", up=False)
+    fogs = by_fog(document)
+    assert code == 1 and fogs["customer1"]["status"] == "pass"
+    assert ("single-advertiser", None, "fail") in failing(fogs["customer2"]), fogs["customer2"]
+
+    lab.set_fog_node("customer2", None)  # offline in clpstat, while vr3 still holds its gateway
+    try:
+        code, document = check(lab)
+    finally:
+        lab.set_fog_node("customer2", "node-a")
+    fogs = by_fog(document)
+    assert code == 1 and fogs["customer1"]["status"] == "pass"
+    assert ("cluster-agreement", "vr3", "fail") in failing(fogs["customer2"]), fogs["customer2"]
+
+    lab.cut_off("node-a")  # a node both groups use: a warning on both, clpstat from node-b
+    try:
+        code, document = check(lab)
+    finally:
+        lab.restore("node-a")
+    fogs = by_fog(document)
+    assert code == 0, document  # warnings only
+    for fog in FOGS:
+        assert failing(fogs[fog]) == {("reachable", "node-a", "warn")}, fogs[fog]
+    assert check(lab, "gw1", "--strict")[0] == 0  # node-a is back: nothing to warn about
+
+
+def test_an_unknown_group_is_bad_input(lab_at_start: Lab, tmp_path: Path) -> None:
+    done = lab_at_start.run("gw1", [TOOL, "--inventory", str(lab_at_start.inventory_dir), "check", "nosuch"])
+    assert done.returncode == 2 and "failover group 'nosuch' is not in inventory" in done.stderr
+    assert "Traceback" not in done.stderr

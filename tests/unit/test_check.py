@@ -1,0 +1,195 @@
+"""The check's plan and judges, pure, on recorded router output: who is read for what (once per host over many
+groups), and each named check's verdict on healthy and broken states."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+
+from ospf_failover.inventory import load_inventory
+from ospf_failover.models import ClpstatStatus, NicState, RouterState
+from ospf_failover.parsers.ospf import parse_ospf_neighbors
+from ospf_failover.parsers.route import parse_routes
+from ospf_failover.runbooks.check import verdict
+from ospf_failover.runbooks.check_judges import Observed, judge_fog
+from ospf_failover.runbooks.check_plan import FogPlan, clusters_of, plan_check
+from ospf_failover.tasks.router_state import NicProbe
+
+REPO_INVENTORY = Path(__file__).resolve().parents[2] / "inventory"
+FRR = Path(__file__).resolve().parents[1] / "fixtures" / "frr-8.4"
+PREFIX = "10.0.0.0/24"
+
+
+def fixture(name: str) -> str:
+    return (FRR / name).read_text()
+
+
+def nic(*, holds: bool, up: bool | None = None) -> NicState:
+    link = holds if up is None else up
+    return {
+        "nic": "ens224",
+        "exists": True,
+        "up": link,
+        "lower_up": link,
+        "addresses": ["10.0.0.254/24"] if holds else [],
+        "has_gateway": holds,
+    }
+
+
+def state(host: str, *, holds: bool = False, up: bool | None = None) -> RouterState:
+    """``host``'s recorded state while vr2 is active (vr2active_*), its NIC as given."""
+    routes = parse_routes(fixture(f"vr2active_{host}_show_ip_route_10_0_0_0_24_json.txt"), platform="frr")
+    neighbors = parse_ospf_neighbors(fixture(f"vr2active_{host}_show_ip_ospf_neighbor_json.txt"), platform="frr")
+    return {"nics": {"ens224": nic(holds=holds, up=up)}, "routes": {PREFIX: routes}, "neighbors": neighbors}
+
+
+def clpstat(current: str | None, status: str = "Online") -> ClpstatStatus:
+    return {
+        "cluster": "cluster",
+        "layout": "default",
+        "servers": [],
+        "groups": [{"name": "customer1", "status": status, "current": current, "resources": []}],
+        "monitors": [],
+    }
+
+
+@pytest.fixture
+def plan() -> FogPlan:
+    return plan_check(load_inventory(REPO_INVENTORY), ["customer1"]).fogs[0]
+
+
+def healthy(**changes: Any) -> Observed:
+    states = {"vr1": state("vr1"), "vr2": state("vr2", holds=True), "gw1": state("gw1")}
+    fields: dict[str, Any] = {
+        "states": states,
+        "seconds": dict.fromkeys(states, 0.3),
+        "clpstat": {"node-a": clpstat("node-b")},
+        **changes,
+    }
+    return Observed(**fields)
+
+
+def judged(plan: FogPlan, seen: Observed) -> dict[tuple[str, str | None], tuple[str, str]]:
+    names = {"node-a": "node-a", "node-b": "node-b"}
+    checks = judge_fog(plan, seen, clusters=("node-a", "node-b"), node_of=names.get)
+    return {(name, host): (outcome, detail) for name, host, outcome, detail in checks}
+
+
+def observers_only_gw1(plan: FogPlan) -> FogPlan:
+    fog = plan.fog.model_copy(update={"observers": ("gw1",)})
+    return FogPlan(fog=fog, nics=plan.nics, next_hops=plan.next_hops, nic_files=plan.nic_files)
+
+
+def test_a_healthy_group_passes_every_check(plan: FogPlan) -> None:
+    found = judged(observers_only_gw1(plan), healthy())
+    assert all(outcome == "PASS" for outcome, _ in found.values()), found
+    assert found[("single-advertiser", "vr2")][1] == "only vr2 holds 10.0.0.254"
+    assert (
+        found[("cluster-agreement", "vr2")][1] == "clpstat on node-a: customer1 Online on node-b; vr2 holds the gateway"
+    )
+    assert found[("observer-route", "gw1")][1] == "10.0.0.0/24 via 192.168.76.252"
+    assert found[("observer-route", "vr1")][1] == "10.0.0.0/24 via 192.168.76.252"
+    assert found[("reachable", "vr1")][1] == "answered in 0.30 s"
+    assert found[("ospf-neighbors", "gw1")][1] == "adjacent to vr1, vr2"
+    assert verdict([("x", None, "PASS", "")] * 3, strict=False) == (0, "3 checks: 3 pass, 0 warn, 0 fail")
+
+
+def test_split_brain_outage_and_disagreement(plan: FogPlan) -> None:
+    plan = observers_only_gw1(plan)
+    both = healthy(states={**healthy().states, "vr1": state("vr1", holds=True)})
+    found = judged(plan, both)
+    assert found[("single-advertiser", None)] == ("FAIL", "split brain: vr1 and vr2 hold 10.0.0.254")
+    assert found[("observer-route", None)][0] == "FAIL"
+
+    none = healthy(states={**healthy().states, "vr2": state("vr2")})
+    assert judged(plan, none)[("single-advertiser", None)] == ("FAIL", "outage: no router holds 10.0.0.254")
+
+    elsewhere = healthy(clpstat={"node-a": clpstat("node-a")})
+    outcome, detail = judged(plan, elsewhere)[("cluster-agreement", "vr1")]
+    assert outcome == "FAIL" and "so vr1 should hold the gateway; vr2 does" in detail
+
+    offline = healthy(clpstat={"node-a": clpstat(None, "Offline")})
+    outcome, detail = judged(plan, offline)[("cluster-agreement", "vr2")]
+    assert outcome == "FAIL" and "Offline on no server, but vr2 hold(s) the gateway" in detail
+
+
+def test_a_released_address_style_standby_is_not_a_fault(plan: FogPlan) -> None:
+    seen = healthy(states={**healthy().states, "vr1": state("vr1", holds=False, up=True)})  # link up, no address
+    found = judged(observers_only_gw1(plan), seen)
+    assert found[("single-advertiser", "vr2")][0] == "PASS"
+
+
+def test_what_could_not_be_read_is_said_once_and_never_passes(plan: FogPlan) -> None:
+    states = dict(healthy().states)
+    del states["vr1"]
+    seen = healthy(
+        states=states,
+        errors={"vr1": "vr1 (192.168.75.251): no SSH answer within the connect timeout"},
+        clpstat={},
+        clpstat_errors={"node-a": "no SSH answer", "node-b": "no SSH answer"},
+    )
+    found = judged(observers_only_gw1(plan), seen)
+    assert found[("reachable", "vr1")] == ("FAIL", "vr1 (192.168.75.251): no SSH answer within the connect timeout")
+    assert found[("reachable", "node-a")] == ("WARN", "no SSH answer (clpstat read from another node)")
+    assert found[("single-advertiser", None)] == ("FAIL", "cannot tell: vr1 not read")
+    assert found[("cluster-agreement", None)] == ("WARN", "no node of the cluster answered clpstat")
+    assert ("ospf-neighbors", "vr1") not in found  # said by reachable, not again
+
+
+def test_an_observer_without_the_router_as_neighbour_fails(plan: FogPlan) -> None:
+    lonely = state("gw1")
+    lonely["neighbors"] = [n for n in lonely["neighbors"] or [] if n["address"] != "192.168.76.251"]
+    found = judged(observers_only_gw1(plan), healthy(states={**healthy().states, "gw1": lonely}))
+    assert found[("ospf-neighbors", "gw1")] == ("FAIL", "no adjacency with vr1 (not a neighbour)")
+
+
+def test_one_read_per_host_for_all_its_groups(tmp_path: Path) -> None:
+    inventory = tmp_path / "inventory"
+    shutil.copytree(REPO_INVENTORY, inventory)
+    groups = yaml.safe_load((inventory / "groups.yaml").read_text())
+    hosts = yaml.safe_load((inventory / "hosts.yaml").read_text())
+    groups["customer2"] = {
+        "data": {
+            "vm_network": "10.0.1.0/24",
+            "vm_gateway": "10.0.1.254",
+            "nic": "ens256",
+            "pairing": {"node-a": "vr1", "node-b": "vr2"},
+            "observers": ["gw1"],
+        }
+    }
+    for host in ("vr1", "vr2", "node-a", "node-b"):
+        hosts[host]["groups"].append("customer2")
+    (inventory / "groups.yaml").write_text(yaml.safe_dump(groups))
+    (inventory / "hosts.yaml").write_text(yaml.safe_dump(hosts))
+    check = plan_check(load_inventory(inventory), [])
+    assert [fog.name for fog in check.fogs] == ["customer1", "customer2"]
+    assert check.clusters == (("node-a", "node-b"),)
+    reads = check.host_reads()
+    assert sorted(reads) == ["gw1", "gw2", "vr1", "vr2"]
+    assert reads["vr1"].nics == (NicProbe("ens224", "10.0.0.254"), NicProbe("ens256", "10.0.1.254"))
+    assert reads["gw1"].prefixes == ("10.0.0.0/24", "10.0.1.0/24") and reads["gw2"].prefixes == ("10.0.0.0/24",)
+    assert reads["vr1"].texts.count("running-config") == 1 and reads["vr1"].neighbors
+
+
+def test_clusters_are_the_nodes_groups_join() -> None:
+    fleet = load_inventory(REPO_INVENTORY)
+    fog = fleet.fog("customer1")
+    other = fog.model_copy(update={"name": "x", "pairing": {"node-c": "vr1", "node-d": "vr2"}})
+    assert clusters_of([fog, other]) == (("node-a", "node-b"), ("node-c", "node-d"))
+
+
+def test_bad_input_is_exit_2_with_one_line(capsys: pytest.CaptureFixture[str]) -> None:
+    from ospf_failover.cli import main
+
+    assert main(["--inventory", str(REPO_INVENTORY), "check", "nosuch"]) == 2
+    err = capsys.readouterr().err
+    assert err.strip().splitlines() == [
+        f"ospf-failover: error: failover group 'nosuch' is not in inventory {REPO_INVENTORY} (known: customer1)"
+    ]
+    assert main(["--inventory", str(REPO_INVENTORY), "check", "--workers", "0"]) == 2
+    assert "give 1 to 200" in capsys.readouterr().err
+    assert main(["--inventory", str(REPO_INVENTORY), "status"]) == 2  # the group is required
