@@ -193,3 +193,26 @@ def test_bad_input_is_exit_2_with_one_line(capsys: pytest.CaptureFixture[str]) -
     assert main(["--inventory", str(REPO_INVENTORY), "check", "--workers", "0"]) == 2
     assert "give 1 to 200" in capsys.readouterr().err
     assert main(["--inventory", str(REPO_INVENTORY), "status"]) == 2  # the group is required
+
+
+def test_status_draws_the_picture_and_marks_what_is_wrong(plan: FogPlan) -> None:
+    from ospf_failover.runbooks.status import draw, exit_code
+
+    plan = observers_only_gw1(plan)
+    seen = healthy()
+    checks = judge_fog(plan, seen, clusters=("node-a", "node-b"), node_of={"node-b": "node-b"}.get)
+    picture = draw(plan, seen, checks, ("node-a", "node-b"))
+    assert picture["vm_side"] == "vr2" and picture["clpstat"] == "clpstat on node-a: customer1 Online on node-b"
+    assert [(n["name"], n["runs_group"]) for n in picture["nodes"]] == [("node-a", False), ("node-b", True)]
+    assert [(r["name"], r["nic_state"]) for r in picture["routers"]] == [
+        ("vr1", "released"),
+        ("vr2", "holds the gateway"),
+    ]
+    assert picture["observers"][0]["route"] == "10.0.0.0/24 via 192.168.76.252" and exit_code(seen, checks, plan) == 0
+
+    split = healthy(states={**seen.states, "vr1": state("vr1", holds=True)})
+    checks = judge_fog(plan, split, clusters=("node-a", "node-b"), node_of={"node-b": "node-b"}.get)
+    picture = draw(plan, split, checks, ("node-a", "node-b"))
+    assert picture["vm_side"] is None
+    assert "X single-advertiser: split brain: vr1 and vr2 hold 10.0.0.254" in picture["wrong"]
+    assert exit_code(split, checks, plan) == 3
