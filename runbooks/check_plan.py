@@ -8,9 +8,10 @@ and its OSPF state. Cluster nodes are asked clpstat once per cluster (the nodes 
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from ospf_failover.inventory import Fleet, Fog
+from ospf_failover.models import Platform
 from ospf_failover.tasks.router_state import IP_FORWARD, NicProbe, Reads, merge_reads
 
 ROUTER_TEXTS = ("running-config", "ospf", "ospf-interfaces", IP_FORWARD)
@@ -25,6 +26,8 @@ class FogPlan:
     nics: Mapping[str, str]  # router -> its NIC for this group
     next_hops: Mapping[str, str]  # router -> the address others route the VM network via when it holds it
     nic_files: Mapping[str, str]  # router -> the path of its NIC's configuration file, where it has one
+    platforms: Mapping[str, Platform] = field(default_factory=dict)  # router or observer -> how it prints
+    budget: float = 10.0  # seconds the VM network may stay unreachable or half-routed in a failover
 
     @property
     def name(self) -> str:
@@ -73,11 +76,17 @@ def plan_fog(fleet: Fleet, fog: Fog) -> FogPlan:
         template = fleet.hosts[router].nic_config_file
         if template:
             files[router] = template.format(nic=nics[router])
+    platforms: dict[str, Platform] = {
+        host: "quagga" if fleet.hosts[host].routing_suite == "quagga" else "frr"
+        for host in (*fog.routers, *fog.observers)
+    }
     return FogPlan(
         fog=fog,
         nics=nics,
         next_hops={router: fleet.hosts[router].next_hop for router in fog.routers},
         nic_files=files,
+        platforms=platforms,
+        budget=fog.convergence_budget if fog.convergence_budget is not None else fleet.convergence_budget,
     )
 
 

@@ -127,7 +127,8 @@ def register_check(subparsers: argparse._SubParsersAction[Any]) -> None:
         help="check every failover group (or those named): is the state right, would a failover work",
         description="Read every router and observer of the failover groups once (one SSH round trip each, for "
         "all the groups it serves) and clpstat once per cluster, then judge each group: reachable, "
-        "ospf-neighbors, single-advertiser, cluster-agreement, observer-route. Changes nothing. One line per "
+        "ospf-neighbors, single-advertiser, cluster-agreement, observer-route, standby-ready, config-drift, "
+        "convergence-budget. Changes nothing. One line per "
         "group, then a table of what is not right; --json: one document.",
         epilog=CHECK_EXIT_CODES,
     )

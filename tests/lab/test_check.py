@@ -4,9 +4,12 @@ right check on the right group and host while the other group of the same run pa
 from __future__ import annotations
 
 import json
+import shutil
 import sys
 from pathlib import Path
 from typing import Any
+
+import yaml
 
 from ospf_failover_lab.lab import Lab
 
@@ -96,3 +99,34 @@ def test_an_unknown_group_is_bad_input(lab_at_start: Lab, tmp_path: Path) -> Non
     done = lab_at_start.run("gw1", [TOOL, "--inventory", str(lab_at_start.inventory_dir), "check", "nosuch"])
     assert done.returncode == 2 and "failover group 'nosuch' is not in inventory" in done.stderr
     assert "Traceback" not in done.stderr
+
+
+def test_a_standby_that_could_not_take_over_and_a_drifted_pair(lab_at_start: Lab) -> None:
+    lab = lab_at_start
+    lab.vtysh("vr4", "configure terminal", "router ospf", "no network 10.0.1.0/24 area 0")
+    try:
+        code, document = check(lab)
+    finally:
+        lab.vtysh("vr4", "configure terminal", "router ospf", "network 10.0.1.0/24 area 0")
+    fogs = by_fog(document)
+    assert code == 1 and fogs["customer1"]["status"] == "pass", fogs["customer1"]
+    checks = {(c["name"], c["host"]): c for c in fogs["customer2"]["checks"]}
+    assert checks[("standby-ready", "vr4")]["status"] == "fail"
+    assert "does not cover 10.0.1.0/24" in checks[("standby-ready", "vr4")]["detail"]
+    assert checks[("config-drift", "vr4")]["status"] == "warn"
+    assert "only vr3: router ospf: network 10.0.1.0/24 area 0.0.0.0" in checks[("config-drift", "vr4")]["detail"]
+    assert check(lab)[0] == 0  # put back: all passes again
+
+
+def test_timers_over_the_groups_budget_warn_naming_the_timer(lab_at_start: Lab, tmp_path: Path) -> None:
+    inventory = tmp_path / "inventory"
+    shutil.copytree(lab_at_start.inventory_dir, inventory)
+    groups = yaml.safe_load((inventory / "groups.yaml").read_text())
+    groups["customer2"]["data"]["convergence_budget"] = 0.2
+    (inventory / "groups.yaml").write_text(yaml.safe_dump(groups))
+    done = lab_at_start.run("gw1", [TOOL, "--inventory", str(inventory), "check", "--json"], timeout=120)
+    fogs = by_fog(json.loads(done.stdout))
+    assert done.returncode == 0 and fogs["customer1"]["status"] == "pass"
+    budget = next(c for c in fogs["customer2"]["checks"] if c["name"] == "convergence-budget")
+    assert budget["status"] == "warn" and "over the budget of 0.2 s" in budget["detail"], budget
+    assert "change " in budget["detail"] and "silent death" in budget["detail"]

@@ -109,6 +109,7 @@ class Fleet:
     ssh: SshExtras
     timeouts: Timeouts
     max_connects_in_flight: int
+    convergence_budget: float = 10.0  # the defaults' budget; a failover group may set its own
 
     @property
     def key_file(self) -> Path:

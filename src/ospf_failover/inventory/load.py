@@ -42,6 +42,7 @@ def load_inventory(directory: str | Path) -> Fleet:
         ssh=defaults.connection_options.netmiko.extras,
         timeouts=defaults.data.timeouts,
         max_connects_in_flight=defaults.data.max_connects_in_flight,
+        convergence_budget=defaults.data.convergence_budget,
     )
 
 

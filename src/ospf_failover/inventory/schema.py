@@ -70,6 +70,10 @@ NicCommand = Annotated[
 NicName = Annotated[str, AfterValidator(_nic_name)]
 AbsolutePath = Annotated[str, Field(min_length=1), AfterValidator(_absolute)]
 Seconds = Annotated[float, Field(gt=0, le=600, description="give seconds between 0 and 600")]
+Budget = Annotated[
+    float,
+    Field(gt=0, le=3600, description="seconds the VM network may stay unreachable in a failover (a positive number)"),
+]
 Suite = Annotated[Literal["frr", "quagga"], Field(description="set quagga or frr (on the host or its group)")]
 
 
@@ -123,6 +127,7 @@ class _DefaultsData(BaseModel):
     max_connects_in_flight: int = Field(
         default=8, ge=1, le=10, description="give 1 to 10 (OpenSSH's MaxStartups refuses bursts above 10)"
     )
+    convergence_budget: Budget = 10.0
 
 
 class Defaults(BaseModel):
@@ -145,6 +150,7 @@ class Fog(BaseModel):
     nics: dict[str, NicName] = Field(default_factory=dict, description="map a router to its NIC for this group")
     pairing: dict[str, str] = Field(min_length=1, description="map each cluster node to the router on its side")
     observers: tuple[str, ...] = Field(default=(), description="a list of observer host names (may be empty)")
+    convergence_budget: Budget | None = None  # None: the defaults' (data.convergence_budget, 10 s)
 
     @field_validator("vm_network", mode="before")
     @classmethod

@@ -1,0 +1,151 @@
+"""The check's judges of what a failover would meet, pure: could each standby take over now, do the pair's OSPF
+configurations agree, and how long would the VM network be unreachable. They read the texts the check's one
+round trip brought back (configuration, timers, NIC files, forwarding) with the parsers of recorded output."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import TypeVar
+
+from ospf_failover.convergence import RouterTimers, estimate_convergence
+from ospf_failover.errors import InputError
+from ospf_failover.models import RouterState
+from ospf_failover.parsers.nic_config import parse_ip_forward, parse_nic_config
+from ospf_failover.parsers.ospf_config import OspfConfig, compare_ospf_lines, parse_ospf_config
+from ospf_failover.parsers.ospf_timers import parse_ospf_interfaces, parse_ospf_process
+from ospf_failover.parsers.vtysh import vtysh_error
+from ospf_failover.tasks.router_state import IP_FORWARD
+from ospf_failover.tasks.shell import ABSENT
+
+from .check_judges import Check, Observed, holders
+from .check_plan import FogPlan
+
+T = TypeVar("T")
+SHOWN_LINES = 4  # differing configuration lines named in a config-drift detail
+
+
+class Unreadable(Exception):
+    """A text the judge needs is missing or not understood: the check says so instead of guessing."""
+
+
+def read_text(state: RouterState, name: str, parse: Callable[[str], T]) -> T:
+    found = state.get("texts", {}).get(name)
+    if found is None:
+        raise Unreadable(f"{name} not read")
+    if found["exit_status"] != 0 or vtysh_error(found["output"]) is not None:
+        reason = vtysh_error(found["output"]) or found["output"].strip()[:120] or f"exit {found['exit_status']}"
+        raise Unreadable(f"{name}: {reason}")
+    try:
+        return parse(found["output"])
+    except InputError as exc:
+        raise Unreadable(f"{name}: {exc}") from None
+
+
+def standby_ready(plan: FogPlan, seen: Observed) -> list[Check]:
+    """Each standby could take over now: its NIC exists and is configured for the gateway (on the NIC, or in its
+    configuration file), OSPF covers the VM network, IP forwarding is on. A NIC that comes up by itself at boot
+    is a warning: a rebooted standby would bring the gateway up beside the active one."""
+    held = holders(plan, seen) or []
+    checks: list[Check] = []
+    for router in plan.fog.routers:
+        if router in held or router not in seen.states:
+            continue
+        try:
+            checks.append(_standby(plan, router, seen.states[router]))
+        except Unreadable as exc:
+            checks.append(("standby-ready", router, "FAIL", f"cannot tell: {exc}"))
+    return checks
+
+
+def _standby(plan: FogPlan, router: str, state: RouterState) -> Check:
+    nic = plan.nics[router]
+    seen_nic = state["nics"][nic]
+    if not seen_nic["exists"]:
+        return ("standby-ready", router, "FAIL", f"{nic} does not exist")
+    wanted = plan.gateway
+    on_nic = any(address.split("/")[0] == wanted for address in seen_nic["addresses"])
+    at_boot = False
+    where = f"on {nic}" if on_nic else ""
+    if router in plan.nic_files:
+        path = plan.nic_files[router]
+        found = state.get("texts", {}).get(f"file:{path}")
+        if found is not None and found["exit_status"] != ABSENT:
+            config = read_text(state, f"file:{path}", parse_nic_config)
+            at_boot = config["starts_at_boot"]
+            if any(address.split("/")[0] == wanted for address in config["addresses"]):
+                where = where or f"in {path}"
+    if not where:
+        return ("standby-ready", router, "FAIL", f"{wanted} is neither on {nic} nor in its configuration file")
+    ospf = read_text(state, "running-config", parse_ospf_config)
+    if not ospf.router_ospf:
+        return ("standby-ready", router, "FAIL", "no router ospf: it would not advertise the VM network")
+    coverage = ospf.covers(
+        plan.prefix, addresses={nic: [*seen_nic["addresses"], f"{wanted}/{plan.fog.vm_network.prefixlen}"]}
+    )
+    if not coverage.covered:
+        return ("standby-ready", router, "FAIL", f"its OSPF configuration does not cover {plan.prefix}")
+    if not read_text(state, IP_FORWARD, parse_ip_forward):
+        return ("standby-ready", router, "FAIL", "IP forwarding is off (net.ipv4.ip_forward = 0)")
+    detail = f"{wanted} configured {where}; OSPF covers {plan.prefix} ({coverage.by}); forwarding on"
+    if at_boot:
+        return ("standby-ready", router, "WARN", f"{detail}; but {nic} comes up at boot (ONBOOT/autoconnect)")
+    return ("standby-ready", router, "PASS", detail)
+
+
+def config_drift(plan: FogPlan, seen: Observed) -> list[Check]:
+    """The group's routers have the same OSPF configuration, apart from what must differ (router-id, addresses)."""
+    configs: dict[str, OspfConfig] = {}
+    for router in plan.fog.routers:
+        if router in seen.states:
+            try:
+                configs[router] = read_text(seen.states[router], "running-config", parse_ospf_config)
+            except Unreadable as exc:
+                return [("config-drift", router, "WARN", f"cannot compare: {exc}")]
+    routers = list(configs)
+    if len(routers) < 2:
+        return []
+    first = routers[0]
+    checks: list[Check] = []
+    for other in routers[1:]:
+        only_first, only_other = compare_ospf_lines(configs[first], configs[other])
+        if not only_first and not only_other:
+            checks.append(("config-drift", other, "PASS", f"same OSPF configuration as {first}"))
+            continue
+        shown = [f"only {first}: {line}" for line in only_first] + [f"only {other}: {line}" for line in only_other]
+        more = f" (+{len(shown) - SHOWN_LINES} more)" if len(shown) > SHOWN_LINES else ""
+        checks.append(("config-drift", other, "WARN", "; ".join(shown[:SHOWN_LINES]) + more))
+    return checks
+
+
+def _timers(plan: FogPlan, host: str, state: RouterState) -> RouterTimers:
+    platform = plan.platforms.get(host, "frr")
+    process = read_text(state, "ospf", lambda text: parse_ospf_process(text, platform=platform))
+    interfaces = read_text(state, "ospf-interfaces", lambda text: parse_ospf_interfaces(text, platform=platform))
+    return RouterTimers(name=host, process=process, interfaces=tuple(interfaces))
+
+
+def convergence_budget(plan: FogPlan, seen: Observed) -> list[Check]:
+    """The worst case from the real timers, against the group's budget: how long the VM network stays
+    unreachable or half-routed when the active site dies silently, and what a planned switch needs."""
+    try:
+        routers = [_timers(plan, r, seen.states[r]) for r in plan.fog.routers if r in seen.states]
+        observers = [_timers(plan, o, seen.states[o]) for o in plan.fog.observers if o in seen.states]
+        found = estimate_convergence(routers=routers, observers=observers)
+    except (Unreadable, InputError) as exc:
+        return [("convergence-budget", None, "WARN", f"cannot tell: {exc}")]
+    figures = f"silent death {found.unplanned.seconds:.1f} s, planned switch {found.planned.seconds:.1f} s"
+    over = [estimate for estimate in (found.unplanned, found.planned) if estimate.seconds > plan.budget]
+    if not over:
+        return [("convergence-budget", None, "PASS", f"{figures} (budget {plan.budget:g} s)")]
+    worst = max(over, key=lambda estimate: estimate.seconds)
+    timer = worst.dominant
+    where = f"{timer.host}{f' {timer.interface}' if timer.interface else ''}"
+    return [
+        (
+            "convergence-budget",
+            timer.host,
+            "WARN",
+            f"{figures}: over the budget of {plan.budget:g} s; mostly {timer.timer} on {where} "
+            f"({timer.seconds:.1f} s): change {timer.setting}",
+        )
+    ]
