@@ -130,3 +130,12 @@ def test_timers_over_the_groups_budget_warn_naming_the_timer(lab_at_start: Lab, 
     budget = next(c for c in fogs["customer2"]["checks"] if c["name"] == "convergence-budget")
     assert budget["status"] == "warn" and "over the budget of 0.2 s" in budget["detail"], budget
     assert "change " in budget["detail"] and "silent death" in budget["detail"]
+
+
+def test_every_kind_of_router_passes_when_healthy(styled_lab: Lab) -> None:
+    """A released standby is healthy whether its link is down (link style) or up without the address
+    (NetworkManager style): the address is then in its keyfile, which standby-ready reads."""
+    code, document = check(styled_lab)
+    assert code == 0, [c for fog in document["fogs"] for c in fog["checks"] if c["status"] != "pass"]
+    ready = [c for fog in document["fogs"] for c in fog["checks"] if c["name"] == "standby-ready"]
+    assert {c["host"] for c in ready} == {"vr2", "vr4"} and all(c["status"] == "pass" for c in ready)

@@ -73,6 +73,31 @@ def lab_cli(lab: Lab, *args: str) -> subprocess.CompletedProcess[str]:
     return subprocess.run(argv, capture_output=True, text=True, timeout=300, check=False)
 
 
+def test_check_reads_each_shared_router_once_for_all_its_groups(shared_lab: Lab) -> None:
+    """(Runs before the lab is taken down by the test below.) check over four groups on two shared pairs: each
+    router read once (its hosts entry), every group passes;
+    split brain on one NIC of a shared pair fails that group only, not the other group of the same routers."""
+    lab = shared_lab
+    argv = [TOOL, "--inventory", str(lab.inventory_dir), "check", "--json"]
+    done = lab.run("gw1", argv, timeout=120)
+    document = json.loads(done.stdout)
+    assert done.returncode == 0, document["summary"]
+    assert document["summary"] == {**document["summary"], "fogs": 4, "pass": 4, "warn": 0, "fail": 0}
+    assert sorted(h for h in document["hosts"] if h.startswith("vr")) == ["vr1", "vr2", "vr3", "vr4"]
+    lab.set_nic("vr2", up=True, fog="customer2")  # vr2 now holds customer2's gateway beside vr1
+    try:
+        done = lab.run("gw1", argv, timeout=120)
+    finally:
+        lab.set_nic("vr2", up=False, fog="customer2")
+    status = {fog["name"]: fog["status"] for fog in json.loads(done.stdout)["fogs"]}
+    assert done.returncode == 1 and status == {
+        "customer1": "pass",
+        "customer2": "fail",
+        "customer3": "pass",
+        "customer4": "pass",
+    }, status
+
+
 def test_a_shared_pair_moves_one_fog_at_a_time(shared_lab: Lab, root_traces: Callable[[], list[str]]) -> None:
     lab = shared_lab
     start_routes = {"customer1": "vr1", "customer2": "vr1", "customer3": "vr3", "customer4": "vr3"}
@@ -144,3 +169,4 @@ def test_a_shared_pair_moves_one_fog_at_a_time(shared_lab: Lab, root_traces: Cal
     assert namespaces.existing(prefix=PREFIX) == [], "lab down left namespaces behind"
     assert not lab.directory.exists()
     assert root_traces() == [], "lab addresses or routes in the root namespace"
+
