@@ -8,16 +8,37 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
+from typing import TypeVar
 
 from ospf_failover.engine import Outcome
 from ospf_failover.errors import InputError
 from ospf_failover.models import ClpstatStatus, OspfNeighbor, RouterState
 from ospf_failover.parsers.clpstat import find_group
+from ospf_failover.parsers.ospf import parse_ospf_neighbors
+from ospf_failover.parsers.vtysh import vtysh_error
 
 from .check_plan import FogPlan
 from .judges import judge_route_via
 
 Check = tuple[str, str | None, Outcome, str]
+T = TypeVar("T")
+
+
+class Unreadable(Exception):
+    """A text the judge needs is missing or not understood: the check says so instead of guessing."""
+
+
+def read_text(state: RouterState, name: str, parse: Callable[[str], T]) -> T:
+    found = state.get("texts", {}).get(name)
+    if found is None:
+        raise Unreadable(f"{name} not read")
+    if found["exit_status"] != 0 or vtysh_error(found["output"]) is not None:
+        reason = vtysh_error(found["output"]) or found["output"].strip()[:120] or f"exit {found['exit_status']}"
+        raise Unreadable(f"{name}: {reason}")
+    try:
+        return parse(found["output"])
+    except InputError as exc:
+        raise Unreadable(f"{name}: {exc}") from None
 
 
 @dataclass(frozen=True)
@@ -65,14 +86,21 @@ def ospf_neighbors(plan: FogPlan, seen: Observed) -> list[Check]:
     """Each router Full with its segment's DR and BDR; each observer has each router as a neighbour (Full, or
     2-Way between two DROthers). Neighbours of other groups are not looked at."""
     checks: list[Check] = []
+    read: dict[str, list[OspfNeighbor]] = {}
+    for host in (*plan.fog.routers, *plan.fog.observers):
+        if host in seen.states:
+            try:
+                read[host] = neighbors_of(plan, host, seen.states[host])
+            except Unreadable as exc:
+                checks.append(("ospf-neighbors", host, "FAIL", str(exc)))
     for router in plan.fog.routers:
-        if router in seen.states:
-            holds, detail = _full_with_designated(seen.states[router]["neighbors"] or [])
+        if router in read:
+            holds, detail = _full_with_designated(read[router])
             checks.append(("ospf-neighbors", router, "PASS" if holds else "FAIL", detail))
     for observer in plan.fog.observers:
-        if observer not in seen.states:
+        if observer not in read:
             continue
-        neighbors = seen.states[observer]["neighbors"] or []
+        neighbors = read[observer]
         missing = []
         for router in plan.fog.routers:
             found = [n for n in neighbors if n["address"] == plan.next_hops[router]]
@@ -84,6 +112,14 @@ def ospf_neighbors(plan: FogPlan, seen: Observed) -> list[Check]:
         else:
             checks.append(("ospf-neighbors", observer, "PASS", f"adjacent to {', '.join(plan.fog.routers)}"))
     return checks
+
+
+def neighbors_of(plan: FogPlan, host: str, state: RouterState) -> list[OspfNeighbor]:
+    """The host's OSPF neighbours: parsed in the read when asked that way, else from its text."""
+    if state["neighbors"] is not None:
+        return state["neighbors"]
+    platform = plan.platforms.get(host, "frr")
+    return read_text(state, "ospf-neighbors", lambda text: parse_ospf_neighbors(text, platform=platform))
 
 
 def holders(plan: FogPlan, seen: Observed) -> list[str] | None:

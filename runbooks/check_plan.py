@@ -14,8 +14,9 @@ from ospf_failover.inventory import Fleet, Fog
 from ospf_failover.models import Platform
 from ospf_failover.tasks.router_state import IP_FORWARD, NicProbe, Reads, merge_reads
 
-ROUTER_TEXTS = ("running-config", "ospf", "ospf-interfaces", IP_FORWARD)
-OBSERVER_TEXTS = ("ospf", "ospf-interfaces")
+# OSPF neighbours are read as a text too: a router without OSPF must not hide what else it answered.
+ROUTER_TEXTS = ("ospf-neighbors", "running-config", "ospf", "ospf-interfaces", IP_FORWARD)
+OBSERVER_TEXTS = ("ospf-neighbors", "ospf", "ospf-interfaces")
 
 
 @dataclass(frozen=True)
@@ -48,11 +49,10 @@ class FogPlan:
             reads[router] = Reads(
                 nics=(NicProbe(self.nics[router], self.gateway),),
                 prefixes=(self.prefix,),
-                neighbors=True,
                 texts=(*ROUTER_TEXTS, *files),
             )
         for observer in self.fog.observers:
-            reads[observer] = Reads(prefixes=(self.prefix,), neighbors=True, texts=OBSERVER_TEXTS)
+            reads[observer] = Reads(prefixes=(self.prefix,), texts=OBSERVER_TEXTS)
         return reads
 
 

@@ -4,41 +4,19 @@ round trip brought back (configuration, timers, NIC files, forwarding) with the 
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from typing import TypeVar
-
 from ospf_failover.convergence import RouterTimers, estimate_convergence
 from ospf_failover.errors import InputError
 from ospf_failover.models import RouterState
 from ospf_failover.parsers.nic_config import parse_ip_forward, parse_nic_config
 from ospf_failover.parsers.ospf_config import OspfConfig, compare_ospf_lines, parse_ospf_config
 from ospf_failover.parsers.ospf_timers import parse_ospf_interfaces, parse_ospf_process
-from ospf_failover.parsers.vtysh import vtysh_error
 from ospf_failover.tasks.router_state import IP_FORWARD
 from ospf_failover.tasks.shell import ABSENT
 
-from .check_judges import Check, Observed, holders
+from .check_judges import Check, Observed, Unreadable, holders, read_text
 from .check_plan import FogPlan
 
-T = TypeVar("T")
 SHOWN_LINES = 4  # differing configuration lines named in a config-drift detail
-
-
-class Unreadable(Exception):
-    """A text the judge needs is missing or not understood: the check says so instead of guessing."""
-
-
-def read_text(state: RouterState, name: str, parse: Callable[[str], T]) -> T:
-    found = state.get("texts", {}).get(name)
-    if found is None:
-        raise Unreadable(f"{name} not read")
-    if found["exit_status"] != 0 or vtysh_error(found["output"]) is not None:
-        reason = vtysh_error(found["output"]) or found["output"].strip()[:120] or f"exit {found['exit_status']}"
-        raise Unreadable(f"{name}: {reason}")
-    try:
-        return parse(found["output"])
-    except InputError as exc:
-        raise Unreadable(f"{name}: {exc}") from None
 
 
 def standby_ready(plan: FogPlan, seen: Observed) -> list[Check]:

@@ -15,6 +15,8 @@ SUITE_FILES = {
     "frr": ("/etc/frr/frr.conf", "/etc/frr/daemons", "/etc/frr/*.conf"),
     "quagga": ("/etc/quagga/*.conf",),
 }
+
+
 def fetch_config(task: Task, *, nics: tuple[str, ...] = ()) -> Result:
     """Fetch ``show running-config``, the routing suite's files and each NIC's config file where it exists.
 

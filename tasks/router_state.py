@@ -59,12 +59,21 @@ class Reads:
         return {"nics": self.nics, "prefixes": self.prefixes, "neighbors": self.neighbors, "texts": self.texts}
 
 
+def route_command(suite: str, prefix: str) -> str:
+    return f"show ip route {prefix} json" if suite == "frr" else f"show ip route {prefix}"
+
+
+def neighbor_command(suite: str) -> str:
+    return "show ip ospf neighbor json" if suite == "frr" else "show ip ospf neighbor"
+
+
 # Reads whose output is kept as it came (RouterState["texts"]), for the check's pure parsers: name -> command
 # (vtysh commands take the suite's JSON form where FRR has one).
 TEXT_READS: dict[str, Callable[[str], str]] = {
     "running-config": lambda suite: "show running-config",
     "ospf": lambda suite: "show ip ospf json" if suite == "frr" else "show ip ospf",
     "ospf-interfaces": lambda suite: "show ip ospf interface json" if suite == "frr" else "show ip ospf interface",
+    "ospf-neighbors": neighbor_command,
 }
 IP_FORWARD = "ip-forward"  # the kernel's IPv4 forwarding switch, read from /proc
 
@@ -86,14 +95,6 @@ def merge_reads(*plans: Mapping[str, Reads]) -> dict[str, Reads]:
         for host, reads in plan.items():
             merged[host] = merged[host].merge(reads) if host in merged else reads
     return merged
-
-
-def route_command(suite: str, prefix: str) -> str:
-    return f"show ip route {prefix} json" if suite == "frr" else f"show ip route {prefix}"
-
-
-def neighbor_command(suite: str) -> str:
-    return "show ip ospf neighbor json" if suite == "frr" else "show ip ospf neighbor"
 
 
 def checked_vtysh_output(host: str, output: CommandOutput) -> str:

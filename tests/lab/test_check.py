@@ -139,3 +139,21 @@ def test_every_kind_of_router_passes_when_healthy(styled_lab: Lab) -> None:
     assert code == 0, [c for fog in document["fogs"] for c in fog["checks"] if c["status"] != "pass"]
     ready = [c for fog in document["fogs"] for c in fog["checks"] if c["name"] == "standby-ready"]
     assert {c["host"] for c in ready} == {"vr2", "vr4"} and all(c["status"] == "pass" for c in ready)
+
+
+def test_a_standby_without_router_ospf(lab_at_start: Lab) -> None:
+    lab = lab_at_start
+    lab.vtysh("vr4", "configure terminal", "no router ospf")
+    try:
+        code, document = check(lab)
+    finally:
+        lab.stop_daemon("vr4", "ospfd")  # ospfd starts again from its configuration file
+        lab.start_daemon("vr4", "ospfd")
+        lab.wait_converged(timeout=30)
+    fogs = by_fog(document)
+    assert code == 1 and fogs["customer1"]["status"] == "pass", fogs["customer1"]
+    checks = {(c["name"], c["host"]): c for c in fogs["customer2"]["checks"]}
+    assert checks[("reachable", "vr4")]["status"] == "pass"  # it answers: what it lacks is OSPF
+    assert checks[("standby-ready", "vr4")]["status"] == "fail"
+    assert "no router ospf" in checks[("standby-ready", "vr4")]["detail"]
+    assert checks[("ospf-neighbors", "vr4")]["status"] == "fail"

@@ -15,7 +15,7 @@ from ospf_failover.models import ClpstatStatus, NicState, RouterState
 from ospf_failover.parsers.ospf import parse_ospf_neighbors
 from ospf_failover.parsers.route import parse_routes
 from ospf_failover.runbooks.check import verdict
-from ospf_failover.runbooks.check_judges import Observed, judge_fog
+from ospf_failover.runbooks.check_judges import Check, Observed, judge_fog
 from ospf_failover.runbooks.check_plan import FogPlan, clusters_of, plan_check
 from ospf_failover.tasks.router_state import NicProbe
 
@@ -73,10 +73,18 @@ def healthy(**changes: Any) -> Observed:
     return Observed(**fields)
 
 
+# The checks of the state now; the readiness checks (configuration, timers) are tested in test_check_readiness.
+STATE_CHECKS = ("reachable", "ospf-neighbors", "single-advertiser", "cluster-agreement", "observer-route")
+
+
+def state_checks(checks: list[Check]) -> list[Check]:
+    return [check for check in checks if check[0] in STATE_CHECKS]
+
+
 def judged(plan: FogPlan, seen: Observed) -> dict[tuple[str, str | None], tuple[str, str]]:
     names = {"node-a": "node-a", "node-b": "node-b"}
     checks = judge_fog(plan, seen, clusters=("node-a", "node-b"), node_of=names.get)
-    return {(name, host): (outcome, detail) for name, host, outcome, detail in checks}
+    return {(name, host): (outcome, detail) for name, host, outcome, detail in checks if name in STATE_CHECKS}
 
 
 def observers_only_gw1(plan: FogPlan) -> FogPlan:
@@ -172,7 +180,7 @@ def test_one_read_per_host_for_all_its_groups(tmp_path: Path) -> None:
     assert sorted(reads) == ["gw1", "gw2", "vr1", "vr2"]
     assert reads["vr1"].nics == (NicProbe("ens224", "10.0.0.254"), NicProbe("ens256", "10.0.1.254"))
     assert reads["gw1"].prefixes == ("10.0.0.0/24", "10.0.1.0/24") and reads["gw2"].prefixes == ("10.0.0.0/24",)
-    assert reads["vr1"].texts.count("running-config") == 1 and reads["vr1"].neighbors
+    assert reads["vr1"].texts.count("running-config") == 1 and reads["vr1"].texts.count("ospf-neighbors") == 1
 
 
 def test_clusters_are_the_nodes_groups_join() -> None:
@@ -200,7 +208,7 @@ def test_status_draws_the_picture_and_marks_what_is_wrong(plan: FogPlan) -> None
 
     plan = observers_only_gw1(plan)
     seen = healthy()
-    checks = judge_fog(plan, seen, clusters=("node-a", "node-b"), node_of={"node-b": "node-b"}.get)
+    checks = state_checks(judge_fog(plan, seen, clusters=("node-a", "node-b"), node_of={"node-b": "node-b"}.get))
     picture = draw(plan, seen, checks, ("node-a", "node-b"))
     assert picture["vm_side"] == "vr2" and picture["clpstat"] == "clpstat on node-a: customer1 Online on node-b"
     assert [(n["name"], n["runs_group"]) for n in picture["nodes"]] == [("node-a", False), ("node-b", True)]
@@ -211,7 +219,7 @@ def test_status_draws_the_picture_and_marks_what_is_wrong(plan: FogPlan) -> None
     assert picture["observers"][0]["route"] == "10.0.0.0/24 via 192.168.76.252" and exit_code(seen, checks, plan) == 0
 
     split = healthy(states={**seen.states, "vr1": state("vr1", holds=True)})
-    checks = judge_fog(plan, split, clusters=("node-a", "node-b"), node_of={"node-b": "node-b"}.get)
+    checks = state_checks(judge_fog(plan, split, clusters=("node-a", "node-b"), node_of={"node-b": "node-b"}.get))
     picture = draw(plan, split, checks, ("node-a", "node-b"))
     assert picture["vm_side"] is None
     assert "X single-advertiser: split brain: vr1 and vr2 hold 10.0.0.254" in picture["wrong"]
