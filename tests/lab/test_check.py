@@ -157,3 +157,35 @@ def test_a_standby_without_router_ospf(lab_at_start: Lab) -> None:
     assert checks[("standby-ready", "vr4")]["status"] == "fail"
     assert "no router ospf" in checks[("standby-ready", "vr4")]["detail"]
     assert checks[("ospf-neighbors", "vr4")]["status"] == "fail"
+
+
+def test_on_a_cluster_node_clpstat_is_read_there(lab_at_start: Lab) -> None:
+    code, document = check(lab_at_start, "node-b")
+    assert code == 0, document["summary"]
+    nodes = {host: info for host, info in document["hosts"].items() if host.startswith("node-")}
+    assert nodes == {"node-b": {"reachable": True, "seconds": None, "error": None}}  # node-a was never asked
+
+
+def test_status_draws_one_group_and_says_what_is_wrong(lab_at_start: Lab) -> None:
+    lab = lab_at_start
+    argv = [TOOL, "--inventory", str(lab.inventory_dir), "status", "customer2"]
+    done = lab.run("gw1", argv, timeout=120)
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert done.stdout.splitlines()[0] == (
+        "customer2: VM network 10.0.1.0/24, gateway 10.0.1.254; clpstat on node-a: customer2 Online on node-a"
+    )
+    assert any(line.split()[:2] == ["router", "vr3"] and "the VM's side" in line for line in done.stdout.splitlines())
+    lab.set_nic("vr4", up=True)
+    try:
+        wrong = lab.run("gw1", [*argv, "--json"], timeout=120)
+    finally:
+        lab.set_nic("vr4", up=False)
+    picture = json.loads(wrong.stdout)
+    assert wrong.returncode == 3 and picture["vm_side"] is None
+    assert any("split brain" in line for line in picture["wrong"]), picture
+    lab.cut_off("gw2")
+    try:
+        unread = lab.run("gw1", argv, timeout=120)
+    finally:
+        lab.restore("gw2")
+    assert unread.returncode == 1 and "gw2" in unread.stdout
