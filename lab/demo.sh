@@ -60,6 +60,7 @@ if ! ospf-failover lab up --dir "$DIR" --nic-style "$NIC_STYLE"; then
   failed=1
   exit 1
 fi
+INVENTORY="$(cd "$DIR" && pwd)/inventory"  # the lab's generated inventory, by absolute path inside the hosts
 
 step "OSPF neighbours of vr1" in_lab vr1 -- vtysh -c 'show ip ospf neighbor'
 step "gw1: route to customer1's VM network (expected via vr1, 192.168.76.251)" expect_route gw1 192.168.76.251
@@ -69,6 +70,10 @@ step "the VM pings client-a (192.168.76.101)" in_lab vm1 -- ping -c 3 -W 2 192.1
 
 step "ECX fails customer1 over to node-b (stop.sh on node-a, start.sh on node-b)" \
   ospf-failover lab failover --dir "$DIR" customer1 --to node-b
+step "check, run on node-b: every check of customer1 passes" \
+  in_lab node-b -- ospf-failover --inventory "$INVENTORY" check
+step "status of customer1: vr2 holds the gateway (the VM's side)" \
+  in_lab node-b -- ospf-failover --inventory "$INVENTORY" status customer1
 step "gw1: route after the failover (expected via vr2, 192.168.76.252)" expect_route gw1 192.168.76.252
 step "gw2: route after the failover (expected via vr2, 192.168.76.252)" expect_route gw2 192.168.76.252
 step "client-a pings the VM at node-b's site" in_lab client-a -- ping -c 3 -W 2 10.0.0.1
