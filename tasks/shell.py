@@ -39,6 +39,24 @@ def build_batch(commands: Sequence[str], token: str) -> str:
     return " ; ".join(parts)
 
 
+# A terminal takes at most 4095 characters as one input line (the kernel's canonical line buffer) and drops
+# the rest: a batch longer than this goes as several lines, each its own round trip, in the same session.
+MAX_LINE = 3500
+TOKEN_SHAPE = "0" * 8  # as long as a batch's token (secrets.token_hex(4)), for measuring lines
+
+
+def chunks(commands: Sequence[str], token: str, *, limit: int = MAX_LINE) -> list[list[str]]:
+    """``commands`` cut into runs whose batch line (:func:`build_batch`) stays within ``limit`` characters."""
+    runs: list[list[str]] = [[]]
+    for command in commands:
+        if len(build_batch([command], token)) > limit:
+            raise ValueError(f"a command of {len(command)} characters does not fit one terminal line")
+        if runs[-1] and len(build_batch([*runs[-1], command], token)) > limit:
+            runs.append([])
+        runs[-1].append(command)
+    return [run for run in runs if run]
+
+
 def split_batch(text: str, commands: Sequence[str], token: str) -> list[CommandOutput]:
     """Cut a batch's output at its markers (pure; the inverse of :func:`build_batch`)."""
     start = re.search(rf"@@OF start {token}@@", text)
@@ -72,17 +90,28 @@ def command_timeout(task: Task) -> float:
 
 
 def run_batch(task: Task, commands: Sequence[str], *, timeout: float | None = None) -> list[CommandOutput]:
-    """Run ``commands`` in one round trip on the host's session; each output with its exit status.
+    """Run ``commands`` in one round trip on the host's session (one per terminal line when they do not fit one
+    line, see MAX_LINE); each output with its exit status.
 
-    Bounded by ``timeout`` (default: the inventory's command timeout). On any failure the session is dropped,
-    so that the next call reconnects instead of reusing a session in an unknown state. Raises CommandTimeout
+    Bounded by ``timeout`` per round trip (default: the inventory's command timeout). On any failure the session
+    is dropped, so that the next call reconnects instead of reusing a session in an unknown state. Raises CommandTimeout
     when the commands do not finish in time, DeviceError when the session fails or the output cannot be cut.
     """
+    limit = timeout if timeout is not None else command_timeout(task)
+    try:
+        runs = chunks(commands, TOKEN_SHAPE)
+    except ValueError as exc:
+        raise DeviceError(host=task.host.name, command=commands[0], output="", reason=str(exc)) from exc
+    outputs: list[CommandOutput] = []
+    for run in runs:  # one round trip in all, unless the batch is longer than one terminal line
+        outputs += _round_trip(task, run, secrets.token_hex(4), limit)
+    return outputs
+
+
+def _round_trip(task: Task, commands: Sequence[str], token: str, limit: float) -> list[CommandOutput]:
     host = task.host
     session = get_session(task)
-    token = secrets.token_hex(4)
     line = build_batch(commands, token)
-    limit = timeout if timeout is not None else command_timeout(task)
     try:
         raw = session.send_command(
             line,

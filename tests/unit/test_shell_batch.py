@@ -6,7 +6,7 @@ import subprocess
 
 import pytest
 
-from ospf_failover.tasks.shell import build_batch, split_batch, vtysh_command
+from ospf_failover.tasks.shell import MAX_LINE, TOKEN_SHAPE, build_batch, chunks, split_batch, vtysh_command
 
 
 def run_in_sh(line: str) -> str:
@@ -52,3 +52,19 @@ def test_echo_alone_never_looks_like_a_marker() -> None:
     line = build_batch(commands, "f00d")
     with pytest.raises(ValueError, match="start marker"):
         split_batch(f"root@vr1:~# {line}\r\n", commands, "f00d")
+
+
+def test_a_batch_longer_than_a_terminal_line_goes_as_several_lines() -> None:
+    """A terminal drops what goes past 4095 characters of one input line: 60 groups' route reads do not fit one."""
+    commands = [vtysh_command("vtysh", f"show ip route 10.0.{k}.0/24 json") for k in range(60)]
+    assert len(build_batch(commands, TOKEN_SHAPE)) > 4095
+    runs = chunks(commands, TOKEN_SHAPE)
+    assert len(runs) > 1 and [c for run in runs for c in run] == commands  # all of them, in order
+    assert all(len(build_batch(run, TOKEN_SHAPE)) <= MAX_LINE for run in runs)
+    echoes = [f"echo {k}" for k in range(400)]
+    outputs = [
+        o for run in chunks(echoes, "t0k3n") for o in split_batch(run_in_sh(build_batch(run, "t0k3n")), run, "t0k3n")
+    ]
+    assert [o.output for o in outputs] == [str(k) for k in range(400)]
+    with pytest.raises(ValueError, match="does not fit one terminal line"):
+        chunks(["x" * 5000], TOKEN_SHAPE)
