@@ -15,7 +15,9 @@ alternates R times, from inside cluster node node-a's namespace:
           itself (exit 255: sshd's MaxStartups drops connections beyond 10 unauthenticated ones, which 20
           scripts at once reach on gw1, gw2 and node-a) is retried at once, and the retries are counted.
 Before timing, it checks that `check` passes (exit 0) and that every group's script exits 0 with its reads
-written; every timed run must exit 0 too. It prints progress lines on stderr and one JSON document on stdout:
+written. Every script run must exit 0; each timed check run's exit code is recorded. A scenario whose check does
+not pass is reported with check's failures and the hosts it could not read, only the script is timed there, and
+the benchmark exits 1 at the end. It prints progress lines on stderr and one JSON document on stdout:
 per scenario the median wall seconds of each side, the ratio check / script against its target, check's peak
 RSS and failover groups checked per second, where check's time went (its own --json report); then check's
 growth from 10 to 50 customers (5.0 would be linear).
@@ -71,8 +73,26 @@ SCENARIOS = {
 @dataclass(frozen=True)
 class CheckRun:
     seconds: float
+    exit_code: int
     peak_rss_kib: int
-    document: dict[str, Any]
+    document: dict[str, Any]  # check's --json report
+
+    @property
+    def host_errors(self) -> dict[str, str]:
+        """Hosts check could not read, with the end of why (the full text repeats the command line)."""
+        hosts: dict[str, dict[str, Any]] = self.document.get("hosts", {})
+        return {name: str(h["error"])[-120:] for name, h in hosts.items() if h.get("error")}
+
+    @property
+    def not_passing(self) -> dict[str, int]:
+        """How many checks of each name did not pass, over every group."""
+        counts: dict[str, int] = {}
+        for fog in self.document.get("fogs", []):
+            for row in fog.get("checks", []):
+                if row.get("status") != "pass":
+                    key = f"{row['name']} {row['status']}"
+                    counts[key] = counts.get(key, 0) + 1
+        return counts
 
 
 def say(text: str) -> None:
@@ -167,47 +187,38 @@ def check_run(lab: Lab, workers: int, rss_file: Path) -> CheckRun:
         TIME, "-f", "%M", "-o", str(rss_file),
         TOOL, "--inventory", str(lab.inventory_dir), "check", "--workers", str(workers), "--json",
     ]  # fmt: skip
+    rss_file.unlink(missing_ok=True)
     start = time.monotonic()
     done = lab.run(NODE, argv, timeout=RUN_TIMEOUT)
     elapsed = time.monotonic() - start
-    if done.returncode != 0:
-        raise SystemExit(
-            f"check exited {done.returncode}: {not_passing(done.stdout)} {done.stderr.strip()[-800:]}".strip()
-        )
-    document: dict[str, Any] = json.loads(done.stdout)
-    return CheckRun(seconds=elapsed, peak_rss_kib=int(rss_file.read_text().split()[-1]), document=document)
-
-
-def not_passing(stdout: str) -> str:
-    """The checks that did not pass, from check's JSON document (or its start when it is not one)."""
     try:
-        document = json.loads(stdout)
+        document: dict[str, Any] = json.loads(done.stdout)
     except ValueError:
-        return stdout.strip()[-400:]
-    rows = [
-        f"{fog['name']} {row['name']} {row['host']}: {row['status']} {row['detail']}"
-        for fog in document.get("fogs", [])
-        for row in fog.get("checks", [])
-        if row.get("status") != "pass"
-    ]
-    return "; ".join(rows[:10])
+        raise SystemExit(f"check exited {done.returncode} without a report: {done.stderr.strip()[-800:]}") from None
+    # time's output file ends with the maximum RSS in KiB (after "Command exited with non-zero status N").
+    peak = int(rss_file.read_text().split()[-1])
+    return CheckRun(seconds=elapsed, exit_code=done.returncode, peak_rss_kib=peak, document=document)
 
 
 def where_check_time_goes(runs: list[CheckRun]) -> dict[str, Any]:
-    """From check's own reports: its run after start-up (inventory loaded), and the hosts' read times."""
+    """From check's own reports: its run after start-up (Python and the inventory loaded), and how long each
+    host's one round trip took (connect included): medians over the runs."""
     run_seconds = [float(r.document["summary"]["seconds"]) for r in runs]
-    host_seconds = [
-        [float(h["seconds"]) for h in r.document["hosts"].values() if h.get("seconds") is not None] for r in runs
+    reads = [
+        {name: float(h["seconds"]) for name, h in r.document["hosts"].items() if h.get("seconds") is not None}
+        for r in runs
     ]
-    slowest = max(runs[-1].document["hosts"].items(), key=lambda item: item[1].get("seconds") or 0.0)
+    routers = [[s for name, s in each.items() if name not in OBSERVERS] for each in reads]
+    observers = [[s for name, s in each.items() if name in OBSERVERS] for each in reads]
     return {
         "run_after_startup_median_s": round(statistics.median(run_seconds), 3),
         "startup_median_s": round(statistics.median(r.seconds - s for r, s in zip(runs, run_seconds, strict=True)), 3),
-        "hosts_read": len(host_seconds[-1]),
-        "host_read_median_s": round(statistics.median(s for each in host_seconds for s in each), 3),
-        "host_read_max_median_s": round(statistics.median(max(each) for each in host_seconds), 3),
-        "host_read_sum_median_s": round(statistics.median(sum(each) for each in host_seconds), 3),
-        "slowest_host_last_run": {"host": slowest[0], "seconds": slowest[1].get("seconds")},
+        "hosts_read": len(reads[-1]),
+        "router_read_median_s": round(statistics.median(s for each in routers for s in each), 3),
+        "router_read_max_median_s": round(statistics.median(max(each) for each in routers), 3),
+        "observer_read_median_s": round(statistics.median(s for each in observers for s in each), 3),
+        "observer_read_max_median_s": round(statistics.median(max(each) for each in observers), 3),
+        "host_read_sum_median_s": round(statistics.median(sum(each.values()) for each in reads), 3),
     }
 
 
@@ -215,21 +226,46 @@ def where_check_time_goes(runs: list[CheckRun]) -> dict[str, Any]:
 
 
 def measure(scenario: Scenario, *, rounds: int, workers: int, prefix: str) -> dict[str, Any]:
+    """One scenario in a lab of its own: verified first, then R paired rounds (check, then the script)."""
     parent = Path(tempfile.mkdtemp(prefix="ofl-bench-check-"))
     lab_dir = parent / "lab"
     scripts_dir = parent / "scripts"
     rss_file = parent / "check.rss"
+    result: dict[str, Any] = {
+        "scenario": scenario.key,
+        "title": scenario.title,
+        "customers": scenario.customers,
+        "router_pairs": scenario.router_pairs or scenario.customers,
+        "workers": workers,
+        "rounds": rounds,
+        "target_ratio": scenario.target_ratio,
+    }
+    checks: list[CheckRun] = []
+    scripts: list[float] = []
+    retries: list[int] = []
     try:
         say(f"{scenario.title}: lab up")
         started = time.monotonic()
         lab = Lab.up(lab_dir, customers=scenario.customers, router_pairs=scenario.router_pairs, prefix=prefix)
-        up_seconds = time.monotonic() - started
-        say(f"{scenario.title}: lab up in {up_seconds:.1f} s")
+        result["lab_up_s"] = round(time.monotonic() - started, 1)
+        say(f"{scenario.title}: lab up in {result['lab_up_s']:.1f} s")
         listing, outputs = write_scripts(lab, scripts_dir)
 
-        first = check_run(lab, workers, rss_file)  # passes (exit 0), and warms the caches
-        summary = first.document["summary"]
-        say(f"{scenario.title}: check passes ({summary['fogs']} groups, {summary['warn']} warn), {first.seconds:.2f} s")
+        first = check_run(lab, workers, rss_file)  # must pass (exit 0); it also warms the caches
+        result["check_passes"] = first.exit_code == 0
+        if first.exit_code != 0:
+            result["check_failure"] = {
+                "exit_code": first.exit_code,
+                "seconds": round(first.seconds, 3),
+                "not_passing": first.not_passing,
+                "host_errors": first.host_errors,
+                "hosts": first.document.get("hosts", {}),
+            }
+            say(f"{scenario.title}: check does not pass (exit {first.exit_code}): {first.host_errors}")
+            say(f"{scenario.title}: check is not timed; the script alone is")
+        else:
+            summary = first.document["summary"]
+            say(f"{scenario.title}: check passes ({summary['fogs']} groups, {summary['warn']} warn)")
         _, retried = script_run(lab, listing, workers)
         empty = [str(path) for paths in outputs.values() for path in paths if path.stat().st_size == 0]
         if empty:
@@ -237,48 +273,46 @@ def measure(scenario: Scenario, *, rounds: int, workers: int, prefix: str) -> di
         reads = sum(map(len, outputs.values()))
         say(f"{scenario.title}: every group's script exits 0 with its {reads} reads ({retried} ssh retries)")
 
-        checks: list[CheckRun] = []
-        scripts: list[float] = []
-        retries: list[int] = []
         for number in range(1, rounds + 1):
-            checks.append(check_run(lab, workers, rss_file))
+            timed = ""
+            if result["check_passes"]:
+                checks.append(check_run(lab, workers, rss_file))
+                timed = f"check {checks[-1].seconds:.2f} s (exit {checks[-1].exit_code}), "
             seconds, retried = script_run(lab, listing, workers)
             scripts.append(seconds)
             retries.append(retried)
-            timed = f"check {checks[-1].seconds:.2f} s, script {seconds:.2f} s ({retried} ssh retries)"
-            say(f"{scenario.title}: round {number}/{rounds}: {timed}")
+            say(f"{scenario.title}: round {number}/{rounds}: {timed}script {seconds:.2f} s ({retried} ssh retries)")
     finally:
         say(f"{scenario.title}: lab down")
         teardown(lab_dir)
         shutil.rmtree(parent, ignore_errors=True)
 
-    check_median = statistics.median(r.seconds for r in checks)
-    script_median = statistics.median(scripts)
-    ratio = check_median / script_median
     fogs = scenario.customers
-    result: dict[str, Any] = {
-        "scenario": scenario.key,
-        "title": scenario.title,
-        "customers": fogs,
-        "router_pairs": scenario.router_pairs or fogs,
-        "workers": workers,
-        "rounds": rounds,
-        "lab_up_s": round(up_seconds, 1),
-        "check_median_s": round(check_median, 3),
+    script_median = statistics.median(scripts)
+    result |= {
         "script_median_s": round(script_median, 3),
-        "ratio_check_to_script": round(ratio, 2),
-        "target_ratio": scenario.target_ratio,
-        "target_met": ratio <= scenario.target_ratio,
-        "check_peak_rss_mib": round(max(r.peak_rss_kib for r in checks) / 1024, 1),
-        "check_fogs_per_s": round(fogs / check_median, 1),
-        "script_fogs_per_s": round(fogs / script_median, 1),
+        "script_fogs_per_s": round(fogs / script_median, 2),
         "script_ssh_sessions": fogs * (len(OBSERVERS) + 3),
-        "check_s": [round(r.seconds, 3) for r in checks],
         "script_s": [round(s, 3) for s in scripts],
         "script_ssh_retries": retries,
-        "check_time": where_check_time_goes(checks),
     }
-    say(f"{scenario.title}: {json.dumps(result)}")
+    if checks:
+        check_median = statistics.median(r.seconds for r in checks)
+        ratio = check_median / script_median
+        result |= {
+            "check_median_s": round(check_median, 3),
+            "ratio_check_to_script": round(ratio, 2),
+            "target_met": ratio <= scenario.target_ratio,
+            "check_peak_rss_mib": round(max(r.peak_rss_kib for r in checks) / 1024, 1),
+            "check_fogs_per_s": round(fogs / check_median, 2),
+            "check_s": [round(r.seconds, 3) for r in checks],
+            "check_exit_codes": [r.exit_code for r in checks],
+            "check_time": where_check_time_goes(checks),
+        }
+    else:
+        result["target_met"] = False
+    result["load_average_1min_at_end"] = round(os.getloadavg()[0], 2)
+    say(f"{scenario.title}: {json.dumps({k: v for k, v in result.items() if k != 'check_failure'})}")
     return result
 
 
@@ -288,6 +322,14 @@ def growth(results: list[dict[str, Any]]) -> dict[str, Any] | None:
     if "10" not in by_key or "50" not in by_key:
         return None
     small, large = by_key["10"], by_key["50"]
+    failed = [str(r["customers"]) for r in (small, large) if "check_median_s" not in r]
+    if failed:
+        return {
+            "check_50_over_10": None,
+            "why": f"check did not pass at {' and '.join(failed)} customers",
+            "script_50_over_10": round(large["script_median_s"] / small["script_median_s"], 2),
+            "linear": 5.0,
+        }
     return {
         "check_50_over_10": round(large["check_median_s"] / small["check_median_s"], 2),
         "script_50_over_10": round(large["script_median_s"] / small["script_median_s"], 2),
@@ -323,7 +365,7 @@ def main() -> int:
         "check_growth_10_to_50": growth(results),
     }  # fmt: skip
     print(json.dumps(document, indent=2))
-    return 0
+    return 0 if all(r["check_passes"] for r in results) else 1
 
 
 if __name__ == "__main__":
