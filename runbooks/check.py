@@ -37,8 +37,9 @@ from ospf_failover.nornir_setup import init_nornir, run_on
 from ospf_failover.tasks.clpstat import read_clpstat
 from ospf_failover.tasks.router_state import read_router_state
 
-from .check_judges import Check, Observed, judge_fog
+from .check_judges import Check, Observed
 from .check_plan import CheckPlan, plan_check
+from .check_readiness import judge_fog
 from .defaults import CHECK_WORKERS
 from .locate import this_node
 

@@ -202,23 +202,3 @@ def located_safely(
         return online_node(plan, seen, clusters), []
     except InputError as exc:
         return None, [("cluster-agreement", None, "FAIL", str(exc))]
-
-
-def judge_fog(
-    plan: FogPlan, seen: Observed, *, clusters: tuple[str, ...], node_of: Callable[[str], str | None]
-) -> list[Check]:
-    """Every named check of one failover group, in a fixed order."""
-    from .check_readiness import config_drift, convergence_budget, standby_ready  # they build on this module
-
-    located, unlocatable = located_safely(plan, seen, clusters)
-    online = None if located is None else located[0] is not None
-    return [
-        *reachable(plan, seen),
-        *ospf_neighbors(plan, seen),
-        *single_advertiser(plan, seen, online),
-        *(unlocatable or cluster_agreement(plan, seen, located, node_of)),
-        *observer_route(plan, seen),
-        *standby_ready(plan, seen),
-        *config_drift(plan, seen),
-        *convergence_budget(plan, seen),
-    ]

@@ -4,6 +4,8 @@ round trip brought back (configuration, timers, NIC files, forwarding) with the 
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from ospf_failover.convergence import RouterTimers, estimate_convergence
 from ospf_failover.errors import InputError
 from ospf_failover.models import RouterState
@@ -13,7 +15,19 @@ from ospf_failover.parsers.ospf_timers import parse_ospf_interfaces, parse_ospf_
 from ospf_failover.tasks.router_state import IP_FORWARD
 from ospf_failover.tasks.shell import ABSENT
 
-from .check_judges import Check, Observed, Unreadable, holders, read_text
+from .check_judges import (
+    Check,
+    Observed,
+    Unreadable,
+    cluster_agreement,
+    holders,
+    located_safely,
+    observer_route,
+    ospf_neighbors,
+    reachable,
+    read_text,
+    single_advertiser,
+)
 from .check_plan import FogPlan
 
 SHOWN_LINES = 4  # differing configuration lines named in a config-drift detail
@@ -126,4 +140,23 @@ def convergence_budget(plan: FogPlan, seen: Observed) -> list[Check]:
             f"{figures}: over the budget of {plan.budget:g} s; mostly {timer.timer} on {where} "
             f"({timer.seconds:.1f} s): change {timer.setting}",
         )
+    ]
+
+
+def judge_fog(
+    plan: FogPlan, seen: Observed, *, clusters: tuple[str, ...], node_of: Callable[[str], str | None]
+) -> list[Check]:
+    """Every named check of one failover group, in a fixed order: the state now, then what a failover would
+    meet."""
+    located, unlocatable = located_safely(plan, seen, clusters)
+    online = None if located is None else located[0] is not None
+    return [
+        *reachable(plan, seen),
+        *ospf_neighbors(plan, seen),
+        *single_advertiser(plan, seen, online),
+        *(unlocatable or cluster_agreement(plan, seen, located, node_of)),
+        *observer_route(plan, seen),
+        *standby_ready(plan, seen),
+        *config_drift(plan, seen),
+        *convergence_budget(plan, seen),
     ]

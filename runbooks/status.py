@@ -23,8 +23,9 @@ from ospf_failover.inventory import Fleet
 from ospf_failover.nornir_setup import init_nornir
 
 from .check import node_name, observe
-from .check_judges import Check, Observed, holders, judge_fog, online_node
+from .check_judges import Check, Observed, holders, online_node
 from .check_plan import FogPlan, plan_check
+from .check_readiness import judge_fog
 from .judges import judge_route_via
 
 MARK = {"PASS": "", "WARN": "!", "FAIL": "X"}

@@ -15,8 +15,9 @@ from ospf_failover.models import ClpstatStatus, NicState, RouterState
 from ospf_failover.parsers.ospf import parse_ospf_neighbors
 from ospf_failover.parsers.route import parse_routes
 from ospf_failover.runbooks.check import verdict
-from ospf_failover.runbooks.check_judges import Check, Observed, judge_fog
+from ospf_failover.runbooks.check_judges import Check, Observed
 from ospf_failover.runbooks.check_plan import FogPlan, clusters_of, plan_check
+from ospf_failover.runbooks.check_readiness import judge_fog
 from ospf_failover.tasks.router_state import NicProbe
 
 REPO_INVENTORY = Path(__file__).resolve().parents[2] / "inventory"

@@ -13,8 +13,9 @@ from .schema import PROBLEM_KINDS
 Origin = Callable[[str], tuple[str, str]]
 
 
-def describe(model: type[BaseModel], loc: Sequence[int | str]) -> str | None:
-    """The description of the field at ``loc`` (nested models followed), which says what to write."""
+def follow(model: type[BaseModel], loc: Sequence[int | str]) -> tuple[Any, str | None]:
+    """Walk ``loc`` through the (nested) models: the model that holds its last field, and the deepest field
+    description met on the way, which says what to write."""
     current: Any = model
     description = None
     for part in loc:
@@ -24,18 +25,7 @@ def describe(model: type[BaseModel], loc: Sequence[int | str]) -> str | None:
         info = fields[part]
         description = info.description or description
         current = info.annotation
-    return description
-
-
-def _model_at(model: type[BaseModel], loc: Sequence[int | str]) -> Any:
-    """The (nested) model that holds the field at ``loc``."""
-    current: Any = model
-    for part in loc:
-        fields = getattr(current, "model_fields", None)
-        if not isinstance(fields, dict) or part not in fields:
-            return current
-        current = fields[part].annotation
-    return current
+    return current, description
 
 
 MOVED_TIMEOUTS = {
@@ -47,7 +37,7 @@ SHAPES = {"dict_type": "must be a mapping", "model_type": "must be a mapping", "
 
 def message_of(model: type[BaseModel], error: Any, *, unknown: str = "unknown key") -> str:
     kind, loc = error["type"], error["loc"]
-    hint = describe(model, loc)
+    hint = follow(model, loc)[1]
     if kind in PROBLEM_KINDS:
         return str(error["msg"])
     if kind == "missing" or error.get("input", "") is None:
@@ -57,7 +47,7 @@ def message_of(model: type[BaseModel], error: Any, *, unknown: str = "unknown ke
     if kind == "extra_forbidden":
         if len(loc) >= 2 and loc[-2] == "timeouts" and loc[-1] in MOVED_TIMEOUTS:
             return MOVED_TIMEOUTS[str(loc[-1])]
-        known = sorted(k for k in getattr(_model_at(model, loc[:-1]), "model_fields", {}) if k != "name")
+        known = sorted(k for k in getattr(follow(model, loc[:-1])[0], "model_fields", {}) if k != "name")
         return f"{unknown}: use {known}"
     return f"{error['input']!r}: {hint or error['msg']}"
 
