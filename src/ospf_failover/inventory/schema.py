@@ -151,6 +151,11 @@ class Fog(BaseModel):
     pairing: dict[str, str] = Field(min_length=1, description="map each cluster node to the router on its side")
     observers: tuple[str, ...] = Field(default=(), description="a list of observer host names (may be empty)")
     convergence_budget: Budget | None = None  # None: the defaults' (data.convergence_budget, 10 s)
+    minion: str | None = Field(
+        default=None,
+        min_length=1,
+        description="the Salt minion that serves this group (a minion ID; set on the group or its site group)",
+    )
 
     @field_validator("vm_network", mode="before")
     @classmethod
@@ -228,6 +233,10 @@ class Host(BaseModel):
     nic_config_file: Annotated[str, _template(frozenset({"nic"}))] | None = Field(
         default=None, description="the NIC's configuration file, a path template with {nic}"
     )
+    backup: bool | None = Field(
+        default=None,
+        description="true or false: back this host up (default: routers yes, observers no)",
+    )
     ospf_address: Annotated[str, AfterValidator(_ipv4)] | None = Field(
         default=None,
         description="the next hop other routers see for the VM network, an IPv4 address (default: hostname)",
@@ -240,6 +249,12 @@ class Host(BaseModel):
         if isinstance(data, dict) and data.get("ecx_server") is None:
             data = {**data, "ecx_server": data.get("name")}
         return data
+
+    @property
+    def backed_up(self) -> bool:
+        """Whether ``backup`` takes this host's configuration: routers unless ``backup: false``, others when
+        ``backup: true``."""
+        return self.backup if self.backup is not None else self.role == "router"
 
     @property
     def next_hop(self) -> str:
