@@ -2,8 +2,9 @@
 # The rehearsal lab in one go: build it, show that OSPF carries customer1's VM network through vr1 and that
 # client-a and the VM reach each other, fail customer1 over to node-b as ECX would (ecx/stop.sh on node-a,
 # the VM moves, ecx/start.sh on node-b, which runs `ospf-failover switch`), check the result independently of
-# the switch's own report (start.sh's --verify warn alone proves nothing), fail back and check again, then
-# remove the lab: also when a step fails or the demo is interrupted.
+# the switch's own report (start.sh's --verify warn alone proves nothing), fail back and check again, back the
+# routers' configurations up (twice: the second run commits nothing), then remove the lab: also when a step
+# fails or the demo is interrupted.
 #
 #   [NIC_STYLE=link|address|mixed] bash lab/demo.sh [DIR]   (make demo [NIC_STYLE=...]: the venv on PATH; root)
 #
@@ -82,4 +83,10 @@ step "ECX fails customer1 back to node-a" ospf-failover lab failover --dir "$DIR
 step "gw1: route after failing back (expected via vr1, 192.168.76.251)" expect_route gw1 192.168.76.251
 step "gw2: route after failing back (expected via vr1, 192.168.76.251)" expect_route gw2 192.168.76.251
 step "client-a pings the VM back at node-a's site" in_lab client-a -- ping -c 3 -W 2 10.0.0.1
+BACKUPS="$(cd "$DIR" && pwd)/backups"
+step "backup: every router's configuration, secrets removed, committed in $BACKUPS" \
+  in_lab gw1 -- ospf-failover --inventory "$INVENTORY" backup --all --dir "$BACKUPS"
+step "backup again: nothing changed, so no new commit" \
+  in_lab gw1 -- ospf-failover --inventory "$INVENTORY" backup --all --dir "$BACKUPS"
+step "vr1's backed up versions" ospf-failover backup --dir "$BACKUPS" --history vr1
 step "lab status" ospf-failover lab status --dir "$DIR"

@@ -11,13 +11,11 @@ Exit codes: 0 nothing failed (warnings allowed, unless --strict), 1 a check fail
 from __future__ import annotations
 
 import sys
-from collections.abc import Callable, Iterator, Mapping
-from contextlib import contextmanager
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
 from nornir.core import Nornir
-from rich.progress import Progress
 
 from ospf_failover.engine import (
     Alerts,
@@ -27,6 +25,7 @@ from ospf_failover.engine import (
     RowTable,
     Run,
     error_text,
+    host_progress,
     in_background,
     run_per_host,
 )
@@ -108,7 +107,7 @@ def observe(nr: Nornir, fleet: Fleet, plan: CheckPlan) -> Observed:
     """Read every router and observer once (with a progress bar on a terminal) and clpstat once per cluster."""
     reads = {host: r.arguments() for host, r in plan.host_reads().items()}
     clusters = in_background(read_clusters, nr, fleet, plan)
-    with progress(len(reads)) as advance:
+    with host_progress(len(reads)) as advance:
         outcomes = run_per_host(nr, read_router_state, reads, done=advance)
     clpstat, clpstat_errors = clusters.result(timeout=max(60.0, CLPSTAT_WAIT * 3))
     return Observed(
@@ -142,17 +141,6 @@ def renderers(as_json: bool) -> list[Renderer]:
     if as_json:
         return [JsonDocument(sys.stdout, document=document)]
     return [FogLines(sys.stdout), RowTable(sys.stdout, verdicts=False)]
-
-
-@contextmanager
-def progress(total: int) -> Iterator[Callable[[str], None]]:
-    """A progress bar on stderr while hosts are read, when stderr is a terminal (it goes once they all are)."""
-    if not sys.stderr.isatty() or total < 2:
-        yield lambda host: None
-        return
-    with Progress(transient=True, console=None) as bar:
-        task = bar.add_task(f"reading {total} hosts", total=total)
-        yield lambda host: bar.advance(task)
 
 
 def document(run: Run) -> dict[str, Any]:

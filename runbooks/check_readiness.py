@@ -10,7 +10,7 @@ from ospf_failover.convergence import RouterTimers, estimate_convergence
 from ospf_failover.errors import InputError
 from ospf_failover.models import RouterState
 from ospf_failover.parsers.nic_config import parse_ip_forward, parse_nic_config
-from ospf_failover.parsers.ospf_config import OspfConfig, compare_ospf_lines, parse_ospf_config
+from ospf_failover.parsers.ospf_config import OspfConfig, group_drift, parse_ospf_config
 from ospf_failover.parsers.ospf_timers import parse_ospf_interfaces, parse_ospf_process
 from ospf_failover.tasks.router_state import IP_FORWARD
 from ospf_failover.tasks.shell import ABSENT
@@ -93,19 +93,14 @@ def config_drift(plan: FogPlan, seen: Observed) -> list[Check]:
                 configs[router] = read_text(seen.states[router], "running-config", parse_ospf_config)
             except Unreadable as exc:
                 return [("config-drift", router, "WARN", f"cannot compare: {exc}")]
-    routers = list(configs)
-    if len(routers) < 2:
-        return []
-    first = routers[0]
     checks: list[Check] = []
-    for other in routers[1:]:
-        only_first, only_other = compare_ospf_lines(configs[first], configs[other])
-        if not only_first and not only_other:
-            checks.append(("config-drift", other, "PASS", f"same OSPF configuration as {first}"))
+    for drift in group_drift(configs):
+        if drift.same:
+            checks.append(("config-drift", drift.other, "PASS", f"same OSPF configuration as {drift.first}"))
             continue
-        shown = [f"only {first}: {line}" for line in only_first] + [f"only {other}: {line}" for line in only_other]
+        shown = drift.lines()
         more = f" (+{len(shown) - SHOWN_LINES} more)" if len(shown) > SHOWN_LINES else ""
-        checks.append(("config-drift", other, "WARN", "; ".join(shown[:SHOWN_LINES]) + more))
+        checks.append(("config-drift", drift.other, "WARN", "; ".join(shown[:SHOWN_LINES]) + more))
     return checks
 
 

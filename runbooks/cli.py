@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 
 from ospf_failover.errors import OspfFailoverError
 
+from .backup_cli import register_backup
 from .defaults import CHECK_WORKERS, RELEASE_TIMEOUT, SWITCH_TIMEOUT, VERIFY_TIMEOUT
 
 if TYPE_CHECKING:
@@ -119,6 +120,7 @@ def register(subparsers: argparse._SubParsersAction[Any]) -> None:
     )
     release.set_defaults(handler=handle_release)
     register_check(subparsers)
+    register_backup(subparsers, workers=workers)
 
 
 def register_check(subparsers: argparse._SubParsersAction[Any]) -> None:

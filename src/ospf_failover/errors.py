@@ -132,5 +132,9 @@ class LockTimeout(OspfFailoverError, TimeoutError):
     """Another run holds the lock for this failover group for longer than we may wait."""
 
 
+class BackupStoreError(OspfFailoverError, OSError):
+    """The backup directory or its git repository could not be written or read."""
+
+
 class LabError(OspfFailoverError):
     """The rehearsal lab could not be built, reached or torn down."""

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from .alerts import Alerts
 from .batch import in_background, run_per_host, step_timeout
+from .progress import host_progress
 from .render import EcxLines, FogLines, JsonDocument, Renderer, RowTable, command_renderers
 from .rows import Outcome, Row, error_text
 from .run import FogRun, Run
@@ -28,6 +29,7 @@ __all__ = [
     "Run",
     "command_renderers",
     "error_text",
+    "host_progress",
     "in_background",
     "run_per_host",
     "step_timeout",

@@ -137,6 +137,32 @@ def compare_ospf_lines(first: OspfConfig, second: OspfConfig) -> tuple[tuple[str
     )
 
 
+@dataclass(frozen=True)
+class Drift:
+    """How one router of a failover group differs from the group's first router, in OSPF lines."""
+
+    first: str
+    other: str
+    only_first: tuple[str, ...]
+    only_other: tuple[str, ...]
+
+    @property
+    def same(self) -> bool:
+        return not self.only_first and not self.only_other
+
+    def lines(self) -> list[str]:
+        """``only vr1: LINE`` / ``only vr2: LINE``, the first router's lines first."""
+        return [f"only {self.first}: {line}" for line in self.only_first] + [
+            f"only {self.other}: {line}" for line in self.only_other
+        ]
+
+
+def group_drift(configs: Mapping[str, OspfConfig]) -> list[Drift]:
+    """Every router of a group against the first one (in the mapping's order); empty for fewer than two."""
+    names = list(configs)
+    return [Drift(names[0], other, *compare_ospf_lines(configs[names[0]], configs[other])) for other in names[1:]]
+
+
 def _dotted_area(value: str, number: int, line: str) -> str:
     try:
         return str(ipaddress.IPv4Address(int(value) if value.isdigit() else value))

@@ -1,0 +1,58 @@
+"""Stage a router's backup: fetch its configuration, clean it, and say what changed since the stored one."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from pathlib import Path
+
+from nornir.core.task import Result, Task
+from nornir_utils.plugins.tasks.files import write_file
+
+from ospf_failover.archive import clean, stored_files, stored_path
+
+from .config import fetch_config
+
+
+def stage_backup(task: Task, *, nics: Sequence[str] = (), directory: str, keep_secrets: bool = False) -> Result:
+    """Fetch the host's configuration (:func:`fetch_config`), drop its volatile lines and (unless
+    ``keep_secrets``) its secrets, and compare each file with the one stored under ``directory/HOST``: the diff
+    and ``changed`` are nornir-utils' ``write_file`` run as a dry run, so nothing is written here.
+
+    Result: ``result`` is ``{"files": {path: text}, "raw": {source: text}, "changed": [path], "removed": [path],
+    "secrets": N}`` (``raw``: as fetched, for the pure judges, never stored); ``diff`` the unified diffs, files
+    removed included; ``changed`` True when a file differs, is new or is gone.
+    """
+    fetched: dict[str, str] = fetch_config(task, nics=tuple(nics)).result
+    root = Path(directory) / task.host.name
+    files: dict[str, str] = {}
+    diffs: list[str] = []
+    changed: list[str] = []
+    secrets = 0
+    for source, text in fetched.items():
+        relative = stored_path(source)
+        cleaned = clean(text, keep_secrets=keep_secrets)
+        files[relative] = cleaned.text
+        secrets += cleaned.secrets
+        compared = task.run(
+            task=write_file,
+            name=f"compare {relative}",
+            filename=str(root / relative),
+            content=cleaned.text,
+            dry_run=True,
+            severity_level=10,
+        )[0]
+        if compared.changed:
+            changed.append(relative)
+            diffs.append(_with_headers(f"{task.host.name}/{relative}", compared.diff))
+    removed = sorted(set(stored_files(root)) - set(files))
+    changed += removed
+    diffs += [f"--- {task.host.name}/{relative} (stored)\n+++ /dev/null (gone from the router)" for relative in removed]
+    result = {"files": files, "raw": fetched, "changed": changed, "removed": removed, "secrets": secrets}
+    return Result(host=task.host, result=result, changed=bool(diffs), diff="\n".join(diffs))
+
+
+def _with_headers(name: str, diff: str) -> str:
+    """write_file's unified diff under headers naming the host's file (its own name the local path)."""
+    lines = [line for line in diff.splitlines() if line]  # difflib's headers end in a newline of their own
+    start = next((i for i, line in enumerate(lines) if line.startswith("@@")), len(lines))
+    return "\n".join([f"--- {name} (stored)", f"+++ {name} (router)", *lines[start:]])
