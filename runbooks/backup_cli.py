@@ -5,8 +5,7 @@ from __future__ import annotations
 import argparse
 from typing import Any
 
-from .backup_history import DEFAULT_LIMIT
-from .defaults import CHECK_WORKERS
+from .defaults import BACKUP_HISTORY_LIMIT, CHECK_WORKERS
 
 AUTHOR = "ospf-failover <ospf-failover@localhost>"  # archive.DEFAULT_AUTHOR, without loading it for --help
 BACKUP_EXIT_CODES = (
@@ -53,7 +52,7 @@ def register_backup(subparsers: argparse._SubParsersAction[Any], *, workers: Any
     backup.add_argument("--author", default=AUTHOR, help=f"the commits' author, 'Name <email>' (default {AUTHOR!r})")
     backup.add_argument("--history", metavar="HOST", help="list HOST's backed up versions instead of backing up")
     backup.add_argument(
-        "--limit", type=limit, default=DEFAULT_LIMIT, help=f"with --history: versions shown (default {DEFAULT_LIMIT})"
+        "--limit", type=limit, default=BACKUP_HISTORY_LIMIT, help=f"with --history: versions shown (default {BACKUP_HISTORY_LIMIT})"
     )
     backup.set_defaults(handler=handle_backup)
 

@@ -9,8 +9,6 @@ from pathlib import Path
 from ospf_failover.archive import Repository, Version
 from ospf_failover.errors import EXIT_OK, InputError
 
-DEFAULT_LIMIT = 20
-
 
 def version_line(version: Version) -> str:
     """``DATE  COMMIT  +A -R  FILES  SUBJECT``."""
