@@ -52,7 +52,10 @@ def register_backup(subparsers: argparse._SubParsersAction[Any], *, workers: Any
     backup.add_argument("--author", default=AUTHOR, help=f"the commits' author, 'Name <email>' (default {AUTHOR!r})")
     backup.add_argument("--history", metavar="HOST", help="list HOST's backed up versions instead of backing up")
     backup.add_argument(
-        "--limit", type=limit, default=BACKUP_HISTORY_LIMIT, help=f"with --history: versions shown (default {BACKUP_HISTORY_LIMIT})"
+        "--limit",
+        type=limit,
+        default=BACKUP_HISTORY_LIMIT,
+        help=f"with --history: versions shown (default {BACKUP_HISTORY_LIMIT})",
     )
     backup.set_defaults(handler=handle_backup)
 
