@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 from typing import Any
 
+from .arguments import history_limit, workers
 from .defaults import BACKUP_HISTORY_LIMIT, CHECK_WORKERS
 
 AUTHOR = "ospf-failover <ospf-failover@localhost>"  # archive.DEFAULT_AUTHOR, without loading it for --help
@@ -15,17 +16,7 @@ BACKUP_EXIT_CODES = (
 )
 
 
-def limit(value: str) -> int:
-    try:
-        count = int(value)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"{value!r} is not a number") from None
-    if not 1 <= count <= 10_000:
-        raise argparse.ArgumentTypeError(f"{count}: give 1 to 10000 versions")
-    return count
-
-
-def register_backup(subparsers: argparse._SubParsersAction[Any], *, workers: Any) -> None:
+def register_backup(subparsers: argparse._SubParsersAction[Any]) -> None:
     backup = subparsers.add_parser(
         "backup",
         help="back up routers' configurations (scrubbed) into a git repository; show changes and pair drift",
@@ -53,7 +44,7 @@ def register_backup(subparsers: argparse._SubParsersAction[Any], *, workers: Any
     backup.add_argument("--history", metavar="HOST", help="list HOST's backed up versions instead of backing up")
     backup.add_argument(
         "--limit",
-        type=limit,
+        type=history_limit,
         default=BACKUP_HISTORY_LIMIT,
         help=f"with --history: versions shown (default {BACKUP_HISTORY_LIMIT})",
     )

@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 
 from ospf_failover.errors import OspfFailoverError
 
+from .arguments import positive_seconds, workers
 from .backup_cli import register_backup
 from .defaults import CHECK_WORKERS, RELEASE_TIMEOUT, SWITCH_TIMEOUT, VERIFY_TIMEOUT
 
@@ -33,26 +34,6 @@ CHECK_EXIT_CODES = (
     "Exit codes: 0 nothing failed (warnings allowed, unless --strict), 1 a check failed (with --strict: or "
     "warned), 2 bad input or inventory."
 )
-
-
-def workers(value: str) -> int:
-    try:
-        count = int(value)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"{value!r} is not a number") from None
-    if not 1 <= count <= 200:
-        raise argparse.ArgumentTypeError(f"{count}: give 1 to 200 hosts read at once")
-    return count
-
-
-def positive_seconds(value: str) -> float:
-    try:
-        seconds = float(value)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"{value!r} is not a number of seconds") from None
-    if not 0 < seconds <= 1800:
-        raise argparse.ArgumentTypeError(f"{value}: give seconds between 0 and 1800 (ECX's exec timeout)")
-    return seconds
 
 
 def register(subparsers: argparse._SubParsersAction[Any]) -> None:
@@ -120,7 +101,7 @@ def register(subparsers: argparse._SubParsersAction[Any]) -> None:
     )
     release.set_defaults(handler=handle_release)
     register_check(subparsers)
-    register_backup(subparsers, workers=workers)
+    register_backup(subparsers)
 
 
 def register_check(subparsers: argparse._SubParsersAction[Any]) -> None:

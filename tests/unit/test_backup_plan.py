@@ -3,7 +3,6 @@ group's OSPF drift on recorded configurations, and the commit message."""
 
 from __future__ import annotations
 
-import shutil
 from pathlib import Path
 
 import pytest
@@ -22,26 +21,9 @@ def running(name: str) -> dict[str, str]:
 
 
 @pytest.fixture
-def inventory(tmp_path: Path) -> Path:
-    """The example inventory with a second group on the same routers (vr1's NIC for it is ens256)."""
-    copy = tmp_path / "inventory"
-    shutil.copytree(REPO_INVENTORY, copy)
-    groups = yaml.safe_load((copy / "groups.yaml").read_text())
-    groups["customer2"] = {
-        "data": {
-            "vm_network": "10.0.1.0/24",
-            "vm_gateway": "10.0.1.254",
-            "nic": "ens256",
-            "pairing": {"node-a": "vr1", "node-b": "vr2"},
-            "observers": ["gw1"],
-        }
-    }
-    (copy / "groups.yaml").write_text(yaml.safe_dump(groups))
-    hosts = yaml.safe_load((copy / "hosts.yaml").read_text())
-    for host in ("vr1", "vr2", "node-a", "node-b"):
-        hosts[host]["groups"].append("customer2")
-    (copy / "hosts.yaml").write_text(yaml.safe_dump(hosts))
-    return copy
+def inventory(two_groups_inventory: Path) -> Path:
+    """The example inventory with a second group on the same routers (their NIC for it is ens256)."""
+    return two_groups_inventory
 
 
 def test_routers_are_backed_up_once_with_every_groups_nic_and_observers_are_not(inventory: Path) -> None:

@@ -3,12 +3,10 @@ groups), and each named check's verdict on healthy and broken states."""
 
 from __future__ import annotations
 
-import shutil
 from pathlib import Path
 from typing import Any
 
 import pytest
-import yaml
 
 from ospf_failover.inventory import load_inventory
 from ospf_failover.models import ClpstatStatus, NicState, RouterState
@@ -156,25 +154,8 @@ def test_an_observer_without_the_router_as_neighbour_fails(plan: FogPlan) -> Non
     assert found[("ospf-neighbors", "gw1")] == ("FAIL", "no adjacency with vr1 (not a neighbour)")
 
 
-def test_one_read_per_host_for_all_its_groups(tmp_path: Path) -> None:
-    inventory = tmp_path / "inventory"
-    shutil.copytree(REPO_INVENTORY, inventory)
-    groups = yaml.safe_load((inventory / "groups.yaml").read_text())
-    hosts = yaml.safe_load((inventory / "hosts.yaml").read_text())
-    groups["customer2"] = {
-        "data": {
-            "vm_network": "10.0.1.0/24",
-            "vm_gateway": "10.0.1.254",
-            "nic": "ens256",
-            "pairing": {"node-a": "vr1", "node-b": "vr2"},
-            "observers": ["gw1"],
-        }
-    }
-    for host in ("vr1", "vr2", "node-a", "node-b"):
-        hosts[host]["groups"].append("customer2")
-    (inventory / "groups.yaml").write_text(yaml.safe_dump(groups))
-    (inventory / "hosts.yaml").write_text(yaml.safe_dump(hosts))
-    check = plan_check(load_inventory(inventory), [])
+def test_one_read_per_host_for_all_its_groups(two_groups_inventory: Path) -> None:
+    check = plan_check(load_inventory(two_groups_inventory), [])
     assert [fog.name for fog in check.fogs] == ["customer1", "customer2"]
     assert check.clusters == (("node-a", "node-b"),)
     reads = check.host_reads()
