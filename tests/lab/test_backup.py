@@ -108,6 +108,10 @@ def test_a_change_on_one_router_is_one_commit_of_its_files_with_its_diff(lab_at_
     added = re.search(r"  \+(\d+) -0  running-config  backup: vr2 changed$", lines[1])
     assert added is not None and int(added[1]) >= 2, lines  # interface lo / description / exit
     assert lines[0].endswith(f"+0 -{added[1]}  running-config  backup: vr2 changed"), lines
+    listed = lab.run("gw1", [TOOL, "backup", "--dir", str(directory), "--history", "vr2", "--limit", "2", "--json"])
+    versions = json.loads(listed.stdout)["versions"]
+    assert [v["subject"] for v in versions] == ["backup: vr2 changed"] * 2, versions
+    assert versions[0]["files"] == ["running-config"] and versions[0]["removed"] == versions[1]["added"]
     none = lab.run("gw1", [TOOL, "backup", "--dir", str(directory), "--history", "gw9"], timeout=30)
     assert none.returncode == 2 and none.stderr.strip() == f"ospf-failover: error: no backup of gw9 in {directory}"
 
