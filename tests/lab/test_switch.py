@@ -272,7 +272,7 @@ def test_genw_monitor_script(styled_lab: Lab) -> None:
     lab.set_nic("vr1", up=False)
     broken = lab.run("node-a", ["sh", genw], env=env, timeout=60)
     assert broken.returncode == 3, broken.stdout
-    assert f"verify: [vr1] eth1 is {not_holding(lab, 'vr1')}" in broken.stdout
+    assert f"verify: [vr1] eth1 is {not_holding(lab, 'vr1')}" in broken.stdout, broken.stdout
     del env["FOG"]
     unset = lab.run("node-a", ["sh", genw], env=env, timeout=60)
     assert unset.returncode != 0 and "set FOG" in unset.stderr
