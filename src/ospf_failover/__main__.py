@@ -1,0 +1,9 @@
+"""``python -m ospf_failover``: the command line, as the ``ospf-failover`` script runs it."""
+
+from __future__ import annotations
+
+import sys
+
+from ospf_failover.cli import main
+
+sys.exit(main())

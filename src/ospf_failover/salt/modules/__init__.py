@@ -1,0 +1,1 @@
+"""Salt execution modules (Salt's loader reads this folder; see ospf_failover.salt.loader)."""
