@@ -1,8 +1,9 @@
 """The recorded cases under tests/fixtures and a checker of the declared result shapes.
 
 Layout: ``tests/fixtures/<platform>/<case>.txt`` with ``tests/fixtures/<platform>/expected/<case>.json``. The
-expected file names the parser (``clpstat``, ``ospf-neighbor``, ``route``, ``nic-state``) and holds either
-``result`` (the exact parsed value) or ``refused`` (``line_number`` and a ``reason`` substring of the ParseError).
+expected file names the parser (``clpstat``, ``ospf-neighbor``, ``route``, ``route-batch``, ``nic-state``) and holds
+either ``result`` (the exact parsed value) or ``refused`` (``line_number`` and a ``reason`` substring of the
+ParseError). ``route-batch`` (several route reads in one vtysh run) also gives the ``prefixes`` asked, in order.
 
 ``nic-state`` reads two outputs at once (``ip -o link show dev NIC`` and ``ip -o -4 addr show dev NIC``): its
 expected file also gives ``nic``, ``gateway``, ``link_status`` (the exit status of ``ip link``) and the case names
@@ -23,9 +24,10 @@ from typing import Any, Literal, get_args, get_origin, get_type_hints, is_typedd
 from ospf_failover.models import ClpstatStatus, NicState, OspfNeighbor, Platform, Route
 from ospf_failover.parsers import parse_clpstat, parse_ospf_neighbors, parse_routes
 from ospf_failover.parsers.iproute import parse_nic_state
+from ospf_failover.parsers.route import parse_route_batch
 
 FIXTURES = Path(__file__).resolve().parent.parent / "fixtures"
-ParserName = Literal["clpstat", "ospf-neighbor", "route", "nic-state"]
+ParserName = Literal["clpstat", "ospf-neighbor", "route", "route-batch", "nic-state"]
 
 
 @dataclass(frozen=True)
@@ -66,6 +68,8 @@ class Case:
             return parse_ospf_neighbors(source, platform)
         if self.parser == "nic-state":
             return self._parse_nic_state(source)
+        if self.parser == "route-batch":  # FRR only: the prefixes asked are in the expected file
+            return parse_route_batch(source, self.expected["prefixes"])
         return parse_routes(source, platform)
 
     def _parse_nic_state(self, source: str) -> NicState:
@@ -113,6 +117,7 @@ RESULT_TYPES: dict[ParserName, Any] = {
     "clpstat": ClpstatStatus,
     "ospf-neighbor": list[OspfNeighbor],
     "route": list[Route],
+    "route-batch": dict[str, list[Route]],
     "nic-state": NicState,
 }
 # The parsers of one text each (nic-state reads two: see Case.parse).
@@ -137,6 +142,18 @@ def shape_errors(value: Any, declared: Any, where: str = "result") -> list[str]:
             if key in value:
                 errors += shape_errors(value[key], hint, f"{where}.{key}")
         return errors
+    if origin is dict:
+        if not isinstance(value, dict):
+            return [f"{where}: {type(value).__name__}, expected dict"]
+        key_type, value_type = get_args(declared)
+        return [
+            error
+            for key, item in value.items()
+            for error in [
+                *shape_errors(key, key_type, f"{where} key"),
+                *shape_errors(item, value_type, f"{where}[{key!r}]"),
+            ]
+        ]
     if origin is list:
         if not isinstance(value, list):
             return [f"{where}: {type(value).__name__}, expected list"]

@@ -19,7 +19,9 @@ the names are those FRR prints for the reserved labels, a stack is joined with `
 from __future__ import annotations
 
 import ipaddress
+import json
 import re
+from collections.abc import Sequence
 from typing import Any
 
 from ospf_failover.models import Nexthop, Platform, Route
@@ -269,6 +271,40 @@ def _parse_detail(lines: list[str]) -> list[Route]:
 def _refuse_route_without_nexthop(routes: list[Route], line_number: int | None, line: str | None) -> None:
     if routes and not routes[-1]["nexthops"]:
         raise _refuse(f"route entry {routes[-1]['prefix']} has no next hop line", line_number, line)
+
+
+def parse_route_batch(text: str, prefixes: Sequence[str]) -> dict[str, list[Route]]:
+    """Parse FRR's answers to one ``vtysh -c 'show ip route P1 json' -c 'show ip route P2 json' ...``: one JSON
+    object per prefix asked, in order (``{}`` for a prefix not in the table), each read as :func:`parse_routes`
+    reads one. Refused: a vtysh error text (vtysh stops at the first command that fails), a count of answers
+    other than the prefixes', anything between them, and an answer about another prefix than the one asked."""
+    refuse_vtysh_error(text, kind=KIND)
+    decoder = json.JSONDecoder()
+    answers: list[str] = []
+    position = 0
+    while True:
+        while position < len(text) and text[position].isspace():
+            position += 1
+        if position == len(text):
+            break
+        try:
+            _, end = decoder.raw_decode(text, position)
+        except ValueError:
+            number = text.count("\n", 0, position) + 1
+            raise _refuse("expected one JSON object per prefix asked", number, split_lines(text)[number - 1]) from None
+        answers.append(text[position:end])
+        position = end
+    if len(answers) != len(prefixes):
+        raise _refuse(f"{len(answers)} JSON answers for {len(prefixes)} prefixes asked")
+    batch: dict[str, list[Route]] = {}
+    for prefix, answer in zip(prefixes, answers, strict=True):
+        routes = _parse_json(answer)
+        asked = ipaddress.ip_network(prefix, strict=False)
+        other = next((r["prefix"] for r in routes if ipaddress.ip_network(r["prefix"], strict=False) != asked), None)
+        if other is not None:
+            raise _refuse(f"the answer for {prefix} is about {other}: the answers are out of order")
+        batch[prefix] = routes
+    return batch
 
 
 def _parse_json(text: str) -> list[Route]:
