@@ -8,7 +8,7 @@ from pathlib import Path
 from nornir.core.task import Result, Task
 from nornir_utils.plugins.tasks.files import write_file
 
-from ospf_failover.archive import clean, stored_files, stored_path
+from ospf_failover.archive import RUNNING_CONFIG, clean, stored_files, stored_path
 
 from .config import fetch_config
 
@@ -22,8 +22,9 @@ def stage_backup(task: Task, *, nics: Sequence[str] = (), directory: str, keep_s
     "secrets": N}`` (``raw``: as fetched, for the pure judges, never stored); ``diff`` the unified diffs, files
     removed included; ``changed`` True when a file differs, is new or is gone.
     """
-    fetched: dict[str, str] = fetch_config(task, nics=tuple(nics)).result
     root = Path(directory) / task.host.name
+    known = tuple(f"/{path}" for path in stored_files(root) if path != RUNNING_CONFIG)
+    fetched: dict[str, str] = fetch_config(task, nics=tuple(nics), known=known).result
     files: dict[str, str] = {}
     diffs: list[str] = []
     changed: list[str] = []

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import shlex
+
 from nornir.core.task import Result, Task
 
 from ospf_failover.errors import CommandFailed
@@ -17,12 +19,14 @@ SUITE_FILES = {
 }
 
 
-def fetch_config(task: Task, *, nics: tuple[str, ...] = ()) -> Result:
+def fetch_config(task: Task, *, nics: tuple[str, ...] = (), known: tuple[str, ...] = ()) -> Result:
     """Fetch ``show running-config``, the routing suite's files and each NIC's config file where it exists.
 
-    The NIC files come from the host's ``nic_config_file`` template (e.g. CentOS's ifcfg-{nic}). A file that
-    does not exist is left out; one that exists but cannot be read raises CommandFailed (a backup must not
-    silently miss a file). Two round trips: list the files, then read them all.
+    The NIC files come from the host's ``nic_config_file`` template (e.g. CentOS's ifcfg-{nic}). ``known``: files
+    read before (an earlier backup's), listed by name as well, so that a pattern the shell cannot expand (a
+    directory it may not list) does not make them look gone. A file that does not exist is left out; one that
+    exists but cannot be read raises CommandFailed (a backup must not silently miss a file). Two round trips:
+    list the files, then read them all.
 
     Result: ``result`` maps a name (``running-config`` or the file's path) to its text; ``changed`` is False.
     """
@@ -31,6 +35,7 @@ def fetch_config(task: Task, *, nics: tuple[str, ...] = ()) -> Result:
     patterns = list(SUITE_FILES.get(view.routing_suite or "", ()))
     if view.nic_config_file:
         patterns += [view.nic_config_file.format(nic=nic) for nic in nics]
+    patterns += [shlex.quote(path) for path in known]
     listing = run_batch(task, [f"ls -1d {' '.join(patterns)} 2>/dev/null"])[0].output
     files = sorted({line.strip() for line in listing.splitlines() if line.strip().startswith("/")})
     commands = [vtysh_command(view.vtysh, "show running-config")]

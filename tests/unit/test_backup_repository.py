@@ -149,3 +149,47 @@ def test_an_author_must_be_name_and_email(value: str) -> None:
     with pytest.raises(InputError, match="Name <email>"):
         parse_author(value)
     assert parse_author("NOC team <noc@example.net>") == ("NOC team", "noc@example.net")
+
+
+def test_what_a_killed_run_left_is_cleared_by_the_next_and_never_committed(tmp_path: Path) -> None:
+    repository = Repository(tmp_path / "b")
+    repository.create()
+    repository.replace_host("vr1", {"running-config": "a\n"})
+    repository.commit(["vr1"], message)
+    (repository.path / "vr1" / ".tmp-abc123").write_text("half a file")  # killed between write and rename
+    (repository.path / ".git" / "index.lock").write_text("")  # killed inside git add
+    assert "vr1/.tmp-abc123" not in git(repository.path, "status", "--porcelain", "--untracked-files=all")
+    with repository.locked():
+        assert not (repository.path / "vr1" / ".tmp-abc123").exists()
+        assert not (repository.path / ".git" / "index.lock").exists()
+        repository.replace_host("vr1", {"running-config": "b\n"})
+        assert repository.commit(["vr1"], message) is not None
+
+
+def test_an_unchanged_file_is_not_rewritten(tmp_path: Path) -> None:
+    repository = Repository(tmp_path / "b")
+    repository.create()
+    repository.replace_host("vr1", {"running-config": "a\n"})
+    stored = repository.path / "vr1" / "running-config"
+    before = stored.stat().st_ino
+    repository.replace_host("vr1", {"running-config": "a\n"})
+    assert stored.stat().st_ino == before, "an identical file keeps its inode: it was not replaced"
+
+
+def test_git_settings_of_the_caller_do_not_leak_in(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    other = tmp_path / "other"
+    other.mkdir()
+    subprocess.run(["git", "init", "-q", str(other)], check=True)
+    monkeypatch.setenv("GIT_DIR", str(other / ".git"))  # as inside a git hook of another repository
+    excludes = tmp_path / "excludes"
+    excludes.write_text("*.conf\n")
+    global_config = tmp_path / "gitconfig"
+    global_config.write_text(f"[core]\n\texcludesFile = {excludes}\n")
+    monkeypatch.setenv("GIT_CONFIG_GLOBAL", str(global_config))
+    repository = Repository(tmp_path / "b")
+    repository.create()
+    repository.replace_host("vr1", {"etc/frr/ospfd.conf": "router ospf\n"})
+    assert repository.commit(["vr1"], message) is not None
+    monkeypatch.delenv("GIT_DIR")
+    assert git(repository.path, "ls-files").split() == ["vr1/etc/frr/ospfd.conf"]
+    assert git(other, "rev-list", "--all").strip() == "", "nothing was committed in the caller's repository"

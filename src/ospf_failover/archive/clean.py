@@ -19,6 +19,9 @@ _SECRETS = tuple(
         # OSPF simple and MD5 keys: interfaces (ip ospf ...), virtual links (area X virtual-link Y ...)
         r"(?P<keep>\bauthentication-key\s+)(?P<secret>\S+)",
         r"(?P<keep>\bmessage-digest-key\s+\d+\s+md5\s+)(?P<secret>\S+)",
+        # OSPFv3 (FRR 8.2+): ipv6 ospf6 authentication key-id N hash-algo ALGO key KEY; NHRP's authentication
+        r"(?P<keep>\bkey-id\s+\d+\s+hash-algo\s+\S+\s+key\s+)(?P<secret>\S+)",
+        r"(?P<keep>\bnhrp\s+authentication\s+)(?P<secret>\S+)",
         # key chains (key N / key-string ...), RIP's ip rip authentication string
         r"^(?P<keep>\s*key-string\s+)(?P<secret>\S.*?)\s*$",
         r"(?P<keep>\bauthentication\s+string\s+)(?P<secret>\S+)",
@@ -29,8 +32,11 @@ _SECRETS = tuple(
         r"^(?P<keep>\s*(?:ro|rw)community6?\s+)(?P<secret>\S+)",
         r"^(?P<keep>\s*com2sec6?\s+(?:-Cn\s+\S+\s+)?\S+\s+\S+\s+)(?P<secret>\S+)",
         # NIC files (NetworkManager keyfiles, ifcfg, wpa_supplicant): psk=, password=, PSK="...", wep-key0=...
-        r"(?i)^(?P<keep>\s*(?![\w.-]*flags\b)[\w.-]*(?:psk|password|passwd|secret|wep-key\d*)[\w.-]*\s*=\s*)"
-        r"(?P<secret>\S.*?)\s*$",
+        # (also WireGuard's private-key= / preshared-key=, MACsec's mka-cak= / MACSEC_CAK=, ifcfg's WEP KEY1=)
+        r"(?i)^(?P<keep>\s*(?![\w.-]*flags\b)[\w.-]*(?:psk|password|passwd|secret|wep-key\d*|private-key|preshared-key"
+        r"|mka-cak|macsec_cak)[\w.-]*\s*=\s*)(?P<secret>\S.*?)\s*$",
+        r"^(?P<keep>\s*KEY\d\s*=\s*)(?P<secret>\S.*?)\s*$",
+        r"^(?P<keep>\s*wpa-psk\s+)(?P<secret>\S.*?)\s*$",  # Debian's /etc/network/interfaces
     )
 )
 

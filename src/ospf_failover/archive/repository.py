@@ -25,6 +25,7 @@ DEFAULT_AUTHOR = "ospf-failover <ospf-failover@localhost>"
 GIT_TIMEOUT = 60.0  # seconds for one git command
 LOCK_WAIT = 30.0  # seconds a run waits for another run on the same directory
 RUNNING_CONFIG = "running-config"
+TEMPORARY = ".tmp-"  # the prefix of a file being written
 _AUTHOR = re.compile(r"^(?P<name>[^<>]+?)\s*<(?P<email>[^<>\s]+)>$")
 
 
@@ -61,9 +62,8 @@ def stored_files(root: Path) -> list[str]:
     """The files under a host's directory, as paths relative to it (temporary files left out)."""
     if not root.is_dir():
         return []
-    return sorted(
-        str(path.relative_to(root)) for path in root.rglob("*") if path.is_file() and not path.name.startswith(".tmp-")
-    )
+    files = (path for path in root.rglob("*") if path.is_file() and not path.name.startswith(TEMPORARY))
+    return sorted(str(path.relative_to(root)) for path in files)
 
 
 class Repository:
@@ -76,7 +76,9 @@ class Repository:
     # -- git ------------------------------------------------------------------------------------------------
     def git(self, *args: str, check: bool = True) -> subprocess.CompletedProcess[str]:
         env = {
-            **os.environ,
+            **{k: v for k, v in os.environ.items() if not k.startswith("GIT_")},  # no GIT_DIR from a hook or CI
+            "GIT_CONFIG_GLOBAL": os.devnull,  # a user's excludesFile must not hide backed up files
+            "GIT_CONFIG_NOSYSTEM": "1",
             "GIT_AUTHOR_NAME": self.name,
             "GIT_AUTHOR_EMAIL": self.email,
             "GIT_COMMITTER_NAME": self.name,
@@ -118,6 +120,8 @@ class Repository:
             raise InputError(f"{self.path} exists and is not a backup repository: give an empty or new --dir")
         self.path.mkdir(mode=0o700, parents=True, exist_ok=True)
         self.git("init", "-q", "-b", "main")
+        (self.path / ".git" / "info").mkdir(exist_ok=True)
+        (self.path / ".git" / "info" / "exclude").write_text(f"{TEMPORARY}*\n")  # a write cut short is never added
         return True
 
     @contextmanager
@@ -128,7 +132,16 @@ class Repository:
             timeout=LOCK_WAIT,
             error=lambda: BackupStoreError(f"another backup holds {self.path} for more than {LOCK_WAIT:.0f} s"),
         ):
+            self._clear_leftovers()
             yield
+
+    def _clear_leftovers(self) -> None:
+        """What a run killed midway leaves (its temporary files, git's index.lock): gone before the next run, which
+        holds the lock, so no run of ours is using them."""
+        for host in (d for d in self.path.iterdir() if d.is_dir() and d.name != ".git"):
+            for leftover in host.rglob(f"{TEMPORARY}*"):
+                leftover.unlink(missing_ok=True)
+        (self.path / ".git" / "index.lock").unlink(missing_ok=True)
 
     # -- files ----------------------------------------------------------------------------------------------
     def host_dir(self, host: str) -> Path:
@@ -149,8 +162,10 @@ class Repository:
         try:
             for relative, text in files.items():
                 target = root / relative
+                if target.is_file() and target.read_text() == text:
+                    continue  # unchanged: not rewritten
                 target.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
-                handle, temporary = tempfile.mkstemp(dir=target.parent, prefix=".tmp-")
+                handle, temporary = tempfile.mkstemp(dir=target.parent, prefix=TEMPORARY)
                 with os.fdopen(handle, "w") as out:
                     out.write(text)
                     out.flush()
