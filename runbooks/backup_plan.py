@@ -10,7 +10,7 @@ from typing import Any, Literal
 from ospf_failover.archive import RUNNING_CONFIG
 from ospf_failover.errors import InputError
 from ospf_failover.inventory import Fleet
-from ospf_failover.parsers.ospf_config import OspfConfig, group_drift, parse_ospf_config
+from ospf_failover.parsers.ospf_config import OspfConfig, drift_detail, group_drift, parse_ospf_config
 
 DriftStatus = Literal["same", "differs", "unknown"]
 
@@ -84,7 +84,7 @@ def judge_drift(routers: Sequence[str], raw: Mapping[str, Mapping[str, str]]) ->
         if not d.same
     )
     lines = [line for drift in drifts for line in drift.lines()]
-    return GroupDrift("differs", "; ".join(lines), differences)
+    return GroupDrift("differs", drift_detail(lines), differences)
 
 
 def commit_message(changed: Mapping[str, Sequence[str]], failed: Mapping[str, str], *, listed: int = 10) -> str:

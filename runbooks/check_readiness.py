@@ -10,7 +10,7 @@ from ospf_failover.convergence import RouterTimers, estimate_convergence
 from ospf_failover.errors import InputError
 from ospf_failover.models import RouterState
 from ospf_failover.parsers.nic_config import parse_ip_forward, parse_nic_config
-from ospf_failover.parsers.ospf_config import OspfConfig, group_drift, parse_ospf_config
+from ospf_failover.parsers.ospf_config import OspfConfig, drift_detail, group_drift, parse_ospf_config
 from ospf_failover.parsers.ospf_timers import parse_ospf_interfaces, parse_ospf_process
 from ospf_failover.tasks.router_state import IP_FORWARD
 from ospf_failover.tasks.shell import ABSENT
@@ -29,8 +29,6 @@ from .check_judges import (
     single_advertiser,
 )
 from .check_plan import FogPlan
-
-SHOWN_LINES = 4  # differing configuration lines named in a config-drift detail
 
 
 def standby_ready(plan: FogPlan, seen: Observed) -> list[Check]:
@@ -98,9 +96,7 @@ def config_drift(plan: FogPlan, seen: Observed) -> list[Check]:
         if drift.same:
             checks.append(("config-drift", drift.other, "PASS", f"same OSPF configuration as {drift.first}"))
             continue
-        shown = drift.lines()
-        more = f" (+{len(shown) - SHOWN_LINES} more)" if len(shown) > SHOWN_LINES else ""
-        checks.append(("config-drift", drift.other, "WARN", "; ".join(shown[:SHOWN_LINES]) + more))
+        checks.append(("config-drift", drift.other, "WARN", drift_detail(drift.lines())))
     return checks
 
 

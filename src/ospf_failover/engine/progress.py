@@ -14,8 +14,9 @@ def host_progress(total: int, *, doing: str = "reading") -> Iterator[Callable[[s
     if not sys.stderr.isatty() or total < 2:
         yield lambda host: None
         return
-    from rich.progress import Progress  # loaded only when drawn
+    from rich.console import Console  # loaded only when drawn
+    from rich.progress import Progress
 
-    with Progress(transient=True, console=None) as bar:
+    with Progress(transient=True, console=Console(stderr=True)) as bar:
         task = bar.add_task(f"{doing} {total} hosts", total=total)
         yield lambda host: bar.advance(task)

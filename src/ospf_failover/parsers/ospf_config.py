@@ -157,6 +157,15 @@ class Drift:
         ]
 
 
+SHOWN_LINES = 4  # differing lines a drift's one-line detail names
+
+
+def drift_detail(lines: Sequence[str]) -> str:
+    """Differing lines as one detail: the first SHOWN_LINES, then how many more."""
+    more = f" (+{len(lines) - SHOWN_LINES} more)" if len(lines) > SHOWN_LINES else ""
+    return "; ".join(lines[:SHOWN_LINES]) + more
+
+
 def group_drift(configs: Mapping[str, OspfConfig]) -> list[Drift]:
     """Every router of a group against the first one (in the mapping's order); empty for fewer than two."""
     names = list(configs)
