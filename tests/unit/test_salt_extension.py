@@ -43,3 +43,21 @@ def test_python_dash_m_runs_the_command_line() -> None:
     done = subprocess.run([sys.executable, "-m", "ospf_failover", "--version"], capture_output=True, text=True,
                           timeout=60, check=False)  # fmt: skip
     assert done.returncode == 0 and done.stdout.startswith("ospf-failover "), done.stdout + done.stderr
+
+
+def test_the_execution_module_answers_bad_settings_as_one_line_errors(tmp_path: Path) -> None:
+    from ospf_failover.salt.modules import ospf_failover as module
+
+    module.__opts__ = {"id": "minion-a"}
+    module.__context__ = {}
+    module.__salt__ = {"config.get": lambda key, default=None: {"inventory": str(tmp_path), "timeout": "soon"}}
+    answer = module.check()
+    assert answer == {"error": "timeout='soon' is not a number of seconds", "retcode": 2}
+    assert module.__context__["retcode"] == 2
+
+    def refused(url: str, staging: str) -> None:
+        raise PermissionError(13, "Permission denied", staging)
+
+    module.__salt__ = {"config.get": lambda key, default=None: {"inventory": "/proc/no/such"}, "cp.get_dir": refused}
+    fetched = module.fetch_slice()
+    assert fetched["retcode"] == 1 and fetched["error"].startswith(("PermissionError", "FileNotFoundError")), fetched

@@ -15,10 +15,11 @@ from typing import Any
 
 from ospf_failover.errors import InputError, OspfFailoverError
 from ospf_failover.inventory import Fleet, load_inventory
+from ospf_failover.runbooks.backup_plan import plan_backup
 
 from .merge import Answer, merge_backups, merge_checks
 from .minion import CONFIG_KEY, fogs_for, setting
-from .slices import by_minion, members, served_by
+from .slices import by_minion, served_by
 
 DEFAULT_WAIT = 300.0  # seconds the runner waits for the minions
 CACHE_POLL = 0.25  # seconds between two reads of the job cache
@@ -141,6 +142,6 @@ def run_backup(opts: Mapping[str, Any], *, tgt: str | None, fogs: Any, timeout: 
     except OspfFailoverError as exc:
         return {"error": str(exc), "retcode": exc.exit_code}
     fleet = run.fleet
-    hosts_of = {m: [h for h in members(fleet, names) if fleet.hosts[h].backed_up] for m, names in run.minions.items()}
+    hosts_of = {minion: list(plan_backup(fleet, names).hosts) for minion, names in run.minions.items()}
     answers = gather(opts, sorted(run.minions), "ospf_failover.backup", run.kwarg, run.wait)
     return merge_backups(hosts_of, answers, seconds=time.monotonic() - started)

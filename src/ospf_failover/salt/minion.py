@@ -16,7 +16,7 @@ from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
-from ospf_failover.errors import EXIT_BAD_INPUT, EXIT_FAILED
+from ospf_failover.errors import EXIT_BAD_INPUT, EXIT_FAILED, InputError
 
 DEFAULT_TIMEOUT = 300.0  # seconds one check or backup may take on a minion
 CONFIG_KEY = "ospf_failover"  # minion config or pillar: ospf_failover: {inventory: DIR, backup_dir: DIR, ...}
@@ -75,7 +75,15 @@ def backup_argv(fogs: Sequence[str], *, directory: str | Path) -> list[str]:
 
 def timeout_of(config: Mapping[str, Any] | None, given: float | None) -> float:
     value = given if given is not None else setting(config, "timeout")
-    return float(value) if value is not None else DEFAULT_TIMEOUT
+    if value is None:
+        return DEFAULT_TIMEOUT
+    try:
+        seconds = float(value)
+    except (TypeError, ValueError):
+        raise InputError(f"timeout={value!r} is not a number of seconds") from None
+    if not 0 < seconds <= 3600:
+        raise InputError(f"timeout={value}: give seconds between 0 and 3600")
+    return seconds
 
 
 DEFAULT_SLICES = "salt://ospf-failover"

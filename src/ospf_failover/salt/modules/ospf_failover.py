@@ -14,8 +14,10 @@ is also the job's retcode). ``switch`` and ``release`` are not here: ECX runs th
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
+from ospf_failover.errors import EXIT_FAILED, OspfFailoverError
 from ospf_failover.salt import minion as runs
 
 # Salt's loader sets these when it loads the module (the module's name is its file's: ospf_failover).
@@ -33,32 +35,54 @@ def _finish(result: dict[str, Any]) -> dict[str, Any]:
     return result
 
 
+def _guarded(work: Callable[[], dict[str, Any]]) -> dict[str, Any]:
+    """``work()``, or its error as ``{"error": ONE_LINE, "retcode": CODE}`` (never a traceback in Salt's answer)."""
+    try:
+        return _finish(work())
+    except OspfFailoverError as exc:
+        return _finish({"error": str(exc), "retcode": exc.exit_code})
+    except (OSError, ValueError, TypeError) as exc:
+        return _finish({"error": f"{type(exc).__name__}: {exc}", "retcode": EXIT_FAILED})
+
+
 def check(fogs: Any = None, strict: bool = False, timeout: float | None = None) -> dict[str, Any]:
     """``ospf-failover check --json`` over this minion's slice (``fogs``: some of its groups; default all)."""
-    config = _settings()
-    argv = runs.check_argv(runs.fogs_for(fogs, __opts__["id"]), strict=bool(strict))
-    inventory = runs.setting(config, "inventory")
-    return _finish(runs.run_command(argv, inventory=inventory, timeout=runs.timeout_of(config, timeout)))
+
+    def work() -> dict[str, Any]:
+        config = _settings()
+        argv = runs.check_argv(runs.fogs_for(fogs, __opts__["id"]), strict=bool(strict))
+        inventory = runs.setting(config, "inventory")
+        return runs.run_command(argv, inventory=inventory, timeout=runs.timeout_of(config, timeout))
+
+    return _guarded(work)
 
 
 def backup(fogs: Any = None, timeout: float | None = None) -> dict[str, Any]:
     """``ospf-failover backup --json`` over this minion's slice, committed in its ``backup_dir`` repository."""
-    config = _settings()
-    directory = runs.setting(config, "backup_dir")
-    if not directory:
-        return _finish({"error": f"set {runs.CONFIG_KEY}:backup_dir in the minion config or pillar", "retcode": 2})
-    argv = runs.backup_argv(runs.fogs_for(fogs, __opts__["id"]), directory=directory)
-    inventory = runs.setting(config, "inventory")
-    return _finish(runs.run_command(argv, inventory=inventory, timeout=runs.timeout_of(config, timeout)))
+
+    def work() -> dict[str, Any]:
+        config = _settings()
+        directory = runs.setting(config, "backup_dir")
+        if not directory:
+            return {"error": f"set {runs.CONFIG_KEY}:backup_dir in the minion config or pillar", "retcode": 2}
+        argv = runs.backup_argv(runs.fogs_for(fogs, __opts__["id"]), directory=directory)
+        inventory = runs.setting(config, "inventory")
+        return runs.run_command(argv, inventory=inventory, timeout=runs.timeout_of(config, timeout))
+
+    return _guarded(work)
 
 
 def fetch_slice(source: str | None = None) -> dict[str, Any]:
     """Copy this minion's slice from the master's file server (``SOURCE/MINION_ID/``) into its ``inventory``."""
-    config = _settings()
-    base = source or runs.setting(config, "slices") or runs.DEFAULT_SLICES
-    url = f"{str(base).rstrip('/')}/{__opts__['id']}"
 
-    def fetch(staging: str) -> Any:
-        return __salt__["cp.get_dir"](url, staging)
+    def work() -> dict[str, Any]:
+        config = _settings()
+        base = source or runs.setting(config, "slices") or runs.DEFAULT_SLICES
+        url = f"{str(base).rstrip('/')}/{__opts__['id']}"
 
-    return _finish(runs.replace_slice(runs.setting(config, "inventory"), fetch, source=url))
+        def fetch(staging: str) -> Any:
+            return __salt__["cp.get_dir"](url, staging)
+
+        return runs.replace_slice(runs.setting(config, "inventory"), fetch, source=url)
+
+    return _guarded(work)
