@@ -31,10 +31,11 @@ ParserName = Literal["clpstat", "ospf-neighbor", "route", "route-batch", "nic-st
 
 
 @dataclass(frozen=True)
-class Case:
+class Recording:
+    """One recorded output and what a parser must make of it (its expected file's content)."""
+
     platform_dir: str
     name: str
-    parser: ParserName
     expected: dict[str, Any]
 
     @property
@@ -43,8 +44,17 @@ class Case:
 
     @property
     def text(self) -> str:
-        # newline="" keeps CR characters as recorded
+        # bytes decoded as they are: CR characters stay as recorded
         return (FIXTURES / self.platform_dir / f"{self.name}.txt").read_bytes().decode("utf-8")
+
+    @property
+    def refused(self) -> bool:
+        return "refused" in self.expected
+
+
+@dataclass(frozen=True)
+class Case(Recording):
+    parser: ParserName
 
     @property
     def platform(self) -> Platform | None:
@@ -53,10 +63,6 @@ class Case:
         if self.platform_dir.startswith("quagga"):
             return "quagga"
         return None
-
-    @property
-    def refused(self) -> bool:
-        return "refused" in self.expected
 
     def parse(self, text: str | None = None, *, detect: bool = False) -> Any:
         """Run this case's parser on ``text`` (the recording by default), with or without its platform."""

@@ -18,34 +18,19 @@ from ospf_failover.parsers.nic_config import parse_ip_forward, parse_nic_config
 from ospf_failover.parsers.ospf_config import parse_ospf_config
 from ospf_failover.parsers.ospf_timers import parse_ospf_interfaces, parse_ospf_process
 
-from .cases import FIXTURES
+from .cases import FIXTURES, Recording
 
 CheckParser = Literal["ospf-process", "ospf-interfaces", "ospf-config", "nic-config", "ip-forward"]
 CHECK_PARSERS: tuple[CheckParser, ...] = ("ospf-process", "ospf-interfaces", "ospf-config", "nic-config", "ip-forward")
 
 
 @dataclass(frozen=True)
-class CheckCase:
-    platform_dir: str
-    name: str
+class CheckCase(Recording):
     parser: CheckParser
-    expected: dict[str, Any]
-
-    @property
-    def id(self) -> str:
-        return f"{self.platform_dir}/{self.name}"
-
-    @property
-    def text(self) -> str:
-        return (FIXTURES / self.platform_dir / f"{self.name}.txt").read_bytes().decode("utf-8")
 
     @property
     def platform(self) -> Platform:
         return "quagga" if self.platform_dir.startswith("quagga") else "frr"
-
-    @property
-    def refused(self) -> bool:
-        return "refused" in self.expected
 
     def parse(self, text: str | None = None) -> Any:
         source = self.text if text is None else text
