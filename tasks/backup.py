@@ -18,12 +18,13 @@ def stage_backup(task: Task, *, nics: Sequence[str] = (), directory: str, keep_s
     ``keep_secrets``) its secrets, and compare each file with the one stored under ``directory/HOST``: the diff
     and ``changed`` are nornir-utils' ``write_file`` run as a dry run, so nothing is written here.
 
-    Result: ``result`` is ``{"files": {path: text}, "raw": {source: text}, "changed": [path], "removed": [path],
-    "secrets": N}`` (``raw``: as fetched, for the pure judges, never stored); ``diff`` the unified diffs, files
-    removed included; ``changed`` True when a file differs, is new or is gone.
+    Result: ``result`` is ``{"files": {path: text}, "raw": {source: text}, "changed": [path], "secrets": N}``
+    (``raw``: as fetched, for the pure judges, never stored); ``diff`` the unified diffs, files removed included;
+    ``changed`` True when a file differs, is new or is gone.
     """
     root = Path(directory) / task.host.name
-    known = tuple(f"/{path}" for path in stored_files(root) if path != RUNNING_CONFIG)
+    stored = stored_files(root)
+    known = tuple(f"/{path}" for path in stored if path != RUNNING_CONFIG)
     fetched: dict[str, str] = fetch_config(task, nics=tuple(nics), known=known).result
     files: dict[str, str] = {}
     diffs: list[str] = []
@@ -45,10 +46,10 @@ def stage_backup(task: Task, *, nics: Sequence[str] = (), directory: str, keep_s
         if compared.changed:
             changed.append(relative)
             diffs.append(_with_headers(f"{task.host.name}/{relative}", compared.diff))
-    removed = sorted(set(stored_files(root)) - set(files))
+    removed = sorted(set(stored) - set(files))
     changed += removed
     diffs += [f"--- {task.host.name}/{relative} (stored)\n+++ /dev/null (gone from the router)" for relative in removed]
-    result = {"files": files, "raw": fetched, "changed": changed, "removed": removed, "secrets": secrets}
+    result = {"files": files, "raw": fetched, "changed": changed, "secrets": secrets}
     return Result(host=task.host, result=result, changed=bool(diffs), diff="\n".join(diffs))
 
 

@@ -45,9 +45,10 @@ def run_slices(args: argparse.Namespace) -> int:
     from ospf_failover.inventory import load_inventory
     from ospf_failover.salt.slices import SlicePaths, write_slices
 
-    key_file = args.key_file or str(load_inventory(args.inventory).key_file)
+    fleet = load_inventory(args.inventory)
+    key_file = args.key_file or str(fleet.key_file)
     known_hosts = args.known_hosts or f"{args.minion_dir.rstrip('/')}/known_hosts"
-    written = write_slices(args.inventory, args.out, SlicePaths(key_file=key_file, known_hosts=known_hosts))
+    written = write_slices(fleet, args.out, SlicePaths(key_file=key_file, known_hosts=known_hosts))
     if args.json:
         print(json.dumps({"out": str(Path(args.out).absolute()), "minions": {m: list(f) for m, f in written.items()}}))
         return EXIT_OK

@@ -45,7 +45,7 @@ def read(directory: Path, name: str) -> dict[str, Any]:
 
 def test_each_minion_gets_its_groups_their_hosts_and_the_minion_side_paths(tmp_path: Path) -> None:
     source = whole_inventory(tmp_path / "whole")
-    written = write_slices(source, tmp_path / "out", PATHS)
+    written = write_slices(load_inventory(source), tmp_path / "out", PATHS)
     assert written == {"minion-a": ["customer1", "customer2"], "minion-b": ["customer3", "customer4"]}
     a = load_inventory(tmp_path / "out" / "minion-a")
     assert sorted(a.fogs) == ["customer1", "customer2"]
@@ -73,7 +73,7 @@ def test_a_site_group_kept_for_host_settings_loses_its_group_keys(tmp_path: Path
     groups["site-a"]["data"]["vtysh"] = "sudo vtysh"
     (source / "hosts.yaml").write_text(yaml.safe_dump(hosts, sort_keys=False))
     (source / "groups.yaml").write_text(yaml.safe_dump(groups, sort_keys=False))
-    write_slices(source, tmp_path / "out", PATHS)
+    write_slices(load_inventory(source), tmp_path / "out", PATHS)
     site = read(tmp_path / "out" / "minion-b", "groups.yaml")["site-a"]
     assert site["data"] == {"vtysh": "sudo vtysh"}
     assert load_inventory(tmp_path / "out" / "minion-b").hosts["node-a"].vtysh == "sudo vtysh"

@@ -187,7 +187,7 @@ class Repository:
         """Commit what changed in these hosts' directories (whatever an earlier run left uncommitted too), with
         ``message(changed)`` (host -> its files that changed, as git sees them); None when nothing did: a run
         that changed nothing makes no commit."""
-        paths = [host for host in hosts if self.host_dir(host).exists() or self._tracked(host)]
+        paths = [host for host in hosts if self.host_dir(host).exists()]
         if not paths:
             return None
         self.git("add", "-A", "--", *paths)
@@ -200,9 +200,6 @@ class Repository:
             return None
         self.git("commit", "-q", "-m", message(changed))
         return self.git("rev-parse", "HEAD").stdout.strip()
-
-    def _tracked(self, host: str) -> bool:
-        return bool(self.git("ls-files", "--", host).stdout.strip())
 
     def history(self, host: str, *, limit: int) -> list[Version]:
         """The versions of a host's files, newest first (at most ``limit``)."""

@@ -125,11 +125,11 @@ def read_raw(directory: Path) -> dict[str, Any]:
     return raw
 
 
-def write_slices(inventory: str | Path, out: str | Path, paths: SlicePaths) -> dict[str, list[str]]:
-    """Write every minion's slice into ``out/MINION/``; return minion -> its failover groups.
+def write_slices(fleet: Fleet, out: str | Path, paths: SlicePaths) -> dict[str, list[str]]:
+    """Write every minion's slice of the loaded inventory ``fleet`` into ``out/MINION/``; return minion -> its
+    failover groups.
 
     InputError (exit 2) when a group names no minion or a slice does not load."""
-    fleet = load_inventory(inventory)
     grouped = fogs_by_minion(fleet)
     raw = read_raw(fleet.directory)
     known = fleet.known_hosts.read_text() if fleet.known_hosts.is_file() else ""
