@@ -116,8 +116,10 @@ class SaltSite:
         return self.directory / minion
 
     def minion_setting(self, minion: str, key: str) -> str:
-        return {"inventory": str(self.minion_dir(minion) / "inventory"),
-                "backup_dir": str(self.minion_dir(minion) / "backups")}[key]
+        return {
+            "inventory": str(self.minion_dir(minion) / "inventory"),
+            "backup_dir": str(self.minion_dir(minion) / "backups"),
+        }[key]
 
     def _common(self, base: Path) -> dict[str, Any]:
         return {

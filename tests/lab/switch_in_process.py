@@ -15,7 +15,7 @@ import subprocess
 import sys
 
 from ospf_failover.inventory import load_inventory
-from ospf_failover.runbooks.switch import SwitchOptions, run_switch
+from ospf_failover.runbooks.switch.run import SwitchOptions, run_switch
 
 
 def main() -> int:

@@ -169,4 +169,3 @@ def test_a_shared_pair_moves_one_fog_at_a_time(shared_lab: Lab, root_traces: Cal
     assert namespaces.existing(prefix=PREFIX) == [], "lab down left namespaces behind"
     assert not lab.directory.exists()
     assert root_traces() == [], "lab addresses or routes in the root namespace"
-

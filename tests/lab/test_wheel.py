@@ -16,9 +16,7 @@ REPO = Path(__file__).resolve().parents[2]
 
 
 def run(argv: list[str], *, timeout: float, cwd: Path, env: dict[str, str] | None = None) -> str:
-    done = subprocess.run(
-        argv, cwd=cwd, env=env, capture_output=True, text=True, timeout=timeout, check=False
-    )
+    done = subprocess.run(argv, cwd=cwd, env=env, capture_output=True, text=True, timeout=timeout, check=False)
     assert done.returncode == 0, f"{argv} exited {done.returncode}\n{done.stdout}\n{done.stderr}"
     assert "Traceback" not in done.stdout + done.stderr
     return done.stdout + done.stderr
@@ -35,8 +33,11 @@ def installed(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
     """The bin directory of a fresh venv with the wheel installed; the venv lives outside the checkout."""
     base = tmp_path_factory.mktemp("wheel")
     source = clean_clone(base / "source")
-    run([sys.executable, "-m", "pip", "wheel", "-q", "--no-deps", "-w", str(base / "dist"), str(source)],
-        timeout=300, cwd=base)
+    run(
+        [sys.executable, "-m", "pip", "wheel", "-q", "--no-deps", "-w", str(base / "dist"), str(source)],
+        timeout=300,
+        cwd=base,
+    )
     wheels = list((base / "dist").glob("ospf_failover-*.whl"))
     assert len(wheels) == 1, wheels
     venv.create(base / "venv", with_pip=True)
@@ -65,11 +66,16 @@ def test_switch_help_from_the_wheel_imports_no_lab_module(installed: Path) -> No
     env = dict(os.environ, PYTHONPROFILEIMPORTTIME="1")
     done = subprocess.run(
         [str(installed / "ospf-failover"), "switch", "--help"],
-        cwd=installed, env=env, capture_output=True, text=True, timeout=60, check=False,
+        cwd=installed,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
     )
     assert done.returncode == 0 and "usage: ospf-failover switch" in done.stdout
     imported = [line.rsplit("|", 1)[-1].strip() for line in done.stderr.splitlines() if line.startswith("import time")]
-    assert "ospf_failover.runbooks.cli" in imported  # the profile is there and is read right
+    assert "ospf_failover.cli.runbooks" in imported  # the profile is there and is read right
     assert [m for m in imported if m.startswith("ospf_failover_lab")] == []
 
 
@@ -89,6 +95,10 @@ def test_lab_up_failover_down_from_the_wheel(installed: Path, tmp_path: Path) ->
         assert '"cluster_node": "node-b"' in status
     finally:
         run([tool, "lab", "down", "--dir", str(lab_dir)], timeout=300, cwd=tmp_path)
-    assert not [line for line in subprocess.run(
-        ["ip", "netns", "list"], capture_output=True, text=True, timeout=10, check=True
-    ).stdout.splitlines() if line.startswith(prefix)]
+    assert not [
+        line
+        for line in subprocess.run(
+            ["ip", "netns", "list"], capture_output=True, text=True, timeout=10, check=True
+        ).stdout.splitlines()
+        if line.startswith(prefix)
+    ]

@@ -114,8 +114,9 @@ def test_a_minion_stopped_mid_run_fails_its_groups_naming_it_within_the_bound(sa
     started = time.monotonic()
     run = lab.popen("gw1", argv)
     try:
-        wait_until(lambda: job_started(salt_site, "minion-b"), what="minion-b's check", timeout=STOP_BOUND,
-                   interval=0.1)
+        wait_until(
+            lambda: job_started(salt_site, "minion-b"), what="minion-b's check", timeout=STOP_BOUND, interval=0.1
+        )
         salt_site.stop_minion("minion-b")
         stdout, stderr = run.communicate(timeout=STOP_BOUND + 30)
     except BaseException:

@@ -42,8 +42,10 @@ FRR_LAB = FIXTURES / "frr-8.4-lab"
         ('PSK="s3cret"', "PSK="),
         ("wep-key0=s3cret", "wep-key0="),
         ("  leap-password = s3cret", "  leap-password = "),
-        (" ipv6 ospf6 authentication key-id 1 hash-algo hmac-sha-256 key s3cret",
-         " ipv6 ospf6 authentication key-id 1 hash-algo hmac-sha-256 key "),
+        (
+            " ipv6 ospf6 authentication key-id 1 hash-algo hmac-sha-256 key s3cret",
+            " ipv6 ospf6 authentication key-id 1 hash-algo hmac-sha-256 key ",
+        ),
         (" ip nhrp authentication s3cret", " ip nhrp authentication "),
         ("private-key=s3cret", "private-key="),
         ("preshared-key=s3cret", "preshared-key="),

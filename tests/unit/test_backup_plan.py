@@ -10,7 +10,7 @@ import yaml
 
 from ospf_failover.errors import InputError, InventoryError
 from ospf_failover.inventory import load_inventory
-from ospf_failover.runbooks.backup_plan import commit_message, judge_drift, plan_backup
+from ospf_failover.runbooks.backup.plan import commit_message, judge_drift, plan_backup
 
 REPO_INVENTORY = Path(__file__).resolve().parents[2] / "inventory"
 FRR_LAB = Path(__file__).resolve().parents[1] / "fixtures" / "frr-8.4-lab"

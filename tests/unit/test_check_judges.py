@@ -12,10 +12,10 @@ from ospf_failover.inventory import load_inventory
 from ospf_failover.models import ClpstatStatus, NicState, RouterState
 from ospf_failover.parsers.ospf import parse_ospf_neighbors
 from ospf_failover.parsers.route import parse_routes
-from ospf_failover.runbooks.check import verdict
-from ospf_failover.runbooks.check_judges import Check, Observed
-from ospf_failover.runbooks.check_plan import FogPlan, clusters_of, plan_check
-from ospf_failover.runbooks.check_readiness import judge_fog
+from ospf_failover.runbooks.check.judges import Check, Observed
+from ospf_failover.runbooks.check.plan import FogPlan, clusters_of, plan_check
+from ospf_failover.runbooks.check.readiness import judge_fog
+from ospf_failover.runbooks.check.run import verdict
 from ospf_failover.tasks.router_state import NicProbe
 
 REPO_INVENTORY = Path(__file__).resolve().parents[2] / "inventory"
@@ -186,7 +186,7 @@ def test_bad_input_is_exit_2_with_one_line(capsys: pytest.CaptureFixture[str]) -
 
 
 def test_status_draws_the_picture_and_marks_what_is_wrong(plan: FogPlan) -> None:
-    from ospf_failover.runbooks.status import draw, exit_code
+    from ospf_failover.runbooks.status.run import draw, exit_code
 
     plan = observers_only_gw1(plan)
     seen = healthy()

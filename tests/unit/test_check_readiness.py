@@ -9,9 +9,9 @@ import pytest
 
 from ospf_failover.inventory import load_inventory
 from ospf_failover.models import CommandText, NicState, RouterState
-from ospf_failover.runbooks.check_judges import Observed
-from ospf_failover.runbooks.check_plan import FogPlan, plan_check
-from ospf_failover.runbooks.check_readiness import config_drift, convergence_budget, standby_ready
+from ospf_failover.runbooks.check.judges import Observed
+from ospf_failover.runbooks.check.plan import FogPlan, plan_check
+from ospf_failover.runbooks.check.readiness import config_drift, convergence_budget, standby_ready
 
 LAB = Path(__file__).resolve().parents[1] / "fixtures" / "frr-8.4-lab"
 KEYFILE = "/run/NetworkManager/system-connections/eth1.nmconnection"

@@ -11,10 +11,10 @@ from ospf_failover.inventory import load_inventory
 from ospf_failover.models import NicState, RouterState
 from ospf_failover.parsers.ospf import parse_ospf_neighbors
 from ospf_failover.parsers.route import parse_routes
-from ospf_failover.runbooks.judges import judge_host
-from ospf_failover.runbooks.locate import Location
-from ospf_failover.runbooks.release import plan_release
-from ospf_failover.runbooks.switch_plan import Plan, dry_run_actions, plan_switch
+from ospf_failover.runbooks.release.plan import plan_release
+from ospf_failover.runbooks.shared.judges import judge_host
+from ospf_failover.runbooks.shared.locate import Location
+from ospf_failover.runbooks.switch.plan import Plan, dry_run_actions, plan_switch
 from ospf_failover.tasks.router_state import NicProbe, Reads, merge_reads
 
 REPO_INVENTORY = Path(__file__).resolve().parents[2] / "inventory"

@@ -24,9 +24,7 @@ PATHS = SlicePaths(key_file="/etc/ospf-failover/{minion}.key", known_hosts="/srv
 
 def whole_inventory(directory: Path, *, minions: bool = True) -> Path:
     topology = plan(4, router_pairs=2)
-    inventory_writer.write(
-        topology=topology, directory=directory, key_file=Path("/root/key"), known_hosts=KNOWN
-    )
+    inventory_writer.write(topology=topology, directory=directory, key_file=Path("/root/key"), known_hosts=KNOWN)
     groups = yaml.safe_load((directory / "groups.yaml").read_text())
     if minions:
         groups["site-a"] = {"data": {"minion": "minion-a", "convergence_budget": 20}}

@@ -7,7 +7,7 @@ from pathlib import Path
 from ospf_failover.models import NicState, Route
 from ospf_failover.parsers.ospf import parse_ospf_neighbors
 from ospf_failover.parsers.route import parse_routes
-from ospf_failover.runbooks.judges import judge_adjacencies, judge_connected, judge_nic, judge_route_via
+from ospf_failover.runbooks.shared.judges import judge_adjacencies, judge_connected, judge_nic, judge_route_via
 
 FRR = Path(__file__).resolve().parents[1] / "fixtures" / "frr-8.4"
 PREFIX = "10.0.0.0/24"

@@ -15,7 +15,7 @@ from typing import Any
 
 from ospf_failover.errors import InputError, OspfFailoverError
 from ospf_failover.inventory import Fleet, load_inventory
-from ospf_failover.runbooks.backup_plan import plan_backup
+from ospf_failover.runbooks.backup.plan import plan_backup
 
 from .merge import Answer, merge_backups, merge_checks
 from .minion import CONFIG_KEY, fogs_for, setting
@@ -63,9 +63,9 @@ def wait_bounds(opts: Mapping[str, Any], timeout: float | None) -> tuple[float, 
     return wait, max(wait - MINION_MARGIN, wait * 0.75)
 
 
-def gather(opts: Mapping[str, Any], minions: Sequence[str], fun: str, kwarg: dict[str, Any], wait: float) -> dict[
-    str, Answer
-]:
+def gather(
+    opts: Mapping[str, Any], minions: Sequence[str], fun: str, kwarg: dict[str, Any], wait: float
+) -> dict[str, Answer]:
     """Run ``fun`` on ``minions`` as one Salt job; every minion's answer, or its absence, after at most ``wait``.
 
     Answers are read from the master's job cache, which the master writes as each return arrives: a return
@@ -120,9 +120,9 @@ class Fanout:
         return by_minion(self.chosen)
 
 
-def run_check(opts: Mapping[str, Any], *, tgt: str | None, fogs: Any, strict: bool, timeout: float | None) -> dict[
-    str, Any
-]:
+def run_check(
+    opts: Mapping[str, Any], *, tgt: str | None, fogs: Any, strict: bool, timeout: float | None
+) -> dict[str, Any]:
     """The runner ``ospf_failover.check``: the merged document, with ``retcode``; bad input as ``error``."""
     started = time.monotonic()
     try:

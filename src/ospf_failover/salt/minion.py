@@ -42,8 +42,10 @@ def fogs_for(fogs: Any, minion: str) -> list[str]:
 def run_command(argv: Sequence[str], *, inventory: str | None, timeout: float) -> dict[str, Any]:
     """``ospf-failover --inventory INVENTORY ARGV...``: its JSON document with ``retcode``, or an error."""
     if not inventory:
-        return {"error": f"set {CONFIG_KEY}:inventory (the slice's directory) in the minion config or pillar",
-                "retcode": EXIT_BAD_INPUT}
+        return {
+            "error": f"set {CONFIG_KEY}:inventory (the slice's directory) in the minion config or pillar",
+            "retcode": EXIT_BAD_INPUT,
+        }
     command = [sys.executable, "-m", "ospf_failover", "--inventory", str(inventory), *argv]
     try:
         done = subprocess.run(
@@ -104,8 +106,10 @@ def replace_slice(inventory: str | None, fetch: Callable[[str], Any], *, source:
     fetched = staging / source.rstrip("/").rsplit("/", 1)[-1]
     if not (fetched / "hosts.yaml").is_file():
         shutil.rmtree(staging, ignore_errors=True)
-        return {"error": f"{source} holds no slice (hosts.yaml): write the slices on the master",
-                "retcode": EXIT_BAD_INPUT}
+        return {
+            "error": f"{source} holds no slice (hosts.yaml): write the slices on the master",
+            "retcode": EXIT_BAD_INPUT,
+        }
     if target.exists():
         target.rename(old)
     fetched.rename(target)

@@ -21,9 +21,9 @@ from ospf_failover.salt import fanout
 __opts__: dict[str, Any] = {}
 
 
-def check(tgt: str | None = None, fogs: Any = None, strict: bool = False, timeout: float | None = None) -> dict[
-    str, Any
-]:
+def check(
+    tgt: str | None = None, fogs: Any = None, strict: bool = False, timeout: float | None = None
+) -> dict[str, Any]:
     """Check every failover group (or ``fogs``) on the minions that serve them (``tgt``: globs of minion IDs)."""
     return fanout.run_check(__opts__, tgt=tgt, fogs=fogs, strict=strict, timeout=timeout)
 

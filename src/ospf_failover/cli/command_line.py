@@ -57,8 +57,7 @@ def command_of(argv: Sequence[str]) -> str | None:
 def build_parser(argv: Sequence[str] | None = None) -> argparse.ArgumentParser:
     """The whole command line. The lab's commands are loaded only for ``lab ...``: the commands that run against
     real routers never import the rehearsal lab."""
-    from ospf_failover import cli_inventory, cli_parse, cli_slices
-    from ospf_failover.runbooks import cli as runbook_cli
+    from . import backup, inventory, parse, runbooks, slices
 
     parser = _Parser(
         prog="ospf-failover",
@@ -75,7 +74,7 @@ def build_parser(argv: Sequence[str] | None = None) -> argparse.ArgumentParser:
     parser.add_argument("--debug", action="store_true", help="show tracebacks of errors")
     subparsers = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
     subparsers.required = True
-    for module in (runbook_cli, cli_inventory, cli_parse, cli_slices):
+    for module in (runbooks, backup, inventory, parse, slices):
         module.register(subparsers)
     if command_of(sys.argv[1:] if argv is None else argv) == "lab":
         from ospf_failover_lab import cli as lab_cli

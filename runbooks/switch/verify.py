@@ -14,9 +14,9 @@ from ospf_failover.nornir_setup import HostRun
 from ospf_failover.polling import wait_until
 from ospf_failover.tasks.router_state import Reads, read_router_state
 
-from .judges import Verdict, judge_adjacencies, judge_host
-from .switch_plan import Plan, SwitchOptions
-from .watchdog import WATCHDOG_GRACE
+from ..shared.judges import Verdict, judge_adjacencies, judge_host
+from ..shared.watchdog import WATCHDOG_GRACE
+from .plan import Plan, SwitchOptions
 
 POLL_INTERVAL = 0.05
 

@@ -36,11 +36,11 @@ from ospf_failover.nornir_setup import init_nornir, run_on
 from ospf_failover.tasks.clpstat import read_clpstat
 from ospf_failover.tasks.router_state import read_router_state
 
-from .check_judges import Check, Observed
-from .check_plan import CheckPlan, plan_check
-from .check_readiness import judge_fog
-from .defaults import CHECK_WORKERS
-from .locate import this_node
+from ..shared.defaults import CHECK_WORKERS
+from ..shared.locate import this_node
+from .judges import Check, Observed
+from .plan import CheckPlan, plan_check
+from .readiness import judge_fog
 
 CLPSTAT_WAIT = 10.0  # seconds clpstat may answer "busy" before a node counts as not answering
 

@@ -17,8 +17,8 @@ from ospf_failover.parsers.clpstat import find_group
 from ospf_failover.parsers.ospf import parse_ospf_neighbors
 from ospf_failover.parsers.vtysh import vtysh_error
 
-from .check_plan import FogPlan
-from .judges import judge_route_via
+from ..shared.judges import judge_route_via
+from .plan import FogPlan
 
 Check = tuple[str, str | None, Outcome, str]
 T = TypeVar("T")

@@ -15,7 +15,7 @@ from ospf_failover.parsers.ospf_timers import parse_ospf_interfaces, parse_ospf_
 from ospf_failover.tasks.router_state import IP_FORWARD
 from ospf_failover.tasks.shell import ABSENT
 
-from .check_judges import (
+from .judges import (
     Check,
     Observed,
     Unreadable,
@@ -28,7 +28,7 @@ from .check_judges import (
     read_text,
     single_advertiser,
 )
-from .check_plan import FogPlan
+from .plan import FogPlan
 
 
 def standby_ready(plan: FogPlan, seen: Observed) -> list[Check]:

@@ -37,11 +37,11 @@ from ospf_failover.tasks.connection import open_session
 from ospf_failover.tasks.nic import set_nic_state
 from ospf_failover.tasks.router_state import read_router_state
 
-from .locate import Location, ecx_group, node_from_clpstat, node_from_ecx, node_from_option, this_node
-from .lock import fog_lock
-from .switch_plan import Plan, SwitchOptions, dry_run_actions, plan_switch
+from ..shared.locate import Location, ecx_group, node_from_clpstat, node_from_ecx, node_from_option, this_node
+from ..shared.lock import fog_lock
+from ..shared.watchdog import WATCHDOG_GRACE, Watchdog
+from .plan import Plan, SwitchOptions, dry_run_actions, plan_switch
 from .verify import verify_switch
-from .watchdog import WATCHDOG_GRACE, Watchdog
 
 MAX_WORKERS = 32
 

@@ -3,20 +3,12 @@
 from __future__ import annotations
 
 import argparse
-import json
-from dataclasses import fields
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import Any
 
-from ospf_failover.errors import OspfFailoverError
+from ospf_failover.runbooks.shared.defaults import CHECK_WORKERS, RELEASE_TIMEOUT, SWITCH_TIMEOUT, VERIFY_TIMEOUT
 
 from .arguments import positive_seconds, workers
-from .backup_cli import register_backup
-from .defaults import CHECK_WORKERS, RELEASE_TIMEOUT, SWITCH_TIMEOUT, VERIFY_TIMEOUT
-
-if TYPE_CHECKING:
-    from ospf_failover.inventory import Fleet
-
-T = TypeVar("T")
+from .loading import load_for, options_from
 
 SWITCH_EXIT_CODES = (
     "Exit codes: 0 switched and verified (or verification warned/off), 1 the active router could not take over "
@@ -101,7 +93,6 @@ def register(subparsers: argparse._SubParsersAction[Any]) -> None:
     )
     release.set_defaults(handler=handle_release)
     register_check(subparsers)
-    register_backup(subparsers)
 
 
 def register_check(subparsers: argparse._SubParsersAction[Any]) -> None:
@@ -137,60 +128,31 @@ def register_check(subparsers: argparse._SubParsersAction[Any]) -> None:
     status.set_defaults(handler=handle_status)
 
 
-def load_for(args: argparse.Namespace, runbook: str) -> Fleet:
-    """The inventory; with --json, a refusal still prints its one JSON document before the error is raised."""
-    from ospf_failover.inventory import load_inventory
-
-    try:
-        return load_inventory(args.inventory)
-    except OspfFailoverError as exc:
-        if args.json:
-            problems = [str(p) for p in getattr(exc, "problems", [])]
-            document = {
-                "runbook": runbook,
-                "fog": getattr(args, "fog", None),
-                "verdict": "refused, nothing touched",
-                "exit_code": exc.exit_code,
-                "error": str(exc),
-                "problems": problems,
-            }
-            print(json.dumps(document, indent=2))
-        raise
-
-
-def options_from(args: argparse.Namespace, options: type[T], **fixed: Any) -> T:
-    """A runbook's options from its command line: each field from the argument of the same name (``--json``
-    gives ``as_json``), fields the command does not have keep their defaults."""
-    given = {**vars(args), "as_json": args.json}
-    names = {f.name for f in fields(options)}  # type: ignore[arg-type]
-    return options(**{**{name: given[name] for name in names if name in given}, **fixed})
-
-
 def handle_switch(args: argparse.Namespace) -> int:
-    from .switch import SwitchOptions, run_switch
+    from ospf_failover.runbooks.switch.run import SwitchOptions, run_switch
 
     return run_switch(load_for(args, "switch"), options_from(args, SwitchOptions))
 
 
 def handle_verify(args: argparse.Namespace) -> int:
-    from .switch import SwitchOptions, run_switch
+    from ospf_failover.runbooks.switch.run import SwitchOptions, run_switch
 
     return run_switch(load_for(args, "verify"), options_from(args, SwitchOptions, verify_only=True))
 
 
 def handle_release(args: argparse.Namespace) -> int:
-    from .release import ReleaseOptions, run_release
+    from ospf_failover.runbooks.release.run import ReleaseOptions, run_release
 
     return run_release(load_for(args, "release"), options_from(args, ReleaseOptions))
 
 
 def handle_check(args: argparse.Namespace) -> int:
-    from .check import CheckOptions, run_check
+    from ospf_failover.runbooks.check.run import CheckOptions, run_check
 
     return run_check(load_for(args, "check"), options_from(args, CheckOptions, fogs=tuple(args.fogs)))
 
 
 def handle_status(args: argparse.Namespace) -> int:
-    from .status import StatusOptions, run_status
+    from ospf_failover.runbooks.status.run import StatusOptions, run_status
 
     return run_status(load_for(args, "status"), options_from(args, StatusOptions))

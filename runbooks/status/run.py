@@ -22,11 +22,11 @@ from ospf_failover.errors import EXIT_FAILED, EXIT_NOT_VERIFIED, EXIT_OK
 from ospf_failover.inventory import Fleet
 from ospf_failover.nornir_setup import init_nornir
 
-from .check import node_name, observe
-from .check_judges import Check, Observed, holders, online_node
-from .check_plan import FogPlan, plan_check
-from .check_readiness import judge_fog
-from .judges import judge_route_via
+from ..check.judges import Check, Observed, holders, online_node
+from ..check.plan import FogPlan, plan_check
+from ..check.readiness import judge_fog
+from ..check.run import node_name, observe
+from ..shared.judges import judge_route_via
 
 MARK = {"PASS": "", "WARN": "!", "FAIL": "X"}
 

@@ -5,8 +5,9 @@ from __future__ import annotations
 import argparse
 from typing import Any
 
+from ospf_failover.runbooks.shared.defaults import BACKUP_HISTORY_LIMIT, CHECK_WORKERS
+
 from .arguments import history_limit, workers
-from .defaults import BACKUP_HISTORY_LIMIT, CHECK_WORKERS
 
 AUTHOR = "ospf-failover <ospf-failover@localhost>"  # archive.DEFAULT_AUTHOR, without loading it for --help
 BACKUP_EXIT_CODES = (
@@ -16,7 +17,7 @@ BACKUP_EXIT_CODES = (
 )
 
 
-def register_backup(subparsers: argparse._SubParsersAction[Any]) -> None:
+def register(subparsers: argparse._SubParsersAction[Any]) -> None:
     backup = subparsers.add_parser(
         "backup",
         help="back up routers' configurations (scrubbed) into a git repository; show changes and pair drift",
@@ -54,15 +55,15 @@ def register_backup(subparsers: argparse._SubParsersAction[Any]) -> None:
 def handle_backup(args: argparse.Namespace) -> int:
     from ospf_failover.errors import InputError
 
-    from .cli import load_for, options_from
+    from .loading import load_for, options_from
 
     if args.history is not None:
         given = [name for name, on in (("FOG", args.fogs), ("--all", args.every), ("--diff", args.diff)) if on]
         if given or args.keep_secrets:
             raise InputError(f"--history lists versions: it takes no {', '.join(given) or '--keep-secrets'}")
-        from .backup_history import show_history
+        from ospf_failover.runbooks.backup.history import show_history
 
         return show_history(args.directory, args.history, limit=args.limit, as_json=args.json)
-    from .backup import BackupOptions, run_backup
+    from ospf_failover.runbooks.backup.run import BackupOptions, run_backup
 
     return run_backup(load_for(args, "backup"), options_from(args, BackupOptions, fogs=tuple(args.fogs)))

@@ -15,9 +15,9 @@ from ospf_failover.inventory import Fleet, Fog
 from ospf_failover.models import NicState
 from ospf_failover.tasks.router_state import NicProbe, Reads
 
-from .defaults import SWITCH_TIMEOUT
-from .judges import judge_nic
-from .locate import Location
+from ..shared.defaults import SWITCH_TIMEOUT
+from ..shared.judges import judge_nic
+from ..shared.locate import Location
 
 Verify = Literal["fail", "warn", "off"]
 

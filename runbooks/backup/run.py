@@ -34,8 +34,8 @@ from ospf_failover.inventory import Fleet
 from ospf_failover.nornir_setup import HostRun, init_nornir
 from ospf_failover.tasks.backup import stage_backup
 
-from .backup_plan import BackupPlan, commit_message, judge_drift, plan_backup
-from .defaults import CHECK_WORKERS
+from ..shared.defaults import CHECK_WORKERS
+from .plan import BackupPlan, commit_message, judge_drift, plan_backup
 
 DEFAULT_DIR = "backups"
 KEEP_SECRETS_WARNING = (

@@ -12,19 +12,19 @@ from __future__ import annotations
 import time
 from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Any
 
 from ospf_failover.engine import Run, command_renderers, error_text, run_per_host, step_timeout
 from ospf_failover.errors import EXIT_BAD_INPUT, EXIT_FAILED, EXIT_OK, InputError, OspfFailoverError
 from ospf_failover.gateway import already_released_text
-from ospf_failover.inventory import Fleet, Fog
+from ospf_failover.inventory import Fleet
 from ospf_failover.nornir_setup import init_nornir
 from ospf_failover.tasks.nic import set_nic_state
 
-from .defaults import RELEASE_TIMEOUT
-from .locate import Location, ecx_group, node_from_ecx, node_from_option, this_node
-from .lock import fog_lock
-from .watchdog import WATCHDOG_GRACE, Watchdog
+from ..shared.defaults import RELEASE_TIMEOUT
+from ..shared.locate import ecx_group, node_from_ecx, node_from_option, this_node
+from ..shared.lock import fog_lock
+from ..shared.watchdog import WATCHDOG_GRACE, Watchdog
+from .plan import plan_release
 
 
 @dataclass(frozen=True)
@@ -35,28 +35,6 @@ class ReleaseOptions:
     dry_run: bool = False
     timeout: float = RELEASE_TIMEOUT
     as_json: bool = False
-
-
-@dataclass(frozen=True)
-class ReleasePlan:
-    """What a release does: the router paired with ``node`` takes its NIC for the group down."""
-
-    node: str
-    router: str
-    nic: str
-    gateway: str
-
-    def as_dict(self) -> dict[str, str]:
-        return {"node": self.node, "router": self.router, "nic": self.nic, "vm_gateway": self.gateway}
-
-    def change(self) -> dict[str, dict[str, Any]]:
-        """set_nic_state's arguments for the router."""
-        return {self.router: {"nic": self.nic, "up": False, "gateway": self.gateway}}
-
-
-def plan_release(fog: Fog, location: Location) -> ReleasePlan:
-    router = fog.pairing[location.node]
-    return ReleasePlan(node=location.node, router=router, nic=fog.nic_for(router), gateway=str(fog.vm_gateway))
 
 
 def run_release(fleet: Fleet, options: ReleaseOptions, *, environ: Mapping[str, str] | None = None) -> int:

@@ -1,0 +1,1 @@
+"""The release runbook (ECX's stop.sh): ``plan`` (pure) and ``run``."""

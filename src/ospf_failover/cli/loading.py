@@ -1,0 +1,44 @@
+"""What every runbook command does before its runbook: load the inventory, and turn the arguments into options."""
+
+from __future__ import annotations
+
+import argparse
+import json
+from dataclasses import fields
+from typing import TYPE_CHECKING, Any, TypeVar
+
+from ospf_failover.errors import OspfFailoverError
+
+if TYPE_CHECKING:
+    from ospf_failover.inventory import Fleet
+
+T = TypeVar("T")
+
+
+def load_for(args: argparse.Namespace, runbook: str) -> Fleet:
+    """The inventory; with --json, a refusal still prints its one JSON document before the error is raised."""
+    from ospf_failover.inventory import load_inventory
+
+    try:
+        return load_inventory(args.inventory)
+    except OspfFailoverError as exc:
+        if args.json:
+            problems = [str(p) for p in getattr(exc, "problems", [])]
+            document = {
+                "runbook": runbook,
+                "fog": getattr(args, "fog", None),
+                "verdict": "refused, nothing touched",
+                "exit_code": exc.exit_code,
+                "error": str(exc),
+                "problems": problems,
+            }
+            print(json.dumps(document, indent=2))
+        raise
+
+
+def options_from(args: argparse.Namespace, options: type[T], **fixed: Any) -> T:
+    """A runbook's options from its command line: each field from the argument of the same name (``--json``
+    gives ``as_json``), fields the command does not have keep their defaults."""
+    given = {**vars(args), "as_json": args.json}
+    names = {f.name for f in fields(options)}  # type: ignore[arg-type]
+    return options(**{**{name: given[name] for name in names if name in given}, **fixed})
