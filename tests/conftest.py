@@ -14,6 +14,15 @@ import pytest
 import yaml
 
 REPO_INVENTORY = Path(__file__).resolve().parents[1] / "inventory"
+# Outputs and configurations written by other people, kept beside the repository (never copied into it).
+SHARED_FIXTURES = Path(__file__).resolve().parents[2] / "shared" / "fixtures"
+
+
+@pytest.fixture(scope="session")
+def shared_fixtures() -> Path:
+    """``../shared/fixtures``: a missing folder fails the test (it is part of the suite, not optional)."""
+    assert SHARED_FIXTURES.is_dir(), f"{SHARED_FIXTURES} is missing: the suite reads other people's recordings there"
+    return SHARED_FIXTURES
 
 
 @pytest.fixture

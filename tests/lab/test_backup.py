@@ -71,7 +71,8 @@ def test_two_runs_without_change_make_one_commit(lab_at_start: Lab, tmp_path: Pa
     assert first["commit"] == git(directory, "rev-parse", "HEAD").strip()
     stored = (directory / "vr1" / "running-config").read_text()
     assert "hostname vr1" in stored and "router ospf" in stored
-    assert "Building configuration" not in stored and "Current configuration" not in stored
+    # vtysh's bare display headers never change: kept as shown; only a header with a byte count is volatile
+    assert stored.startswith("Building configuration...\n\nCurrent configuration:\n"), stored[:200]
     assert {fog: d["status"] for fog, d in first["drift"].items()} == {"customer1": "same", "customer2": "same"}
 
     code, second, _ = backup(lab_at_start, directory)
