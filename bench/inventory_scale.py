@@ -1,0 +1,160 @@
+"""Benchmark: how the inventory's size weighs on `inventory validate` and on one group's `verify`, side by side.
+
+  .venv/bin/python bench/inventory_scale.py [--sizes 10 1000 10000] [--rounds N] [--groups-per-pair G]
+
+For each size it writes a synthetic inventory (N failover groups on N/G router pairs, two cluster nodes, two
+observers; every host on a loopback address, 127.0.x.y, SSH port 1 where nothing listens, so a connect is refused
+at once and nothing leaves the machine), then alternates, round after round, the sizes:
+  validate: ospf-failover --inventory DIR inventory validate
+  verify:   ospf-failover --inventory DIR verify customer5 --node node-a --timeout 5
+            (the active router refuses the connect: exit 1 right after the run's start-up, so the time is the
+            start-up to the first connect: loading, validating, opening Nornir)
+It prints each figure's median per size and its ratio to the smallest size's. Nothing here is a test: compare
+ratios measured in one run, not seconds across runs. Run it as any user; it writes only under a temporary
+directory.
+"""
+
+from __future__ import annotations
+
+import argparse
+import ipaddress
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+TOOL = str(Path(sys.executable).with_name("ospf-failover"))
+NOTHING_LISTENS = 1  # tcpmux: no service on this machine; a connect to 127.x:1 is refused at once
+RUN_TIMEOUT = 900.0  # seconds one run may take before the benchmark gives up on that size
+
+
+def loopback(index: int) -> str:
+    """The index-th loopback address from 127.0.1.1 on (never 127.0.0.1)."""
+    return str(ipaddress.IPv4Address("127.0.1.1") + index)
+
+
+def write_inventory(directory: Path, *, groups: int, per_pair: int) -> None:
+    """A synthetic inventory: ``groups`` failover groups, ``per_pair`` of them on each router pair."""
+    directory.mkdir(parents=True)
+    key = directory / "id_ed25519"
+    subprocess.run(["ssh-keygen", "-q", "-t", "ed25519", "-N", "", "-f", str(key)], check=True, timeout=30)
+    (directory / "known_hosts").write_text("")
+    pairs = (groups + per_pair - 1) // per_pair
+    hosts: dict[str, Any] = {}
+    address = iter(range(10**6))
+    for node in ("node-a", "node-b"):
+        hosts[node] = {"hostname": loopback(next(address)), "groups": ["cluster_nodes"]}
+    for observer in ("gw1", "gw2"):
+        hosts[observer] = {"hostname": loopback(next(address)), "groups": ["observers"]}
+    for pair in range(pairs):
+        for side in (1, 2):
+            hosts[f"vr{2 * pair + side}"] = {"hostname": loopback(next(address)), "groups": ["routers"]}
+    fogs: dict[str, Any] = {}
+    for number in range(1, groups + 1):
+        pair, slot = divmod(number - 1, per_pair)
+        routers = (f"vr{2 * pair + 1}", f"vr{2 * pair + 2}")
+        subnet = ipaddress.IPv4Network((int(ipaddress.IPv4Address("10.0.0.0")) + ((number - 1) << 8), 24))
+        name = f"customer{number}"
+        fogs[name] = {
+            "data": {
+                "vm_network": str(subnet),
+                "vm_gateway": str(subnet.network_address + 254),
+                "nic": f"eth1.{100 + slot}",
+                "pairing": {"node-a": routers[0], "node-b": routers[1]},
+                "observers": ["gw1", "gw2"],
+            }
+        }
+        for host in (*routers, "node-a", "node-b"):
+            hosts[host]["groups"].append(name)
+    groups_yaml = {
+        "routers": {
+            "data": {
+                "routing_suite": "frr",
+                "nic_down": "ip link set dev {nic} down",
+                "nic_up": "ip link set dev {nic} up",
+            }
+        },
+        "cluster_nodes": {"data": {}},
+        "observers": {"data": {"routing_suite": "frr"}},
+        **fogs,
+    }
+    defaults = {
+        "username": "root",
+        "platform": "linux",
+        "port": NOTHING_LISTENS,
+        "connection_options": {
+            "netmiko": {
+                "extras": {
+                    "use_keys": True,
+                    "key_file": str(key),
+                    "allow_agent": False,
+                    "ssh_strict": True,
+                    "system_host_keys": False,
+                    "alt_host_keys": True,
+                    "alt_key_file": str(directory / "known_hosts"),
+                    "ssh_config_file": None,
+                    "conn_timeout": 2,
+                    "banner_timeout": 2,
+                    "auth_timeout": 2,
+                }
+            }
+        },
+        "data": {"timeouts": {"command": 5}},
+    }
+    (directory / "hosts.yaml").write_text(yaml.safe_dump(hosts, sort_keys=False))
+    (directory / "groups.yaml").write_text(yaml.safe_dump(groups_yaml, sort_keys=False))
+    (directory / "defaults.yaml").write_text(yaml.safe_dump(defaults, sort_keys=False))
+
+
+def timed(argv: list[str], *, expect: int) -> float:
+    start = time.monotonic()
+    done = subprocess.run(argv, capture_output=True, text=True, timeout=RUN_TIMEOUT, check=False)
+    elapsed = time.monotonic() - start
+    if done.returncode != expect:
+        raise SystemExit(f"{' '.join(argv)}: exit {done.returncode}, expected {expect}: {done.stderr[-500:]}")
+    return elapsed
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--sizes", type=int, nargs="+", default=[10, 1000, 10000], help="failover groups per size")
+    parser.add_argument("--rounds", type=int, default=3, help="alternating rounds (default 3)")
+    parser.add_argument("--groups-per-pair", type=int, default=100, help="failover groups per router pair")
+    args = parser.parse_args()
+    if not 1 <= args.rounds <= 50 or not all(1 <= size <= 100_000 for size in args.sizes):
+        parser.error("--rounds 1..50, --sizes 1..100000")
+    sizes = sorted(set(args.sizes))
+    figures: dict[tuple[str, int], list[float]] = {}
+    with tempfile.TemporaryDirectory(prefix="ofl-bench-inventory-") as temporary:
+        for size in sizes:
+            write_inventory(Path(temporary) / str(size), groups=size, per_pair=min(args.groups_per_pair, size))
+        for round_number in range(1, args.rounds + 1):
+            for size in sizes:
+                inventory = str(Path(temporary) / str(size))
+                validate = timed([TOOL, "--inventory", inventory, "inventory", "validate"], expect=0)
+                verify = timed(
+                    [TOOL, "--inventory", inventory, "verify", "customer5", "--node", "node-a", "--timeout", "5"],
+                    expect=1,
+                )
+                figures.setdefault(("validate", size), []).append(validate)
+                figures.setdefault(("verify", size), []).append(verify)
+                print(f"round {round_number}: {size} groups: validate {validate:.3f} s, verify {verify:.3f} s")
+    print()
+    print(f"{'groups':>8} {'validate (median)':>18} {'ratio':>7} {'verify start-up (median)':>25} {'ratio':>7}")
+    base = sizes[0]
+    for size in sizes:
+        validate = statistics.median(figures[("validate", size)])
+        verify = statistics.median(figures[("verify", size)])
+        ratio_validate = validate / statistics.median(figures[("validate", base)])
+        ratio_verify = verify / statistics.median(figures[("verify", base)])
+        print(f"{size:>8} {validate:>16.3f} s {ratio_validate:>7.2f} {verify:>23.3f} s {ratio_verify:>7.2f}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
