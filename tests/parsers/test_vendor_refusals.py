@@ -294,3 +294,32 @@ def test_line_ends_change_nothing(path: Path, spec: dict[str, object]) -> None:
     else:
         results = [parse_vendor_ospf_neighbors(variant, platform) for variant in variants]
     assert all(result == results[0] for result in results)
+
+
+@pytest.mark.parametrize(
+    ("printed", "state", "role"),
+    [
+        ("FULL/BDR", "Full", "Backup"),
+        ("2WAY/DROTHER", "2-Way", "DROther"),
+        ("EXSTART/DR", "ExStart", "DR"),
+        ("EXCHANGE/  -", "Exchange", "-"),
+        ("LOADING/BDR", "Loading", "Backup"),
+        ("INIT/DROTHER", "Init", "DROther"),
+        ("ATTEMPT/DROTHER", "Attempt", "DROther"),
+        ("DOWN/DROTHER", "Down", "DROther"),
+    ],
+)
+def test_cisco_states_are_frr_words(printed: str, state: str, role: str) -> None:
+    text = IOS_NEIGHBORS.replace("FULL/DR        ", f"{printed:<15}")
+    first = parse_vendor_ospf_neighbors(text, "cisco_ios")[0]
+    assert (first["state"], first["role"]) == (state, role)
+
+
+def test_arista_states_with_blanks_are_frr_words() -> None:
+    heading = "Neighbor ID     VRF    Pri   State            Dead Time   Address         Interface\n"
+    rows = [
+        "10.0.0.2        default    1   2 WAYS/DROTHER   00:00:30    10.0.12.2       Vlan4\n",
+        "10.0.0.3        default    1   EXCH START/DR    00:00:30    10.0.12.3       Vlan4\n",
+    ]
+    neighbors = parse_vendor_ospf_neighbors(heading + "".join(rows), "arista_eos")
+    assert [(n["state"], n["role"]) for n in neighbors] == [("2-Way", "DROther"), ("ExStart", "DR")]

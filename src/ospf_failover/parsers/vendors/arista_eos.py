@@ -49,7 +49,7 @@ _PROTOCOLS = {
 }
 _TABLE = re.compile(r"^VRF(?: name)?: (?P<vrf>\S+)\s*$")
 _LEGEND_START = re.compile(r"^(?:Source )?Codes:")
-_LEGEND_ENTRY = re.compile(r"^\s+(?:\S{1,2}(?: \S{1,2})?\s+- |\S.*,\s*$)")
+_LEGEND_ENTRY = re.compile(r"^\s+(?:\S{1,5}(?: \S{1,5})?\s+- |\S.*,\s*$)")
 _KNOWN_LINES = (
     re.compile(r"^Gateway of last resort(?: is not set|:| is \S+ to network \S+)\s*$"),
     re.compile(r"^! IP routing not enabled\s*$"),

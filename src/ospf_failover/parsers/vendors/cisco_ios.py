@@ -59,7 +59,7 @@ _SUBNETTED = re.compile(
     r"^\s*\d+\.\d+\.\d+\.\d+/(?P<length>\d{1,2}) is (?P<variably>variably )?subnetted, \d+ subnets(?:, \d+ masks)?\s*$"
 )
 _GATEWAY = re.compile(r"^Gateway of last resort (?:is not set|is \S+ to network \S+|is \S+)\s*$")
-_LEGEND_ENTRY = re.compile(r"^\s+\S{1,2} - ")
+_LEGEND_ENTRY = re.compile(r"^\s+\S{1,4} - ")
 _ROUTE = re.compile(
     r"^(?P<code>[A-Za-z])(?P<candidate>\*)?(?P<type> ?[A-Za-z]{1,2}[0-9]?)?(?P<marks> ?[+%&p])?\s+"
     r"(?P<network>\d+\.\d+\.\d+\.\d+)(?:/(?P<length>\d{1,2}))?(?P<rest>(?:\s.*)?)$"

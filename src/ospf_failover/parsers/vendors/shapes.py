@@ -31,6 +31,8 @@ _STATES = {
     "2 way": "2-Way",
     "init": "Init",
     "exstart": "ExStart",
+    "exch start": "ExStart",
+    "exchange start": "ExStart",
     "exchange": "Exchange",
     "loading": "Loading",
     "down": "Down",
