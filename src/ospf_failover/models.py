@@ -64,6 +64,7 @@ class OspfNeighbor(TypedDict):
     address: str
     interface: str  # the local interface name ("eth0")
     local_address: str | None  # the local address on that interface, when the output gives it
+    vrf: NotRequired[str]  # the VRF of the OSPF instance, when the output names it (other vendors' tables)
 
 
 # --- routes ---------------------------------------------------------------------------------------------
@@ -74,6 +75,7 @@ class Nexthop(TypedDict):
     interface: str | None
     active: bool
     directly_connected: bool
+    vrf: NotRequired[str]  # the VRF the next hop is resolved in, when the output names one ("(vrf X)", "%X")
 
 
 class Route(TypedDict):

@@ -19,7 +19,7 @@ import typing
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Literal, get_args, get_origin, get_type_hints, is_typeddict
+from typing import Any, Literal, NotRequired, get_args, get_origin, get_type_hints, is_typeddict
 
 from ospf_failover.models import ClpstatStatus, NicState, OspfNeighbor, Platform, Route
 from ospf_failover.parsers import parse_clpstat, parse_ospf_neighbors, parse_routes
@@ -135,18 +135,22 @@ PARSERS: dict[ParserName, Callable[[str], Any]] = {
 
 
 def shape_errors(value: Any, declared: Any, where: str = "result") -> list[str]:
-    """Differences between ``value`` and the declared type (TypedDicts exact: no missing, no extra keys)."""
+    """Differences between ``value`` and the declared type (TypedDicts exact: no required key missing, no key
+    that is not declared; a ``NotRequired`` key may be absent)."""
     origin = get_origin(declared)
     if declared is Any:
         return []
     if is_typeddict(declared):
         if not isinstance(value, dict):
             return [f"{where}: {type(value).__name__}, expected {declared.__name__}"]
-        hints = get_type_hints(declared)
-        errors = [f"{where}: keys {sorted(set(value) ^ set(hints))} differ"] if set(value) != set(hints) else []
+        # NotRequired read from the hints: __required_keys__ misses it under postponed annotations (Python 3.11).
+        hints = get_type_hints(declared, include_extras=True)
+        optional = {key for key, hint in hints.items() if get_origin(hint) is NotRequired}
+        missing, extra = set(hints) - optional - set(value), set(value) - set(hints)
+        errors = [f"{where}: keys {sorted(missing | extra)} differ"] if missing or extra else []
         for key, hint in hints.items():
             if key in value:
-                errors += shape_errors(value[key], hint, f"{where}.{key}")
+                errors += shape_errors(value[key], get_args(hint)[0] if key in optional else hint, f"{where}.{key}")
         return errors
     if origin is dict:
         if not isinstance(value, dict):

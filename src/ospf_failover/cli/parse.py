@@ -1,8 +1,9 @@
 """``ospf-failover parse KIND [FILE|-]``: parse a recorded output and print it as one JSON document.
 
 Useful to check what the runbooks will read from a router or a cluster node, and to turn a new recording into
-an expected result for the tests. Refusals (ParseError, an unreadable file, vtysh error text) exit 2 with one
-line on stderr.
+an expected result for the tests. ``--platform`` names FRR or Quagga (detected when not given; ``linux`` is the
+same detection) or another vendor's site gateway by its netmiko device type. Refusals (ParseError, an unreadable
+file, vtysh or device error text) exit 2 with one line on stderr.
 """
 
 from __future__ import annotations
@@ -20,20 +21,30 @@ from ospf_failover.parsers.clpstat import parse_clpstat
 from ospf_failover.parsers.detect import detect_platform
 from ospf_failover.parsers.ospf import parse_ospf_neighbors
 from ospf_failover.parsers.route import parse_routes
+from ospf_failover.parsers.vendors import (
+    VENDOR_PLATFORMS,
+    VendorPlatform,
+    parse_vendor_ospf_neighbors,
+    parse_vendor_routes,
+)
 
 _ROUTER_PARSERS: dict[str, Callable[[str, Platform | None], Any]] = {
     "ospf-neighbor": parse_ospf_neighbors,
     "route": parse_routes,
 }
 KINDS = ("clpstat", *_ROUTER_PARSERS)
+# FRR and Quagga by name, "linux" for a Linux router (FRR or Quagga, detected), then the other vendors.
+PLATFORMS = ("quagga", "frr", "linux", *VENDOR_PLATFORMS)
+DEFAULT_VRF = "default"
+_FRR_OR_QUAGGA: dict[str, Platform] = {"frr": "frr", "quagga": "quagga"}
 
 _DESCRIPTION = """\
 Parse one recorded output and print the result as one JSON document on stdout.
 
 kinds:
   clpstat         the status display of EXPRESSCLUSTER's clpstat (default layout or --long)
-  ospf-neighbor   show ip ospf neighbor [json]
-  route           show ip route, show ip route PREFIX, and their json forms (FRR)
+  ospf-neighbor   show ip ospf neighbor [json]; NX-OS show ip ospf neighbors; Junos show ospf neighbor
+  route           show ip route, show ip route PREFIX, and their json forms (FRR); Junos show route [PREFIX]
 """
 
 _EPILOG = """\
@@ -44,8 +55,23 @@ detection, when --platform is not given:
             header, FRR's longer 'Codes:' legend), Quagga when it shows Quagga's short 'Codes:' legend or
             its right-aligned neighbor heading; otherwise unknown, which parses the same way.
   --platform, when given, is checked: output showing the other platform's markers is refused.
+  --platform linux is the same detection (a Linux router runs FRR or Quagga).
 
-exit status: 0 parsed; 2 refused (not a complete output of this kind, vtysh error text such as
+other vendors' site gateways, by netmiko device type (--platform is then required):
+  cisco_ios, cisco_xe  show ip route [vrf V] [A.B.C.D [MASK]], show ip ospf neighbor
+  cisco_nxos           show ip route [A.B.C.D[/L]] [vrf V|all], show ip ospf neighbors [vrf V|all]
+  arista_eos           show ip route [vrf V|all] [PREFIX], show ip ospf neighbor [vrf V|all]
+  juniper_junos        show route [PREFIX] [table T], show ospf neighbor [instance I]
+  yamaha               show ip route (its OSPF neighbour status is not read)
+  vyos                 show ip route [vrf V|all] [PREFIX], show ip ospf neighbor (FRR or Quagga inside)
+  route prints the routes of the default VRF, or of --vrf V: an output without that VRF's table is refused
+  (a table the output does not name is taken to be the one asked for). ospf-neighbor prints every neighbour
+  listed, each with its VRF where the output names it. Both print the same JSON shapes as for FRR. Refused
+  as well: a pager's prompt (--More--, ---(more)---), a CLI prompt or command echo inside the output (the echo
+  of the same command as the first line is read past), an error answer (% Invalid input, syntax error, ...),
+  JSON output, a cut table.
+
+exit status: 0 parsed; 2 refused (not a complete output of this kind, vtysh or device error text such as
 'ospfd is not running', unreadable FILE), with a one-line reason on stderr.
 """
 
@@ -70,11 +96,19 @@ def register(subparsers: argparse._SubParsersAction[Any]) -> None:
         if kind != "clpstat":
             sub.add_argument(
                 "--platform",
-                choices=("quagga", "frr"),
+                choices=PLATFORMS,
                 default=None,
-                help="the router software that printed it (default: detected)",
+                metavar="PLATFORM",
+                help=f"what printed it: {', '.join(PLATFORMS)} (default: FRR or Quagga, detected)",
             )
-        sub.set_defaults(handler=run_parse, platform=None)
+        if kind == "route":
+            sub.add_argument(
+                "--vrf",
+                default=DEFAULT_VRF,
+                metavar="VRF",
+                help="the VRF whose routes to print (other vendors' outputs; default: default)",
+            )
+        sub.set_defaults(handler=run_parse, platform=None, vrf=DEFAULT_VRF)
 
 
 def read_output(file: str) -> str:
@@ -95,14 +129,19 @@ def read_output(file: str) -> str:
 def run_parse(args: argparse.Namespace) -> int:
     """Parse the file named in ``args`` and print the result; errors propagate as InputError/ParseError."""
     kind: str = args.kind
-    platform: Platform | None = args.platform
+    platform: str | None = args.platform
+    vrf: str = args.vrf
     text = read_output(args.file)
     if kind == "clpstat":
         if platform is not None:
             raise InputError("--platform applies to ospf-neighbor and route, not to clpstat")
         result: Any = parse_clpstat(text)
+    elif platform in VENDOR_PLATFORMS:
+        result = _parse_vendor(kind, text, platform, vrf=vrf)
     else:
-        result = _ROUTER_PARSERS[kind](text, platform or detect_platform(text))
+        if vrf != DEFAULT_VRF:
+            raise InputError("--vrf applies to other vendors' outputs: FRR and Quagga are read for the default VRF")
+        result = _ROUTER_PARSERS[kind](text, _FRR_OR_QUAGGA.get(platform or "") or detect_platform(text))
     try:
         sys.stdout.write(json.dumps(result, indent=2) + "\n")
         sys.stdout.flush()
@@ -110,3 +149,9 @@ def run_parse(args: argparse.Namespace) -> int:
         # The reader (head, a pager) stopped early: the parse succeeded; keep Python from failing at exit too.
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
     return EXIT_OK
+
+
+def _parse_vendor(kind: str, text: str, platform: VendorPlatform, *, vrf: str) -> Any:
+    if kind == "route":
+        return parse_vendor_routes(text, platform, vrf=vrf)
+    return parse_vendor_ospf_neighbors(text, platform)

@@ -10,7 +10,8 @@ not show distance and metric for connected routes: they are None there (JSON say
 unless marked ``inactive``. A route is in the FIB when one of its lines carries ``*``: FRR leaves the route
 line of the table form blank when its first next hop is recursive or a duplicate, and marks the next hops it
 resolves to on the lines below. A recursive next hop stays a next hop of its own (its address, no interface),
-followed by the ones it resolves to, in both text forms and in the JSON.
+followed by the ones it resolves to, in both text forms and in the JSON. A next hop in another VRF
+(``eth1 (vrf default)``) carries that VRF's name in ``vrf``.
 
 MPLS labels (``label 16001/16002``, ``label IPv4 Explicit Null``, ``label implicit-null``...) are read and dropped:
 the names are those FRR prints for the reserved labels, a stack is joined with ``/``.
@@ -79,6 +80,7 @@ _DETAIL_NEXTHOP = re.compile(r"^  (?P<fib>[*qrto ]) *(?P<nexthop>\S.*)$")
 # Marks printed after a next hop's address or interface.
 _FLAG = r" inactive| onlink| linkdown| \(recursive\)| \(vrf [^()\s]+\)| \(duplicate nexthop removed\)"
 _FLAGS = rf"(?P<flags>(?:{_FLAG})*)"
+_NEXTHOP_VRF = re.compile(r" \(vrf (?P<vrf>[^()\s]+)\)")
 _VIA_ADDRESS = re.compile(r"^via (?P<ip>[0-9A-Fa-f:.]+)" + _FLAGS + "$")
 _DETAIL_ADDRESS = re.compile(r"^(?P<ip>[0-9A-Fa-f:.]+)" + _FLAGS + "$")
 _INTERFACE = re.compile(r"^(?P<name>[^\s,()]+)" + _FLAGS + "$")
@@ -165,12 +167,15 @@ def _parse_nexthop(text: str, *, detail: bool, line_number: int, line: str) -> N
     for item in rest:
         if not _TAIL.match(item):
             raise _refuse(f"next hop detail {item!r} is not understood", line_number, line)
-    return {
+    nexthop: Nexthop = {
         "ip": ip,
         "interface": interface,
         "active": " inactive" not in flags,
         "directly_connected": directly_connected,
     }
+    if (other_vrf := _NEXTHOP_VRF.search(flags)) is not None:
+        nexthop["vrf"] = other_vrf["vrf"]
+    return nexthop
 
 
 def _parse_table(lines: list[str]) -> list[Route]:
