@@ -1,1 +1,2 @@
-"""The check runbook: ``plan`` (who is read for what), ``judges`` and ``readiness`` (the checks, pure), ``run``."""
+"""The check runbook: ``plan`` (who is read for what), ``observe`` (the reading, shared with ``status``), ``judges``
+and ``readiness`` (the checks, pure), ``run``."""

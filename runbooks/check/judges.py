@@ -6,18 +6,18 @@ for is said by ``reachable``; the other checks judge what was read and say when 
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
+from collections.abc import Callable
 from typing import TypeVar
 
 from ospf_failover.engine import Outcome
 from ospf_failover.errors import InputError
-from ospf_failover.models import ClpstatStatus, OspfNeighbor, RouterState
+from ospf_failover.models import OspfNeighbor, RouterState
 from ospf_failover.parsers.clpstat import find_group
 from ospf_failover.parsers.ospf import parse_ospf_neighbors
 from ospf_failover.parsers.vtysh import vtysh_error
 
 from ..shared.judges import judge_route_via
+from .observe import Observed
 from .plan import FogPlan
 
 Check = tuple[str, str | None, Outcome, str]
@@ -39,21 +39,6 @@ def read_text(state: RouterState, name: str, parse: Callable[[str], T]) -> T:
         return parse(found["output"])
     except InputError as exc:
         raise Unreadable(f"{name}: {exc}") from None
-
-
-@dataclass(frozen=True)
-class Observed:
-    """What a run read: each host's state or why not, how long it took, and clpstat per cluster node asked."""
-
-    states: Mapping[str, RouterState] = field(default_factory=dict)
-    errors: Mapping[str, str] = field(default_factory=dict)
-    seconds: Mapping[str, float] = field(default_factory=dict)
-    clpstat: Mapping[str, ClpstatStatus] = field(default_factory=dict)  # node -> the status it gave
-    clpstat_errors: Mapping[str, str] = field(default_factory=dict)  # node -> why it gave none
-
-    def cluster_status(self, nodes: tuple[str, ...]) -> tuple[str, ClpstatStatus] | None:
-        """The first of ``nodes`` whose clpstat was read, with what it said."""
-        return next(((node, self.clpstat[node]) for node in nodes if node in self.clpstat), None)
 
 
 def reachable(plan: FogPlan, seen: Observed) -> list[Check]:

@@ -7,7 +7,7 @@ and its OSPF state. Cluster nodes are asked clpstat once per cluster (the nodes 
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 
 from ospf_failover.inventory import Fleet, Fog
@@ -116,3 +116,13 @@ def fog_hosts(plan: FogPlan) -> Mapping[str, str]:
     roles |= {observer: "observer" for observer in plan.fog.observers}
     roles |= {node: "cluster_node" for node in plan.fog.nodes}
     return roles
+
+
+def node_name(fleet: Fleet) -> Callable[[str], str | None]:
+    """The inventory name of the cluster node clpstat calls ``server`` (None: no such node)."""
+
+    def node_of(server: str) -> str | None:
+        node = fleet.node_by_ecx_server(server)
+        return node.name if node is not None else None
+
+    return node_of

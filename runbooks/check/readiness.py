@@ -17,7 +17,6 @@ from ospf_failover.tasks.shell import ABSENT
 
 from .judges import (
     Check,
-    Observed,
     Unreadable,
     cluster_agreement,
     holders,
@@ -28,6 +27,7 @@ from .judges import (
     read_text,
     single_advertiser,
 )
+from .observe import Observed
 from .plan import FogPlan
 
 

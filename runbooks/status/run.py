@@ -22,10 +22,10 @@ from ospf_failover.errors import EXIT_FAILED, EXIT_NOT_VERIFIED, EXIT_OK
 from ospf_failover.inventory import Fleet
 from ospf_failover.nornir_setup import init_nornir
 
-from ..check.judges import Check, Observed, holders, online_node
-from ..check.plan import FogPlan, plan_check
+from ..check.judges import Check, holders, online_node
+from ..check.observe import Observed, observe
+from ..check.plan import FogPlan, node_name, plan_check
 from ..check.readiness import judge_fog
-from ..check.run import node_name, observe
 from ..shared.judges import judge_route_via
 
 MARK = {"PASS": "", "WARN": "!", "FAIL": "X"}

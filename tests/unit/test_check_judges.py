@@ -12,7 +12,8 @@ from ospf_failover.inventory import load_inventory
 from ospf_failover.models import ClpstatStatus, NicState, RouterState
 from ospf_failover.parsers.ospf import parse_ospf_neighbors
 from ospf_failover.parsers.route import parse_routes
-from ospf_failover.runbooks.check.judges import Check, Observed
+from ospf_failover.runbooks.check.judges import Check
+from ospf_failover.runbooks.check.observe import Observed
 from ospf_failover.runbooks.check.plan import FogPlan, clusters_of, plan_check
 from ospf_failover.runbooks.check.readiness import judge_fog
 from ospf_failover.runbooks.check.run import verdict

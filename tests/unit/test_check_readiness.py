@@ -9,7 +9,7 @@ import pytest
 
 from ospf_failover.inventory import load_inventory
 from ospf_failover.models import CommandText, NicState, RouterState
-from ospf_failover.runbooks.check.judges import Observed
+from ospf_failover.runbooks.check.observe import Observed
 from ospf_failover.runbooks.check.plan import FogPlan, plan_check
 from ospf_failover.runbooks.check.readiness import config_drift, convergence_budget, standby_ready
 
