@@ -1,8 +1,9 @@
 """The check runbook: is every failover group as it should be now, and would a failover work?
 
-plan (``check_plan``, pure) -> one round trip per router and observer for all the groups it serves, clpstat once
-per cluster (in the background) -> the judges of ``check_judges`` per group -> rows -> one line per group and a
-table of what is not right, or one JSON document. Changes nothing.
+plan (``plan``, pure) -> one round trip per router and observer for all the groups it serves, each fact parsed
+once, and clpstat once per cluster, in the background (``observe``) -> the table of ``checks`` per group
+(findings) -> rows -> one line per group and a table of what is not right, or one JSON document. Changes
+nothing.
 
 Exit codes: 0 nothing failed (warnings allowed, unless --strict), 1 a check failed (with --strict: or warned),
 2 bad input or inventory.
@@ -18,13 +19,14 @@ from typing import Any
 from ospf_failover.engine import Alerts, FogLines, JsonDocument, Renderer, RowTable, Run
 from ospf_failover.errors import EXIT_FAILED, EXIT_OK
 from ospf_failover.inventory import Fleet
+from ospf_failover.models import NotRead
 from ospf_failover.nornir_setup import init_nornir
 
 from ..shared.defaults import CHECK_WORKERS
-from .judges import Check
+from .checks import judge_fog
+from .findings import Finding
 from .observe import Observed, observe
 from .plan import CheckPlan, node_name, plan_check
-from .readiness import judge_fog
 
 
 @dataclass(frozen=True)
@@ -48,10 +50,10 @@ def run_check(fleet: Fleet, options: CheckOptions) -> int:
     run.data["hosts"] = hosts_document(plan, seen)
 
     for fog in plan.fogs:
-        checks = judge_fog(fog, seen, clusters=plan.cluster_of(fog.fog.nodes[0]), node_of=node_name(fleet))
-        for name, host, outcome, detail in checks:
-            run.add(fog.name, name, outcome, detail, host=host)
-        run.finish_fog(fog.name, *verdict(checks, strict=options.strict))
+        findings = judge_fog(fog, seen, clusters=plan.cluster_of(fog.fog.nodes[0]), node_of=node_name(fleet))
+        for finding in findings:
+            run.add(fog.name, finding.check, finding.outcome, finding.detail, host=finding.host)
+        run.finish_fog(fog.name, *verdict(findings, strict=options.strict))
     return run.close()
 
 
@@ -62,15 +64,16 @@ def hosts_document(plan: CheckPlan, seen: Observed) -> dict[str, dict[str, Any]]
         error = seen.errors.get(host)
         hosts[host] = {"reachable": error is None, "seconds": round(seen.seconds.get(host, 0.0), 3), "error": error}
     for node in (n for cluster in plan.clusters for n in cluster):
-        if node in seen.clpstat or node in seen.clpstat_errors:
-            error = seen.clpstat_errors.get(node)
+        if node in seen.clpstat:
+            status = seen.clpstat[node]
+            error = str(status) if isinstance(status, NotRead) else None
             hosts[node] = {"reachable": error is None, "seconds": None, "error": error}
     return hosts
 
 
-def verdict(checks: list[Check], *, strict: bool) -> tuple[int, str]:
-    counts = {outcome: sum(1 for c in checks if c[2] == outcome) for outcome in ("PASS", "WARN", "FAIL")}
-    text = f"{len(checks)} checks: {counts['PASS']} pass, {counts['WARN']} warn, {counts['FAIL']} fail"
+def verdict(findings: list[Finding], *, strict: bool) -> tuple[int, str]:
+    counts = {outcome: sum(1 for f in findings if f.outcome == outcome) for outcome in ("PASS", "WARN", "FAIL")}
+    text = f"{len(findings)} checks: {counts['PASS']} pass, {counts['WARN']} warn, {counts['FAIL']} fail"
     failed = counts["FAIL"] > 0 or (strict and counts["WARN"] > 0)
     return (EXIT_FAILED if failed else EXIT_OK), text
 
