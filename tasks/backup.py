@@ -9,8 +9,12 @@ from nornir.core.task import Result, Task
 from nornir_utils.plugins.tasks.files import write_file
 
 from ospf_failover.archive import RUNNING_CONFIG, clean, stored_files, stored_path
+from ospf_failover.models import Fact
+from ospf_failover.parsers.ospf_config import parse_ospf_config
 
 from .config import fetch_config
+from .router_state import read_fact
+from .shell import CommandOutput
 
 
 def stage_backup(task: Task, *, nics: Sequence[str] = (), directory: str, keep_secrets: bool = False) -> Result:
@@ -18,9 +22,10 @@ def stage_backup(task: Task, *, nics: Sequence[str] = (), directory: str, keep_s
     ``keep_secrets``) its secrets, and compare each file with the one stored under ``directory/HOST``: the diff
     and ``changed`` are nornir-utils' ``write_file`` run as a dry run, so nothing is written here.
 
-    Result: ``result`` is ``{"files": {path: text}, "raw": {source: text}, "changed": [path], "secrets": N}``
-    (``raw``: as fetched, for the pure judges, never stored); ``diff`` the unified diffs, files removed included;
-    ``changed`` True when a file differs, is new or is gone.
+    Result: ``result`` is ``{"files": {path: text}, "ospf_config": OspfConfig or NotRead, "changed": [path],
+    "secrets": N}`` (``ospf_config``: the running configuration's OSPF part, parsed once, for the pure drift
+    judge); ``diff`` the unified diffs, files removed included; ``changed`` True when a file differs, is new or is
+    gone.
     """
     root = Path(directory) / task.host.name
     stored = stored_files(root)
@@ -49,7 +54,9 @@ def stage_backup(task: Task, *, nics: Sequence[str] = (), directory: str, keep_s
     removed = sorted(set(stored) - set(files))
     changed += removed
     diffs += [f"--- {task.host.name}/{relative} (stored)\n+++ /dev/null (gone from the router)" for relative in removed]
-    result = {"files": files, "raw": fetched, "changed": changed, "secrets": secrets}
+    running = CommandOutput(command="show running-config", output=fetched[RUNNING_CONFIG], exit_status=0)
+    ospf_config = read_fact(Fact.OSPF_CONFIG, running, parse_ospf_config, host=task.host.name)
+    result = {"files": files, "ospf_config": ospf_config, "changed": changed, "secrets": secrets}
     return Result(host=task.host, result=result, changed=bool(diffs), diff="\n".join(diffs))
 
 

@@ -1,28 +1,45 @@
-"""Read everything a check needs from one router in one SSH round trip.
+"""Read the facts a plan asks of one host in one SSH round trip, each parsed once, here, where it is read.
 
 A router serves several failover groups; the runbooks ask, for each group's NIC and VM network: is the NIC up,
-does it carry the gateway, how does the router route the VM network; and, once per router, its OSPF
-neighbours. :func:`read_router_state` batches all of it into one exchange (see ``tasks.shell``); the
-single-purpose tasks (``read_nic_state``, ``read_route``, ``read_ospf_neighbors``) are thin views of it.
+does it carry the gateway, how does the router route the VM network; and, once per host, the host-wide facts
+(``HOST_FACTS``: OSPF neighbours, timers and configuration, IP forwarding) and NIC configuration files.
+:func:`read_router_state` batches all of it into one exchange (see ``tasks.shell``) and parses each output
+into its declared shape (``models.RouterState``); the single-purpose tasks (``read_nic_state``, ``read_route``,
+``read_ospf_neighbors``) are thin views of it.
+
+NIC states and routes are what every step judges: output that cannot be read fails the host's read. Any other
+fact that cannot be read or parsed is a ``NotRead`` saying why in an operator's words, so that a router without
+OSPF still tells its NIC, its routes and its forwarding. Exit statuses, vtysh's error texts and command names
+stay here: the judges never see them.
 """
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, TypeVar
 
 from nornir.core.task import Result, Task
 
-from ospf_failover.errors import VtyshError
+from ospf_failover.errors import CommandFailed, ParseError, VtyshError
 from ospf_failover.inventory import host_view
-from ospf_failover.models import CommandText, Platform, RouterState
+from ospf_failover.models import Fact, NotRead, Platform, RouterState
 from ospf_failover.parsers.iproute import address_command, link_command, parse_nic_state
+from ospf_failover.parsers.nic_config import NicConfig, parse_ip_forward, parse_nic_config
 from ospf_failover.parsers.ospf import parse_ospf_neighbors
+from ospf_failover.parsers.ospf_config import parse_ospf_config
+from ospf_failover.parsers.ospf_timers import parse_ospf_interfaces, parse_ospf_process
 from ospf_failover.parsers.route import parse_route_batch, parse_routes
-from ospf_failover.parsers.vtysh import vtysh_error
+from ospf_failover.parsers.vtysh import find_vtysh_error, vtysh_error
 
-from .shell import CommandOutput, read_file_command, run_batch, vtysh_command
+from .shell import ABSENT, CommandOutput, read_file_command, run_batch, vtysh_command
+
+T = TypeVar("T")
+
+# The facts asked once per host (Reads.facts); NIC states, routes and NIC files are asked per NIC, prefix, path.
+HOST_FACTS = (Fact.OSPF_NEIGHBORS, Fact.OSPF_PROCESS, Fact.OSPF_INTERFACES, Fact.OSPF_CONFIG, Fact.IP_FORWARDING)
+OSPF_FACTS = (Fact.OSPF_NEIGHBORS, Fact.OSPF_PROCESS, Fact.OSPF_INTERFACES)  # no OSPF process: no such fact
 
 
 @dataclass(frozen=True)
@@ -35,28 +52,43 @@ class NicProbe:
 
 @dataclass(frozen=True)
 class Reads:
-    """What one round trip reads from one router: NICs, routes to prefixes, OSPF neighbours.
+    """The facts one round trip reads from one host: the state of each NIC, the routes to each prefix, the
+    settings of each NIC configuration file, and host-wide facts (each one of HOST_FACTS).
 
-    A router serving several failover groups gets one Reads for all of them (:meth:`merge`), so a step costs it
-    one round trip however many groups it carries.
+    A host serving several failover groups gets one Reads for all of them (:meth:`merge`), so a step costs it
+    one round trip, and each fact one parse, however many groups it serves.
     """
 
     nics: tuple[NicProbe, ...] = ()
     prefixes: tuple[str, ...] = ()
-    neighbors: bool = False
-    texts: tuple[str, ...] = ()  # names of TEXT_READS, and "file:PATH" for a file's content
+    facts: tuple[Fact, ...] = ()
+    nic_files: tuple[str, ...] = ()
+
+    def __post_init__(self) -> None:
+        wrong = [fact for fact in self.facts if fact not in HOST_FACTS]
+        if wrong:
+            raise ValueError(f"{wrong[0]} is not a host-wide fact (asked per NIC, prefix or file, or by another task)")
 
     def merge(self, other: Reads) -> Reads:
         return Reads(
             nics=tuple(dict.fromkeys((*self.nics, *other.nics))),
             prefixes=tuple(dict.fromkeys((*self.prefixes, *other.prefixes))),
-            neighbors=self.neighbors or other.neighbors,
-            texts=tuple(dict.fromkeys((*self.texts, *other.texts))),
+            facts=tuple(dict.fromkeys((*self.facts, *other.facts))),
+            nic_files=tuple(dict.fromkeys((*self.nic_files, *other.nic_files))),
         )
 
     def arguments(self) -> dict[str, Any]:
         """read_router_state's keyword arguments."""
-        return {"nics": self.nics, "prefixes": self.prefixes, "neighbors": self.neighbors, "texts": self.texts}
+        return {"nics": self.nics, "prefixes": self.prefixes, "facts": self.facts, "nic_files": self.nic_files}
+
+
+def merge_reads(*plans: Mapping[str, Reads]) -> dict[str, Reads]:
+    """Every host's reads over several plans (one per failover group), merged per host."""
+    merged: dict[str, Reads] = {}
+    for plan in plans:
+        for host, reads in plan.items():
+            merged[host] = merged[host].merge(reads) if host in merged else reads
+    return merged
 
 
 def route_command(suite: str, prefix: str) -> str:
@@ -78,34 +110,19 @@ def neighbor_command(suite: str) -> str:
     return "show ip ospf neighbor json" if suite == "frr" else "show ip ospf neighbor"
 
 
-# Reads whose output is kept as it came (RouterState["texts"]), for the check's pure parsers: name -> command
-# (vtysh commands take the suite's JSON form where FRR has one).
-TEXT_READS: dict[str, Callable[[str], str]] = {
-    "running-config": lambda suite: "show running-config",
-    "ospf": lambda suite: "show ip ospf json" if suite == "frr" else "show ip ospf",
-    "ospf-interfaces": lambda suite: "show ip ospf interface json" if suite == "frr" else "show ip ospf interface",
-    "ospf-neighbors": neighbor_command,
+# The vtysh command of each host-wide fact read through vtysh (the suite's JSON form where FRR has one).
+VTYSH_FACTS: dict[Fact, Callable[[str], str]] = {
+    Fact.OSPF_NEIGHBORS: neighbor_command,
+    Fact.OSPF_PROCESS: lambda suite: "show ip ospf json" if suite == "frr" else "show ip ospf",
+    Fact.OSPF_INTERFACES: lambda suite: "show ip ospf interface json" if suite == "frr" else "show ip ospf interface",
+    Fact.OSPF_CONFIG: lambda suite: "show running-config",
 }
-IP_FORWARD = "ip-forward"  # the kernel's IPv4 forwarding switch, read from /proc
 
 
-def text_command(name: str, *, suite: str, vtysh: str) -> str:
-    if name == IP_FORWARD:
+def fact_command(fact: Fact, *, suite: str, vtysh: str) -> str:
+    if fact is Fact.IP_FORWARDING:
         return "cat /proc/sys/net/ipv4/ip_forward"
-    if name.startswith("file:"):
-        return read_file_command(name.removeprefix("file:"))
-    if name not in TEXT_READS:
-        raise ValueError(f"unknown read {name!r}")
-    return vtysh_command(vtysh, TEXT_READS[name](suite))
-
-
-def merge_reads(*plans: Mapping[str, Reads]) -> dict[str, Reads]:
-    """Every host's reads over several plans (one per failover group), merged per host."""
-    merged: dict[str, Reads] = {}
-    for plan in plans:
-        for host, reads in plan.items():
-            merged[host] = merged[host].merge(reads) if host in merged else reads
-    return merged
+    return vtysh_command(vtysh, VTYSH_FACTS[fact](suite))
 
 
 def checked_vtysh_output(host: str, output: CommandOutput) -> str:
@@ -118,36 +135,114 @@ def checked_vtysh_output(host: str, output: CommandOutput) -> str:
     return output.output
 
 
+def read_fact(
+    fact: Fact, output: CommandOutput, parse: Callable[[str], T], *, host: str, what: str | None = None
+) -> T | NotRead:
+    """``output`` parsed into the fact's shape, or NotRead saying why not: the daemon that is not running, no
+    OSPF process, the command's failure, or the parser's refusal (its one message, not prefixed again).
+    ``what``: the thing read, in words, when the fact's label does not say enough (a file's path)."""
+    label = what or fact.label
+    through_vtysh = fact in VTYSH_FACTS
+    found = find_vtysh_error(output.output) if through_vtysh else None
+    if found is not None:
+        cause = VtyshError(host=host, command=output.command, output=output.output, reason=found.reason)
+        if fact in OSPF_FACTS and found.reason.startswith("OSPF is not enabled"):
+            return NotRead(fact, f"no OSPF process (vtysh: {found.line.strip()})", cause=cause)
+        if found.reason.endswith(" is not running"):
+            return NotRead(fact, found.reason, cause=cause)
+        return NotRead(fact, f"{label} could not be read: {found.reason}", cause=cause)
+    if output.exit_status != 0:
+        status = f"exit status {output.exit_status}"
+        failed: Exception = (
+            VtyshError(host=host, command=output.command, output=output.output, reason=status)
+            if through_vtysh
+            else CommandFailed(host=host, command=output.command, output=output.output, exit_status=output.exit_status)
+        )
+        shown = output.output.strip().splitlines()[0][:120] if output.output.strip() else status
+        return NotRead(fact, f"{label} could not be read: {shown}", cause=failed)
+    try:
+        return parse(output.output)
+    except ParseError as exc:
+        if fact in OSPF_FACTS and _empty_json(output.output):
+            return NotRead(fact, "no OSPF process (vtysh answers {})", cause=exc)
+        if fact in OSPF_FACTS and exc.reason.startswith("OSPF is not enabled"):  # Quagga's text for it
+            return NotRead(fact, f"no OSPF process (vtysh: {(exc.line or exc.reason).strip()})", cause=exc)
+        return NotRead(fact, f"{what}: {exc}" if what else str(exc), cause=exc)
+
+
+def _empty_json(text: str) -> bool:
+    try:
+        return text.lstrip().startswith("{") and json.loads(text) == {}
+    except ValueError:
+        return False
+
+
+def read_nic_config(path: str, output: CommandOutput, *, host: str) -> NicConfig | NotRead:
+    """A NIC configuration file's settings; NotRead, ``absent``, when the file does not exist."""
+    what = f"the NIC's configuration file {path}"
+    if output.exit_status == ABSENT:
+        return NotRead(Fact.NIC_CONFIG, f"{what} does not exist", absent=True)
+    return read_fact(Fact.NIC_CONFIG, output, parse_nic_config, host=host, what=what)
+
+
+def _store_fact(state: RouterState, fact: Fact, output: CommandOutput, *, host: str, platform: Platform) -> None:
+    if fact is Fact.OSPF_NEIGHBORS:
+        state["neighbors"] = read_fact(fact, output, lambda text: parse_ospf_neighbors(text, platform), host=host)
+    elif fact is Fact.OSPF_PROCESS:
+        state["ospf_process"] = read_fact(
+            fact, output, lambda text: parse_ospf_process(text, platform=platform), host=host
+        )
+    elif fact is Fact.OSPF_INTERFACES:
+        state["ospf_interfaces"] = read_fact(
+            fact, output, lambda text: parse_ospf_interfaces(text, platform=platform), host=host
+        )
+    elif fact is Fact.OSPF_CONFIG:
+        state["ospf_config"] = read_fact(fact, output, parse_ospf_config, host=host)
+    elif fact is Fact.IP_FORWARDING:
+        state["ip_forwarding"] = read_fact(fact, output, parse_ip_forward, host=host)
+
+
 def read_router_state(
     task: Task,
     *,
     nics: Sequence[NicProbe] = (),
     prefixes: Sequence[str] = (),
-    neighbors: bool = False,
-    texts: Sequence[str] = (),
+    facts: Sequence[Fact] = (),
+    nic_files: Sequence[str] = (),
     timeout: float | None = None,
 ) -> Result:
-    """Read NIC states, routes to prefixes, (optionally) OSPF neighbours and texts in one round trip.
+    """Read NIC states, routes to prefixes, host-wide facts and NIC configuration files in one round trip.
 
-    Result: ``result`` is a RouterState; ``changed`` is False. vtysh error texts raise VtyshError, unreadable
-    output ParseError, an unreachable host a ConnectionFailed subclass.
+    Result: ``result`` is a RouterState (:func:`router_state`); ``changed`` is False. A NIC state or route that
+    cannot be read raises (vtysh error texts VtyshError, unreadable output ParseError); any other fact is then a
+    NotRead. An unreachable host raises a ConnectionFailed subclass.
     """
-    host = task.host
-    view = host_view(host)
+    view = host_view(task.host)
     suite, vtysh = view.routing_suite or "frr", view.vtysh
-    commands: list[str] = []
-    for probe in nics:
-        commands += [link_command(probe.nic), address_command(probe.nic)]
-    route_runs = route_reads(suite, prefixes)
-    commands += [vtysh_command(vtysh, *(route_command(suite, prefix) for prefix in run)) for run in route_runs]
-    if neighbors:
-        commands.append(vtysh_command(vtysh, neighbor_command(suite)))
-    commands += [text_command(name, suite=suite, vtysh=vtysh) for name in texts]
+    asked = Reads(nics=tuple(nics), prefixes=tuple(prefixes), facts=tuple(map(Fact, facts)), nic_files=tuple(nic_files))
+    commands = router_commands(asked, suite=suite, vtysh=vtysh)
     outputs = run_batch(task, commands, timeout=timeout) if commands else []
+    state = router_state(asked, outputs, platform="frr" if suite == "frr" else "quagga", host=task.host.name)
+    return Result(host=task.host, result=state, changed=False)
 
+
+def router_commands(reads: Reads, *, suite: str, vtysh: str) -> list[str]:
+    """The shell commands of ``reads``, in the order :func:`router_state` reads their outputs."""
+    commands: list[str] = []
+    for probe in reads.nics:
+        commands += [link_command(probe.nic), address_command(probe.nic)]
+    runs = route_reads(suite, reads.prefixes)
+    commands += [vtysh_command(vtysh, *(route_command(suite, prefix) for prefix in run)) for run in runs]
+    commands += [fact_command(fact, suite=suite, vtysh=vtysh) for fact in reads.facts]
+    commands += [read_file_command(path) for path in reads.nic_files]
+    return commands
+
+
+def router_state(reads: Reads, outputs: Sequence[CommandOutput], *, platform: Platform, host: str) -> RouterState:
+    """The outputs of :func:`router_commands` parsed, each once, into the facts of ``reads`` (pure)."""
     state = RouterState(nics={}, routes={}, neighbors=None)
     position = 0
-    for probe in nics:
+    for probe in reads.nics:
         link, addresses = outputs[position], outputs[position + 1]
         position += 2
         state["nics"][probe.nic] = parse_nic_state(
@@ -157,23 +252,22 @@ def read_router_state(
             addresses=addresses.output,
             gateway=probe.gateway,
         )
-    platform: Platform = "frr" if suite == "frr" else "quagga"
-    for run in route_runs:
-        text = checked_vtysh_output(host.name, outputs[position])
+    for run in route_reads(platform, reads.prefixes):
+        text = checked_vtysh_output(host, outputs[position])
         position += 1
         if len(run) == 1:
             state["routes"][run[0]] = parse_routes(text, platform=platform)
         else:
             state["routes"].update(parse_route_batch(text, run))
-    if neighbors:
-        state["neighbors"] = parse_ospf_neighbors(checked_vtysh_output(host.name, outputs[position]), platform=platform)
+    for fact in reads.facts:
+        _store_fact(state, fact, outputs[position], host=host, platform=platform)
         position += 1
-    if texts:
-        state["texts"] = {
-            name: CommandText(output=out.output, exit_status=out.exit_status)
-            for name, out in zip(texts, outputs[position:], strict=True)
+    if reads.nic_files:
+        state["nic_configs"] = {
+            path: read_nic_config(path, output, host=host)
+            for path, output in zip(reads.nic_files, outputs[position:], strict=True)
         }
-    return Result(host=host, result=state, changed=False)
+    return state
 
 
 def read_nic_state(task: Task, *, nic: str, gateway: str | None = None) -> Result:
@@ -189,6 +283,10 @@ def read_route(task: Task, *, prefix: str) -> Result:
 
 
 def read_ospf_neighbors(task: Task) -> Result:
-    """The router's OSPF neighbours: ``result`` is a list of OspfNeighbor (JSON on FRR, text on Quagga)."""
-    state: RouterState = read_router_state(task, neighbors=True).result
-    return Result(host=task.host, result=state["neighbors"], changed=False)
+    """The router's OSPF neighbours: ``result`` is a list of OspfNeighbor (JSON on FRR, text on Quagga). Neighbours
+    that cannot be read raise what stopped them (VtyshError when ospfd is not running, ParseError)."""
+    state: RouterState = read_router_state(task, facts=[Fact.OSPF_NEIGHBORS]).result
+    neighbors = state["neighbors"]
+    if isinstance(neighbors, NotRead):
+        raise neighbors.cause or VtyshError(host=task.host.name, command="", output="", reason=neighbors.reason)
+    return Result(host=task.host, result=neighbors, changed=False)

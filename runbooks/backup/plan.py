@@ -7,10 +7,9 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, Literal
 
-from ospf_failover.archive import RUNNING_CONFIG
-from ospf_failover.errors import InputError
 from ospf_failover.inventory import Fleet
-from ospf_failover.parsers.ospf_config import OspfConfig, drift_detail, group_drift, parse_ospf_config
+from ospf_failover.models import NotRead
+from ospf_failover.parsers.ospf_config import OspfConfig, drift_detail, group_drift
 
 DriftStatus = Literal["same", "differs", "unknown"]
 
@@ -59,23 +58,21 @@ class GroupDrift:
         }
 
 
-def judge_drift(routers: Sequence[str], raw: Mapping[str, Mapping[str, str]]) -> GroupDrift:
+def judge_drift(routers: Sequence[str], configs: Mapping[str, OspfConfig | NotRead]) -> GroupDrift:
     """Do the group's routers have the same OSPF configuration, beyond what must differ (router ID, addresses)?
 
-    ``raw``: per host read, its configuration as fetched (``running-config`` is what is compared).
+    ``configs``: per host staged, the OSPF part of its running configuration, as the backup task parsed it.
     """
-    missing = [router for router in routers if RUNNING_CONFIG not in raw.get(router, {})]
+    missing = [router for router in routers if router not in configs]
     if missing:
         return GroupDrift("unknown", f"cannot compare: {', '.join(missing)} not read")
-    configs: dict[str, OspfConfig] = {}
-    for router in routers:
-        try:
-            configs[router] = parse_ospf_config(raw[router][RUNNING_CONFIG])
-        except InputError as exc:
-            return GroupDrift("unknown", f"cannot compare: {router}: {exc}")
-    if len(configs) < 2:
+    unread = next((router for router in routers if isinstance(configs[router], NotRead)), None)
+    if unread is not None:
+        return GroupDrift("unknown", f"cannot compare: {unread}: {configs[unread]}")
+    compared = {router: config for router in routers if isinstance(config := configs[router], OspfConfig)}
+    if len(compared) < 2:
         return GroupDrift("unknown", "fewer than two routers backed up: nothing to compare")
-    drifts = group_drift(configs)
+    drifts = group_drift(compared)
     if all(drift.same for drift in drifts):
         return GroupDrift("same", f"same OSPF configuration on {', '.join(routers)}")
     differences = tuple(

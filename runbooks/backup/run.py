@@ -134,7 +134,7 @@ def record(
         if options.diff:
             entry["diff"] = staged.diff if staged is not None and entry["changed"] else ""
         hosts[host] = entry
-    raw = {h: o.result.result["raw"] for h, o in outcomes.items() if o.ok and o.result is not None}
+    configs = {h: o.result.result["ospf_config"] for h, o in outcomes.items() if o.ok and o.result is not None}
     drift: dict[str, dict[str, Any]] = {}
     for fog, members in plan.fogs.items():
         for host in members:
@@ -144,7 +144,7 @@ def record(
             else:
                 what = f"changed: {', '.join(changed_files(outcomes[host]))}" if entry["changed"] else "unchanged"
                 run.add(fog, "backup", "PASS", f"{what} ({len(entry['files'])} files)", host=host)
-        judged = judge_drift(plan.routers[fog], raw)
+        judged = judge_drift(plan.routers[fog], configs)
         drift[fog] = judged.as_dict(plan.routers[fog])
         run.add(fog, "drift", "PASS" if judged.status == "same" else "WARN", judged.detail)
         bad = [host for host in members if host in failed]

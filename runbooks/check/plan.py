@@ -1,22 +1,24 @@
-"""The check's plan, pure: per failover group who is read for what, merged per host over every group it serves.
+"""The check's plan, pure: per failover group who is read for which facts, merged per host over every group it
+serves.
 
-Each host is read once per run, in one round trip: a router its NICs and VM networks for every group it
-carries, its OSPF neighbours, configuration, timers, forwarding switch and NIC files; an observer the VM networks
-and its OSPF state. Cluster nodes are asked clpstat once per cluster (the nodes a set of pairings joins).
+Each host is read once per run, in one round trip: a router the state of its NICs and its routes to the VM
+networks of every group it carries, its OSPF neighbours, configuration and timers, its forwarding switch and NIC
+configuration files; an observer its routes to the VM networks and its OSPF neighbours and timers. Cluster nodes
+are asked for the cluster's state (clpstat) once per cluster (the nodes a set of pairings joins).
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
 
 from ospf_failover.inventory import Fleet, Fog
-from ospf_failover.models import Platform
-from ospf_failover.tasks.router_state import IP_FORWARD, NicProbe, Reads, merge_reads
+from ospf_failover.models import Fact
+from ospf_failover.tasks.router_state import NicProbe, Reads, merge_reads
 
-# OSPF neighbours are read as a text too: a router without OSPF must not hide what else it answered.
-ROUTER_TEXTS = ("ospf-neighbors", "running-config", "ospf", "ospf-interfaces", IP_FORWARD)
-OBSERVER_TEXTS = ("ospf-neighbors", "ospf", "ospf-interfaces")
+# Each comes back as its shape or NotRead: a router without OSPF still tells its NIC, routes and forwarding.
+ROUTER_FACTS = (Fact.OSPF_NEIGHBORS, Fact.OSPF_CONFIG, Fact.OSPF_PROCESS, Fact.OSPF_INTERFACES, Fact.IP_FORWARDING)
+OBSERVER_FACTS = (Fact.OSPF_NEIGHBORS, Fact.OSPF_PROCESS, Fact.OSPF_INTERFACES)
 
 
 @dataclass(frozen=True)
@@ -27,7 +29,6 @@ class FogPlan:
     nics: Mapping[str, str]  # router -> its NIC for this group
     next_hops: Mapping[str, str]  # router -> the address others route the VM network via when it holds it
     nic_files: Mapping[str, str]  # router -> the path of its NIC's configuration file, where it has one
-    platforms: Mapping[str, Platform] = field(default_factory=dict)  # router or observer -> how it prints
     budget: float = 10.0  # seconds the VM network may stay unreachable or half-routed in a failover
 
     @property
@@ -45,14 +46,14 @@ class FogPlan:
     def reads(self) -> dict[str, Reads]:
         reads = {}
         for router in self.fog.routers:
-            files = (f"file:{self.nic_files[router]}",) if router in self.nic_files else ()
             reads[router] = Reads(
                 nics=(NicProbe(self.nics[router], self.gateway),),
                 prefixes=(self.prefix,),
-                texts=(*ROUTER_TEXTS, *files),
+                facts=ROUTER_FACTS,
+                nic_files=(self.nic_files[router],) if router in self.nic_files else (),
             )
         for observer in self.fog.observers:
-            reads[observer] = Reads(prefixes=(self.prefix,), texts=OBSERVER_TEXTS)
+            reads[observer] = Reads(prefixes=(self.prefix,), facts=OBSERVER_FACTS)
         return reads
 
 
@@ -76,16 +77,11 @@ def plan_fog(fleet: Fleet, fog: Fog) -> FogPlan:
         template = fleet.hosts[router].nic_config_file
         if template:
             files[router] = template.format(nic=nics[router])
-    platforms: dict[str, Platform] = {
-        host: "quagga" if fleet.hosts[host].routing_suite == "quagga" else "frr"
-        for host in (*fog.routers, *fog.observers)
-    }
     return FogPlan(
         fog=fog,
         nics=nics,
         next_hops={router: fleet.hosts[router].next_hop for router in fog.routers},
         nic_files=files,
-        platforms=platforms,
         budget=fog.convergence_budget if fog.convergence_budget is not None else fleet.convergence_budget,
     )
 
@@ -116,3 +112,13 @@ def fog_hosts(plan: FogPlan) -> Mapping[str, str]:
     roles |= {observer: "observer" for observer in plan.fog.observers}
     roles |= {node: "cluster_node" for node in plan.fog.nodes}
     return roles
+
+
+def node_name(fleet: Fleet) -> Callable[[str], str | None]:
+    """The inventory name of the cluster node clpstat calls ``server`` (None: no such node)."""
+
+    def node_of(server: str) -> str | None:
+        node = fleet.node_by_ecx_server(server)
+        return node.name if node is not None else None
+
+    return node_of

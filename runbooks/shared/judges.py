@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Collection
 
 from ospf_failover.gateway import released_text
-from ospf_failover.models import NicState, OspfNeighbor, Route, RouterState
+from ospf_failover.models import NicState, NotRead, OspfNeighbor, Route, RouterState
 
 Verdict = tuple[bool, str]
 
@@ -51,7 +51,9 @@ def judge_connected(routes: list[Route], *, prefix: str, nic: str) -> Verdict:
     return True, f"{prefix} connected on {nic}"
 
 
-def judge_adjacencies(neighbors: list[OspfNeighbor] | None) -> Verdict:
+def judge_adjacencies(neighbors: list[OspfNeighbor] | NotRead | None) -> Verdict:
+    if isinstance(neighbors, NotRead):
+        return False, str(neighbors)
     full = [n["neighbor_id"] for n in neighbors or [] if n["state"] == "Full"]
     if not full:
         return False, "no OSPF adjacency in state Full"

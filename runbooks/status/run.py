@@ -22,10 +22,10 @@ from ospf_failover.errors import EXIT_FAILED, EXIT_NOT_VERIFIED, EXIT_OK
 from ospf_failover.inventory import Fleet
 from ospf_failover.nornir_setup import init_nornir
 
-from ..check.judges import Check, Observed, holders, online_node
-from ..check.plan import FogPlan, plan_check
-from ..check.readiness import judge_fog
-from ..check.run import node_name, observe
+from ..check.checks import judge_fog
+from ..check.findings import Finding, FogSeen, Placement
+from ..check.observe import Observed, observe
+from ..check.plan import FogPlan, node_name, plan_check
 from ..shared.judges import judge_route_via
 
 MARK = {"PASS": "", "WARN": "!", "FAIL": "X"}
@@ -47,9 +47,9 @@ def run_status(fleet: Fleet, options: StatusOptions) -> int:
         nr.close_connections(on_good=True, on_failed=True)
     fog = plan.fogs[0]
     clusters = plan.cluster_of(fog.fog.nodes[0])
-    checks = judge_fog(fog, seen, clusters=clusters, node_of=node_name(fleet))
-    picture = draw(fog, seen, checks, clusters)
-    code = exit_code(seen, checks, fog)
+    findings = judge_fog(fog, seen, clusters=clusters, node_of=node_name(fleet))
+    picture = draw(fog, seen, findings, clusters)
+    code = exit_code(seen, findings, fog)
     if options.as_json:
         print(json.dumps({**picture, "exit_code": code}, indent=2))
     else:
@@ -57,34 +57,32 @@ def run_status(fleet: Fleet, options: StatusOptions) -> int:
     return code
 
 
-def exit_code(seen: Observed, checks: list[Check], fog: FogPlan) -> int:
+def exit_code(seen: Observed, findings: list[Finding], fog: FogPlan) -> int:
     if any(host in seen.errors for host in (*fog.fog.routers, *fog.fog.observers)):
         return EXIT_FAILED
-    return EXIT_NOT_VERIFIED if any(outcome != "PASS" for _, _, outcome, _ in checks) else EXIT_OK
+    return EXIT_NOT_VERIFIED if any(finding.outcome != "PASS" for finding in findings) else EXIT_OK
 
 
-def _wrong(checks: list[Check], host: str | None) -> list[str]:
+def _wrong(findings: list[Finding], host: str | None) -> list[str]:
     return [
-        f"{MARK[outcome]} {name}: {detail}"
-        for name, where, outcome, detail in checks
-        if where == host and outcome != "PASS"
+        f"{MARK[finding.outcome]} {finding.check}: {finding.detail}"
+        for finding in findings
+        if finding.host == host and finding.outcome != "PASS"
     ]
 
 
-def draw(fog: FogPlan, seen: Observed, checks: list[Check], clusters: tuple[str, ...]) -> dict[str, Any]:
+def draw(fog: FogPlan, seen: Observed, findings: list[Finding], clusters: tuple[str, ...]) -> dict[str, Any]:
     """The picture as data: nodes, routers, observers, the VM's side, and what is wrong where (pure)."""
-    try:
-        located = online_node(fog, seen, clusters)
-    except ValueError:
-        located = None
-    held = holders(fog, seen) or []
-    runs_on = located[0] if located else None
+    group = FogSeen(plan=fog, seen=seen, clusters=clusters)
+    located = group.placement if isinstance(group.placement, Placement) else None
+    held = group.holders or []
+    runs_on = located.server if located else None
     nodes = [
         {
             "name": node,
             "router": fog.fog.pairing[node],
             "runs_group": runs_on is not None and node == runs_on,
-            "wrong": _wrong(checks, node),
+            "wrong": _wrong(findings, node),
         }
         for node in fog.fog.nodes
     ]
@@ -99,7 +97,7 @@ def draw(fog: FogPlan, seen: Observed, checks: list[Check], clusters: tuple[str,
                 "holds_gateway": router in held,
                 "nic_state": None if nic is None else ("holds the gateway" if nic["has_gateway"] else "released"),
                 "error": seen.errors.get(router),
-                "wrong": _wrong(checks, router),
+                "wrong": _wrong(findings, router),
             }
         )
     observers = []
@@ -110,18 +108,18 @@ def draw(fog: FogPlan, seen: Observed, checks: list[Check], clusters: tuple[str,
         if state is not None:
             route = judge_route_via(state["routes"][fog.prefix], prefix=fog.prefix, nexthop=via or "")[1]
         observers.append(
-            {"name": observer, "route": route, "error": seen.errors.get(observer), "wrong": _wrong(checks, observer)}
+            {"name": observer, "route": route, "error": seen.errors.get(observer), "wrong": _wrong(findings, observer)}
         )
     return {
         "fog": fog.name,
         "vm_network": fog.prefix,
         "vm_gateway": fog.gateway,
-        "clpstat": located[1] if located else "no node answered clpstat",
+        "clpstat": located.text if located else "no node answered clpstat",
         "vm_side": held[0] if len(held) == 1 else None,
         "nodes": nodes,
         "routers": routers,
         "observers": observers,
-        "wrong": _wrong(checks, None),
+        "wrong": _wrong(findings, None),
     }
 
 

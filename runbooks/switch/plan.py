@@ -1,7 +1,7 @@
 """The switch's plan, pure: from a failover group and where it runs, what each router reads and changes.
 
 No I/O here: :func:`plan_switch` decides the roles, the Plan says per host what each step reads
-(:class:`~ospf_failover.tasks.router_state.Reads`) and changes (set_nic_state's arguments), and
+(:class:`~ospf_failover.tasks.router_state.Reads`: the facts it asks for) and changes (set_nic_state's arguments), and
 :func:`dry_run_actions` what a dry run reports. ``runbooks.switch`` runs the steps, ``runbooks.verify`` polls.
 """
 
@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from typing import Any, Literal
 
 from ospf_failover.inventory import Fleet, Fog
-from ospf_failover.models import NicState
+from ospf_failover.models import Fact, NicState
 from ospf_failover.tasks.router_state import NicProbe, Reads
 
 from ..shared.defaults import SWITCH_TIMEOUT
@@ -93,7 +93,8 @@ class Plan:
     def verify_reads(self, standbys: Sequence[str], unreachable: Sequence[str] = ()) -> dict[str, Reads]:
         """What each poll reads: the active router's NIC, route and adjacencies; each reachable standby's NIC
         and route; each reachable observer's route."""
-        reads = {self.active: Reads(nics=(self.probe(self.active),), prefixes=(self.prefix,), neighbors=True)}
+        active = Reads(nics=(self.probe(self.active),), prefixes=(self.prefix,), facts=(Fact.OSPF_NEIGHBORS,))
+        reads = {self.active: active}
         for router in standbys:
             reads[router] = Reads(nics=(self.probe(router),), prefixes=(self.prefix,))
         for observer in self.observers:

@@ -10,6 +10,7 @@ from nornir.core import Nornir
 
 from ospf_failover.engine import Outcome, Run, error_text, run_per_host, step_timeout
 from ospf_failover.errors import EXIT_NOT_VERIFIED, EXIT_OK, ConvergenceTimeout
+from ospf_failover.models import Fact
 from ospf_failover.nornir_setup import HostRun
 from ospf_failover.polling import wait_until
 from ospf_failover.tasks.router_state import Reads, read_router_state
@@ -97,7 +98,7 @@ def explain_failures(nr: Nornir, *, verdicts: dict[str, Verdict], hosts: list[st
     Reading OSPF neighbours of every observer on every poll would slow the common case down; one read of the
     failing ones at the end tells "ospfd is not running" or "no adjacency" from a route that is merely late.
     """
-    failing = {host: Reads(neighbors=True).arguments() for host in hosts if not verdicts[host][0]}
+    failing = {host: Reads(facts=(Fact.OSPF_NEIGHBORS,)).arguments() for host in hosts if not verdicts[host][0]}
     timeout = max(0.5, min(5.0, deadline + WATCHDOG_GRACE / 2 - time.monotonic()))
     for host, outcome in run_per_host(nr, read_router_state, failing, timeout=timeout).items():
         holds, text = verdicts[host]

@@ -1,4 +1,4 @@
-"""Declared shapes of everything the parsers return.
+"""Declared shapes of everything the parsers return, and of the facts the tasks hand to the judges.
 
 These are also the JSON contracts of ``ospf-failover parse``: a parser returns exactly these keys (more may be
 added, never removed or renamed).
@@ -6,7 +6,14 @@ added, never removed or renamed).
 
 from __future__ import annotations
 
-from typing import Literal, NotRequired, TypedDict
+from dataclasses import dataclass, field
+from enum import StrEnum
+from typing import TYPE_CHECKING, Literal, NotRequired, TypedDict
+
+if TYPE_CHECKING:  # these parsers declare their shapes beside their code and import Platform from here
+    from ospf_failover.parsers.nic_config import NicConfig
+    from ospf_failover.parsers.ospf_config import OspfConfig
+    from ospf_failover.parsers.ospf_timers import OspfInterfaceTimers, OspfProcessTimers
 
 Platform = Literal["frr", "quagga"]
 
@@ -100,22 +107,6 @@ class NicState(TypedDict):
     has_gateway: bool  # the gateway address is configured AND the NIC is up: the router answers for it
 
 
-class CommandText(TypedDict):
-    """A command's output as it came (configuration, timers, files), for a pure parser to read later."""
-
-    output: str
-    exit_status: int
-
-
-class RouterState(TypedDict):
-    """Everything one round trip read from a router (see tasks.router_state.read_router_state)."""
-
-    nics: dict[str, NicState]
-    routes: dict[str, list[Route]]  # prefix -> routes
-    neighbors: list[OspfNeighbor] | None  # None when not asked for
-    texts: NotRequired[dict[str, CommandText]]  # extra reads by name ("running-config", "file:/etc/...", ...)
-
-
 class NicChange(TypedDict):
     """What tasks.nic.set_nic_state did."""
 
@@ -126,3 +117,69 @@ class NicChange(TypedDict):
     command: str | None  # the command run, None when nothing needed doing (or dry run)
     announced: bool | None  # gratuitous ARP sent (None: not asked for or not configured)
     announce_output: str | None
+
+
+# --- facts: what a plan asks a host for ------------------------------------------------------------------
+
+
+class Fact(StrEnum):
+    """What a plan can ask a host for. The task that reads a fact (tasks.router_state, tasks.clpstat) parses it
+    there, once per run, into its declared shape (the comment of each); the judges see that shape, or NotRead."""
+
+    NIC_STATE = "nic-state"  # NicState, per NIC asked for
+    ROUTES = "routes"  # list[Route], per prefix asked for
+    OSPF_NEIGHBORS = "ospf-neighbors"  # list[OspfNeighbor]
+    OSPF_PROCESS = "ospf-process"  # OspfProcessTimers: SPF and LSA timers
+    OSPF_INTERFACES = "ospf-interfaces"  # list[OspfInterfaceTimers]
+    OSPF_CONFIG = "ospf-config"  # OspfConfig, from the running configuration
+    NIC_CONFIG = "nic-config"  # NicConfig, per configuration file asked for
+    IP_FORWARDING = "ip-forwarding"  # bool: the kernel's IPv4 forwarding switch
+    CLUSTER_STATE = "cluster-state"  # ClpstatStatus
+
+    @property
+    def label(self) -> str:
+        """The fact in an operator's words."""
+        return _FACT_LABELS[self]
+
+
+_FACT_LABELS = {
+    Fact.NIC_STATE: "the NIC's state",
+    Fact.ROUTES: "the routes",
+    Fact.OSPF_NEIGHBORS: "the OSPF neighbours",
+    Fact.OSPF_PROCESS: "the OSPF timers",
+    Fact.OSPF_INTERFACES: "the OSPF interfaces",
+    Fact.OSPF_CONFIG: "the running configuration",
+    Fact.NIC_CONFIG: "the NIC's configuration file",
+    Fact.IP_FORWARDING: "IP forwarding",
+    Fact.CLUSTER_STATE: "clpstat",
+}
+
+
+@dataclass(frozen=True)
+class NotRead:
+    """A fact that could not be read or parsed, and why, in an operator's words ("ospfd is not running")."""
+
+    fact: Fact
+    reason: str
+    absent: bool = False  # what the fact describes is not there (a configuration file that does not exist)
+    cause: Exception | None = field(default=None, compare=False, repr=False)  # the error behind it, for a task
+
+    def __str__(self) -> str:
+        return self.reason
+
+
+class RouterState(TypedDict):
+    """The facts one round trip read from a host (see tasks.router_state.read_router_state), each parsed once.
+
+    NIC states and routes are always there (empty when not asked for); ``neighbors`` is None when not asked for;
+    the other keys are there only when their fact was asked for.
+    """
+
+    nics: dict[str, NicState]  # NIC_STATE: nic -> its state
+    routes: dict[str, list[Route]]  # ROUTES: prefix -> routes
+    neighbors: list[OspfNeighbor] | NotRead | None  # OSPF_NEIGHBORS
+    ospf_process: NotRequired[OspfProcessTimers | NotRead]
+    ospf_interfaces: NotRequired[list[OspfInterfaceTimers] | NotRead]
+    ospf_config: NotRequired[OspfConfig | NotRead]
+    ip_forwarding: NotRequired[bool | NotRead]
+    nic_configs: NotRequired[dict[str, NicConfig | NotRead]]  # NIC_CONFIG: path -> the file's settings

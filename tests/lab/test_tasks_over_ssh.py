@@ -98,7 +98,7 @@ def test_batched_read_of_a_router(lab_at_start: Lab) -> None:
         "read_router_state",
         nics=[{"nic": "eth1", "gateway": GATEWAY}],
         prefixes=[PREFIX],
-        neighbors=True,
+        facts=["ospf-neighbors"],
     )
     assert outcome["ok"], outcome
     state = outcome["result"]

@@ -10,14 +10,24 @@ import yaml
 
 from ospf_failover.errors import InputError, InventoryError
 from ospf_failover.inventory import load_inventory
+from ospf_failover.models import Fact, NotRead
+from ospf_failover.parsers.ospf_config import OspfConfig, parse_ospf_config
 from ospf_failover.runbooks.backup.plan import commit_message, judge_drift, plan_backup
+from ospf_failover.tasks.router_state import read_fact
+from ospf_failover.tasks.shell import CommandOutput
 
 REPO_INVENTORY = Path(__file__).resolve().parents[2] / "inventory"
 FRR_LAB = Path(__file__).resolve().parents[1] / "fixtures" / "frr-8.4-lab"
 
 
-def running(name: str) -> dict[str, str]:
-    return {"running-config": (FRR_LAB / name).read_text()}
+def config(text: str, host: str = "vr2") -> OspfConfig | NotRead:
+    """The OSPF configuration fact, as the backup task parses a running configuration it fetched."""
+    output = CommandOutput(command="show running-config", output=text, exit_status=0)
+    return read_fact(Fact.OSPF_CONFIG, output, parse_ospf_config, host=host)
+
+
+def running(name: str) -> OspfConfig | NotRead:
+    return config((FRR_LAB / name).read_text())
 
 
 @pytest.fixture
@@ -90,8 +100,14 @@ def test_a_recorded_tuned_router_differs_from_its_pair_by_its_lines() -> None:
 def test_drift_is_unknown_when_a_router_was_not_read_or_cannot_be_read() -> None:
     vr1 = running("vr1active_vr1_show_running-config.txt")
     assert judge_drift(["vr1", "vr2"], {"vr1": vr1}).detail == "cannot compare: vr2 not read"
-    broken = judge_drift(["vr1", "vr2"], {"vr1": vr1, "vr2": {"running-config": "% Unknown command.\n"}})
+    broken = judge_drift(["vr1", "vr2"], {"vr1": vr1, "vr2": config("% Unknown command.\n")})
     assert broken.status == "unknown" and broken.detail.startswith("cannot compare: vr2: ")
+    assert broken.detail == (
+        "cannot compare: vr2: the running configuration could not be read: "
+        "vtysh does not know the command (% Unknown command)"
+    )
+    unparsed = judge_drift(["vr1", "vr2"], {"vr1": vr1, "vr2": config("!\nip ospf cost 10\n")})
+    assert unparsed.detail.startswith("cannot compare: vr2: cannot parse running-config output at line 2: ")
     assert judge_drift(["vr1"], {"vr1": vr1}).status == "unknown"
 
 

@@ -9,17 +9,20 @@ from typing import Any
 import pytest
 
 from ospf_failover.inventory import load_inventory
-from ospf_failover.models import ClpstatStatus, NicState, RouterState
+from ospf_failover.models import ClpstatStatus, Fact, NicState, NotRead, RouterState
 from ospf_failover.parsers.ospf import parse_ospf_neighbors
 from ospf_failover.parsers.route import parse_routes
-from ospf_failover.runbooks.check.judges import Check, Observed
+from ospf_failover.runbooks.check.checks import judge_fog
+from ospf_failover.runbooks.check.findings import Finding
+from ospf_failover.runbooks.check.observe import Observed
 from ospf_failover.runbooks.check.plan import FogPlan, clusters_of, plan_check
-from ospf_failover.runbooks.check.readiness import judge_fog
 from ospf_failover.runbooks.check.run import verdict
-from ospf_failover.tasks.router_state import NicProbe
+from ospf_failover.tasks.router_state import NicProbe, read_fact
+from ospf_failover.tasks.shell import CommandOutput
 
 REPO_INVENTORY = Path(__file__).resolve().parents[2] / "inventory"
 FRR = Path(__file__).resolve().parents[1] / "fixtures" / "frr-8.4"
+FRR_LAB = FRR.with_name("frr-8.4-lab")
 PREFIX = "10.0.0.0/24"
 
 
@@ -76,14 +79,14 @@ def healthy(**changes: Any) -> Observed:
 STATE_CHECKS = ("reachable", "ospf-neighbors", "single-advertiser", "cluster-agreement", "observer-route")
 
 
-def state_checks(checks: list[Check]) -> list[Check]:
-    return [check for check in checks if check[0] in STATE_CHECKS]
+def state_checks(findings: list[Finding]) -> list[Finding]:
+    return [finding for finding in findings if finding.check in STATE_CHECKS]
 
 
 def judged(plan: FogPlan, seen: Observed) -> dict[tuple[str, str | None], tuple[str, str]]:
     names = {"node-a": "node-a", "node-b": "node-b"}
-    checks = judge_fog(plan, seen, clusters=("node-a", "node-b"), node_of=names.get)
-    return {(name, host): (outcome, detail) for name, host, outcome, detail in checks if name in STATE_CHECKS}
+    findings = judge_fog(plan, seen, clusters=("node-a", "node-b"), node_of=names.get)
+    return {(f.check, f.host): (f.outcome, f.detail) for f in findings if f.check in STATE_CHECKS}
 
 
 def observers_only_gw1(plan: FogPlan) -> FogPlan:
@@ -102,7 +105,7 @@ def test_a_healthy_group_passes_every_check(plan: FogPlan) -> None:
     assert found[("observer-route", "vr1")][1] == "10.0.0.0/24 via 192.168.76.252"
     assert found[("reachable", "vr1")][1] == "answered in 0.30 s"
     assert found[("ospf-neighbors", "gw1")][1] == "adjacent to vr1, vr2"
-    assert verdict([("x", None, "PASS", "")] * 3, strict=False) == (0, "3 checks: 3 pass, 0 warn, 0 fail")
+    assert verdict([Finding("x", None, "PASS", "")] * 3, strict=False) == (0, "3 checks: 3 pass, 0 warn, 0 fail")
 
 
 def test_split_brain_outage_and_disagreement(plan: FogPlan) -> None:
@@ -136,8 +139,10 @@ def test_what_could_not_be_read_is_said_once_and_never_passes(plan: FogPlan) -> 
     seen = healthy(
         states=states,
         errors={"vr1": "vr1 (192.168.75.251): no SSH answer within the connect timeout"},
-        clpstat={},
-        clpstat_errors={"node-a": "no SSH answer", "node-b": "no SSH answer"},
+        clpstat={
+            "node-a": NotRead(Fact.CLUSTER_STATE, "no SSH answer"),
+            "node-b": NotRead(Fact.CLUSTER_STATE, "no SSH answer"),
+        },
     )
     found = judged(observers_only_gw1(plan), seen)
     assert found[("reachable", "vr1")] == ("FAIL", "vr1 (192.168.75.251): no SSH answer within the connect timeout")
@@ -149,9 +154,21 @@ def test_what_could_not_be_read_is_said_once_and_never_passes(plan: FogPlan) -> 
 
 def test_an_observer_without_the_router_as_neighbour_fails(plan: FogPlan) -> None:
     lonely = state("gw1")
-    lonely["neighbors"] = [n for n in lonely["neighbors"] or [] if n["address"] != "192.168.76.251"]
+    neighbors = lonely["neighbors"]
+    assert isinstance(neighbors, list)
+    lonely["neighbors"] = [n for n in neighbors if n["address"] != "192.168.76.251"]
     found = judged(observers_only_gw1(plan), healthy(states={**healthy().states, "gw1": lonely}))
     assert found[("ospf-neighbors", "gw1")] == ("FAIL", "no adjacency with vr1 (not a neighbour)")
+
+
+def test_a_host_whose_ospfd_is_down_fails_its_neighbours_in_words_and_is_judged_on_the_rest(plan: FogPlan) -> None:
+    down = state("gw1")
+    recorded = (FRR_LAB / "ospfddown_gw2_show_ip_ospf_neighbor_json.txt").read_text()
+    output = CommandOutput(command="vtysh -c 'show ip ospf neighbor json'", output=recorded, exit_status=0)
+    down["neighbors"] = read_fact(Fact.OSPF_NEIGHBORS, output, parse_ospf_neighbors, host="gw1")
+    found = judged(observers_only_gw1(plan), healthy(states={**healthy().states, "gw1": down}))
+    assert found[("ospf-neighbors", "gw1")] == ("FAIL", "ospfd is not running")
+    assert found[("reachable", "gw1")][0] == "PASS" and found[("observer-route", "gw1")][0] == "PASS"
 
 
 def test_one_read_per_host_for_all_its_groups(two_groups_inventory: Path) -> None:
@@ -162,7 +179,12 @@ def test_one_read_per_host_for_all_its_groups(two_groups_inventory: Path) -> Non
     assert sorted(reads) == ["gw1", "gw2", "vr1", "vr2"]
     assert reads["vr1"].nics == (NicProbe("ens224", "10.0.0.254"), NicProbe("ens256", "10.0.1.254"))
     assert reads["gw1"].prefixes == ("10.0.0.0/24", "10.0.1.0/24") and reads["gw2"].prefixes == ("10.0.0.0/24",)
-    assert reads["vr1"].texts.count("running-config") == 1 and reads["vr1"].texts.count("ospf-neighbors") == 1
+    assert reads["vr1"].facts.count(Fact.OSPF_CONFIG) == 1 and reads["vr1"].facts.count(Fact.OSPF_NEIGHBORS) == 1
+    assert reads["vr1"].nic_files == (
+        "/etc/sysconfig/network-scripts/ifcfg-ens224",
+        "/etc/sysconfig/network-scripts/ifcfg-ens256",
+    )
+    assert Fact.OSPF_CONFIG not in reads["gw1"].facts and reads["gw1"].nic_files == ()
 
 
 def test_clusters_are_the_nodes_groups_join() -> None:

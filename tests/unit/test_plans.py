@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from ospf_failover.inventory import load_inventory
-from ospf_failover.models import NicState, RouterState
+from ospf_failover.models import Fact, NicState, RouterState
 from ospf_failover.parsers.ospf import parse_ospf_neighbors
 from ospf_failover.parsers.route import parse_routes
 from ospf_failover.runbooks.release.plan import plan_release
@@ -54,7 +54,7 @@ def test_each_step_reads_and_changes_per_host(plan: Plan) -> None:
     }
     reads = plan.verify_reads(["vr1"], unreachable=["gw2"])
     assert reads == {
-        "vr2": Reads(nics=(probe,), prefixes=("10.0.0.0/24",), neighbors=True),
+        "vr2": Reads(nics=(probe,), prefixes=("10.0.0.0/24",), facts=(Fact.OSPF_NEIGHBORS,)),
         "vr1": Reads(nics=(probe,), prefixes=("10.0.0.0/24",)),
         "gw1": Reads(prefixes=("10.0.0.0/24",)),
     }
@@ -98,21 +98,21 @@ def test_a_router_of_many_groups_reads_once_for_all_of_them() -> None:
         "gw1": Reads(prefixes=("10.0.0.0/24",)),
     }
     second = {
-        "vr1": Reads(nics=(NicProbe("eth2", "10.0.1.254"),), prefixes=("10.0.1.0/24",), neighbors=True),
+        "vr1": Reads(nics=(NicProbe("eth2", "10.0.1.254"),), prefixes=("10.0.1.0/24",), facts=(Fact.OSPF_NEIGHBORS,)),
         "gw1": Reads(prefixes=("10.0.1.0/24", "10.0.0.0/24")),
     }
     merged = merge_reads(first, second)
     assert merged["vr1"] == Reads(
         nics=(NicProbe("eth1", "10.0.0.254"), NicProbe("eth2", "10.0.1.254")),
         prefixes=("10.0.0.0/24", "10.0.1.0/24"),
-        neighbors=True,
+        facts=(Fact.OSPF_NEIGHBORS,),
     )
     assert merged["gw1"].prefixes == ("10.0.0.0/24", "10.0.1.0/24")  # each prefix once
     assert merged["gw1"].arguments() == {
         "nics": (),
         "prefixes": ("10.0.0.0/24", "10.0.1.0/24"),
-        "neighbors": False,
-        "texts": (),
+        "facts": (),
+        "nic_files": (),
     }
 
 
