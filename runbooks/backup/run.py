@@ -86,12 +86,12 @@ def run_backup(fleet: Fleet, options: BackupOptions) -> int:
 def fetch(fleet: Fleet, plan: BackupPlan, repository: Repository, options: BackupOptions) -> dict[str, HostRun]:
     nr = init_nornir(fleet, num_workers=max(1, options.workers))
     try:
-        with host_progress(len(plan.hosts), doing="backing up") as advance:
+        with host_progress(len(plan.hosts), doing="backing up") as progress:
             return run_per_host(
                 nr,
                 stage_backup,
                 {host: {"nics": nics} for host, nics in plan.hosts.items()},
-                done=advance,
+                processors=progress,
                 directory=str(repository.path),
                 keep_secrets=options.keep_secrets,
             )

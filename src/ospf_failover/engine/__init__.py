@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from .alerts import Alerts
 from .batch import in_background, run_per_host, step_timeout
-from .progress import host_progress
+from .progress import HostsDone, host_progress
 from .render import EcxLines, FogLines, JsonDocument, Renderer, RowTable, command_renderers
 from .rows import Outcome, Row, error_text
 from .run import FogRun, Run
@@ -21,6 +21,7 @@ __all__ = [
     "EcxLines",
     "FogLines",
     "FogRun",
+    "HostsDone",
     "JsonDocument",
     "Outcome",
     "Renderer",
