@@ -14,6 +14,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 
 from ospf_failover.engine import Run, command_renderers, error_text, run_per_host, step_timeout
+from ospf_failover.engine.lock import fog_lock
+from ospf_failover.engine.watchdog import WATCHDOG_GRACE, Watchdog
 from ospf_failover.errors import EXIT_BAD_INPUT, EXIT_FAILED, EXIT_OK, InputError, OspfFailoverError
 from ospf_failover.gateway import already_released_text
 from ospf_failover.inventory import Fleet
@@ -22,8 +24,6 @@ from ospf_failover.tasks.nic import set_nic_state
 
 from ..shared.defaults import RELEASE_TIMEOUT
 from ..shared.locate import ecx_group, node_from_ecx, node_from_option, this_node
-from ..shared.lock import fog_lock
-from ..shared.watchdog import WATCHDOG_GRACE, Watchdog
 from .plan import plan_release
 
 

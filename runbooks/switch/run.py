@@ -27,6 +27,8 @@ from ospf_failover.engine import (
     run_per_host,
     step_timeout,
 )
+from ospf_failover.engine.lock import fog_lock
+from ospf_failover.engine.watchdog import WATCHDOG_GRACE, Watchdog
 from ospf_failover.errors import EXIT_BAD_INPUT, EXIT_FAILED, EXIT_NOT_VERIFIED, EXIT_OK, InputError, OspfFailoverError
 from ospf_failover.gateway import already_released_text, describe
 from ospf_failover.inventory import Fleet, Fog
@@ -38,8 +40,6 @@ from ospf_failover.tasks.nic import set_nic_state
 from ospf_failover.tasks.router_state import read_router_state
 
 from ..shared.locate import Location, ecx_group, node_from_clpstat, node_from_ecx, node_from_option, this_node
-from ..shared.lock import fog_lock
-from ..shared.watchdog import WATCHDOG_GRACE, Watchdog
 from .plan import Plan, SwitchOptions, dry_run_actions, plan_switch
 from .verify import verify_switch
 

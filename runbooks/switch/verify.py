@@ -9,13 +9,13 @@ from collections.abc import Mapping, Sequence
 from nornir.core import Nornir
 
 from ospf_failover.engine import Outcome, Run, error_text, run_per_host, step_timeout
+from ospf_failover.engine.watchdog import WATCHDOG_GRACE
 from ospf_failover.errors import EXIT_NOT_VERIFIED, EXIT_OK, ConvergenceTimeout
 from ospf_failover.nornir_setup import HostRun
 from ospf_failover.polling import wait_until
 from ospf_failover.tasks.router_state import Reads, read_router_state
 
 from ..shared.judges import Verdict, judge_adjacencies, judge_host
-from ..shared.watchdog import WATCHDOG_GRACE
 from .plan import Plan, SwitchOptions
 
 POLL_INTERVAL = 0.05

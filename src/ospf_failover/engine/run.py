@@ -97,6 +97,8 @@ class Run:
         host: str | None = None,
         since: float | None = None,
     ) -> Row:
+        """A row, drawn and alerted at once; its seconds are those since ``since`` (the engine gives a step's
+        start), else since the group's part of the run began."""
         record = self.fog(fog)
         seconds = time.monotonic() - (since if since is not None else record.started)
         row = Row(
