@@ -22,6 +22,8 @@ from ospf_failover.engine import EcxLines, Ending, JsonDocument, Runbook, Step, 
 from ospf_failover.engine.lock import fog_lock
 from ospf_failover.errors import InputError, LockTimeout, OspfFailoverError
 from ospf_failover.inventory import Fleet, load_inventory
+from ospf_failover.runbooks.release.run import RELEASE
+from ospf_failover.runbooks.switch.run import SWITCH, VERIFY
 
 REPO_INVENTORY = Path(__file__).resolve().parents[2] / "inventory"
 
@@ -274,3 +276,11 @@ def test_the_watchdog_bounds_its_run_and_no_more(inside: float, code: int) -> No
     assert ("still here" in done.stdout) == (code == 0), "a run that ended in time is not ended by its watchdog"
     if code:
         assert "[E] switch customer1: still running after 0 s: giving up (exit 3)" in done.stderr
+
+
+def test_verify_is_the_switch_without_its_changes() -> None:
+    assert [s.name for s in SWITCH] == ["locate", "plan", "connect", "dry-run", "standby-down", "active-up", "verify"]
+    assert [s.name for s in VERIFY] == ["locate", "plan", "connect", "dry-run", "verify"]
+    assert all(s in SWITCH for s in VERIFY)
+    assert [s.name for s in RELEASE] == ["locate", "plan", "release"]
+    assert [s.name for s in SWITCH if s.connects] == ["locate", "connect", "standby-down", "active-up", "verify"]
