@@ -76,7 +76,6 @@ class Run:
         self.renderers = list(renderers)
         self.alerts = alerts if alerts is not None else Alerts(mode="row" if len(self.fogs) == 1 else "run")
         self.exit_code: int | None = None
-        self.data: dict[str, Any] = {}  # what a runbook's own document adds (check: per host reads)
 
     @property
     def elapsed(self) -> float:
