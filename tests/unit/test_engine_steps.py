@@ -200,11 +200,14 @@ def test_a_run_that_waited_for_the_lock_says_so(fleet: Fleet) -> None:
     assert drawn.text()[0].endswith(" s for another run on customer1")
 
 
-def test_a_lock_needs_one_group_and_a_bound() -> None:
+def test_a_runbook_is_refused_when_it_cannot_be_run_as_described() -> None:
     with pytest.raises(ValueError, match="one group and has a timeout"):
         Runbook("switch", ("customer1",), lock=True)
     with pytest.raises(ValueError, match="one group and has a timeout"):
         Runbook("check", ("customer1", "customer2"), lock=True, timeout=10)
+    with pytest.raises(ValueError, match="a run over one group only"):
+        Runbook("check", ("customer1", "customer2"), alerts="run")
+    Runbook("check", ("customer1", "customer2"), alerts="run", unsent_alerts="stderr")
 
 
 CLOSED: list[str] = []  # the addresses whose Probe connection was closed

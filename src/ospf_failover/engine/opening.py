@@ -48,6 +48,8 @@ class Runbook:
     def __post_init__(self) -> None:
         if self.lock and (self.timeout is None or len(self.groups) != 1):
             raise ValueError(f"{self.name}: a run holding a group's lock covers one group and has a timeout")
+        if self.unsent_alerts == "line" and self.alerts != "off" and len(self.groups) != 1:
+            raise ValueError(f"{self.name}: unsent alerts are a group's line in a run over one group only")
 
     @property
     def group(self) -> str:
