@@ -12,26 +12,29 @@ committed, its previous files kept) or the repository could not be written, 2 ba
 from __future__ import annotations
 
 import sys
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, TextIO
+from typing import Any, Literal, TextIO
+
+from nornir.core import Nornir
 
 from ospf_failover.archive import DEFAULT_AUTHOR, Repository
 from ospf_failover.engine import (
-    Alerts,
     FogLines,
     JsonDocument,
     Renderer,
     RowTable,
     Run,
+    Runbook,
+    Silent,
     error_text,
     host_progress,
+    open_run,
     run_per_host,
 )
-from ospf_failover.engine.render import Silent
 from ospf_failover.errors import EXIT_FAILED, EXIT_OK, BackupStoreError, InputError
 from ospf_failover.inventory import Fleet
-from ospf_failover.nornir_setup import HostRun, init_nornir
+from ospf_failover.nornir_setup import HostRun
 from ospf_failover.tasks.backup import stage_backup
 
 from ..shared.defaults import CHECK_WORKERS
@@ -55,6 +58,45 @@ class BackupOptions:
     author: str = DEFAULT_AUTHOR
 
 
+@dataclass(frozen=True)
+class HostBackup:
+    """One host's part of the backup, as the document gives it."""
+
+    status: Literal["ok", "failed"]
+    changed: bool
+    files: list[str]
+    error: str | None
+    seconds: float
+    secrets_removed: int | None = None  # None: the host's files were never staged
+    diff: str | None = None  # with --diff only
+
+    def as_dict(self) -> dict[str, Any]:
+        entry: dict[str, Any] = {
+            "status": self.status,
+            "changed": self.changed,
+            "files": self.files,
+            "error": self.error,
+            "seconds": self.seconds,
+        }
+        if self.secrets_removed is not None:
+            entry["secrets_removed"] = self.secrets_removed
+        if self.diff is not None:
+            entry["diff"] = self.diff
+        return entry
+
+
+@dataclass
+class BackupReport:
+    """What the backup's summary and document add to its rows."""
+
+    directory: str
+    secrets: Literal["kept", "removed"]
+    hosts: dict[str, HostBackup] = field(default_factory=dict)
+    drift: dict[str, dict[str, Any]] = field(default_factory=dict)  # group -> its routers' drift, as documented
+    commit: str | None = None
+    commit_error: str | None = None
+
+
 def say(text: str) -> None:
     print(f"ospf-failover: {text}", file=sys.stderr)
 
@@ -68,35 +110,37 @@ def run_backup(fleet: Fleet, options: BackupOptions) -> int:
     if options.keep_secrets:
         say(KEEP_SECRETS_WARNING.format(dir=repository.path))
     repository.create()
+    report = BackupReport(directory=str(repository.path), secrets="kept" if options.keep_secrets else "removed")
+    runbook = Runbook(
+        "backup",
+        tuple(plan.fogs),
+        renderers(options, report),
+        alerts="run",
+        unsent_alerts="stderr",
+        workers=max(1, options.workers),
+    )
     with repository.locked():
-        run = Run("backup", list(plan.fogs), renderers(options), alerts=Alerts(mode="run", say=say))
-        outcomes = fetch(fleet, plan, repository, options)
+        with open_run(fleet, runbook) as opened:
+            outcomes = fetch(opened.connect(), plan, repository, options)
         written, failed = store(repository, outcomes)
         try:
-            commit = repository.commit(list(written), lambda changed: commit_message(changed, failed))
-            commit_error = None
+            report.commit = repository.commit(list(written), lambda changed: commit_message(changed, failed))
         except BackupStoreError as exc:
-            commit, commit_error = None, str(exc)
-        record(run, plan, outcomes, failed, options)
-        run.data.update(commit=commit, commit_error=commit_error, directory=str(repository.path))
-        run.data["secrets"] = "kept" if options.keep_secrets else "removed"
-        return run.close(EXIT_FAILED if commit_error is not None else None)
+            report.commit_error = str(exc)
+        record(opened.run, report, plan, outcomes, failed, diff=options.diff)
+        return opened.run.close(EXIT_FAILED if report.commit_error is not None else None)
 
 
-def fetch(fleet: Fleet, plan: BackupPlan, repository: Repository, options: BackupOptions) -> dict[str, HostRun]:
-    nr = init_nornir(fleet, num_workers=max(1, options.workers))
-    try:
-        with host_progress(len(plan.hosts), doing="backing up") as advance:
-            return run_per_host(
-                nr,
-                stage_backup,
-                {host: {"nics": nics} for host, nics in plan.hosts.items()},
-                done=advance,
-                directory=str(repository.path),
-                keep_secrets=options.keep_secrets,
-            )
-    finally:
-        nr.close_connections(on_good=True, on_failed=True)
+def fetch(nr: Nornir, plan: BackupPlan, repository: Repository, options: BackupOptions) -> dict[str, HostRun]:
+    with host_progress(len(plan.hosts), doing="backing up") as progress:
+        return run_per_host(
+            nr,
+            stage_backup,
+            {host: {"nics": nics} for host, nics in plan.hosts.items()},
+            processors=progress,
+            directory=str(repository.path),
+            keep_secrets=options.keep_secrets,
+        )
 
 
 def store(repository: Repository, outcomes: dict[str, HostRun]) -> tuple[dict[str, list[str]], dict[str, str]]:
@@ -115,44 +159,50 @@ def store(repository: Repository, outcomes: dict[str, HostRun]) -> tuple[dict[st
     return written, failed
 
 
+def host_backup(outcome: HostRun, error: str | None, *, diff: bool) -> HostBackup:
+    """A host's entry: ``error`` when it was not backed up (not staged, or not written)."""
+    staged = outcome.result if outcome.ok else None
+    changed = bool(staged is not None and staged.changed and error is None)
+    return HostBackup(
+        status="failed" if error is not None else "ok",
+        changed=changed,
+        files=sorted(staged.result["files"]) if staged is not None and error is None else [],
+        error=error,
+        seconds=round(outcome.seconds or 0.0, 3),
+        secrets_removed=staged.result["secrets"] if staged is not None else None,
+        diff=(staged.diff if staged is not None and changed else "") if diff else None,
+    )
+
+
 def record(
-    run: Run, plan: BackupPlan, outcomes: dict[str, HostRun], failed: dict[str, str], options: BackupOptions
+    run: Run,
+    report: BackupReport,
+    plan: BackupPlan,
+    outcomes: dict[str, HostRun],
+    failed: dict[str, str],
+    *,
+    diff: bool,
 ) -> None:
-    """Rows per group (a backup row per host, a drift row), the per-host document and the groups' drift."""
-    hosts: dict[str, dict[str, Any]] = {}
-    for host, outcome in outcomes.items():
-        staged = outcome.result if outcome.ok else None
-        entry: dict[str, Any] = {
-            "status": "failed" if host in failed else "ok",
-            "changed": bool(staged is not None and staged.changed and host not in failed),
-            "files": sorted(staged.result["files"]) if staged is not None and host not in failed else [],
-            "error": failed.get(host),
-            "seconds": round(outcome.seconds or 0.0, 3),
-        }
-        if staged is not None:
-            entry["secrets_removed"] = staged.result["secrets"]
-        if options.diff:
-            entry["diff"] = staged.diff if staged is not None and entry["changed"] else ""
-        hosts[host] = entry
+    """Rows per group (a backup row per host, a drift row); the report's hosts and the groups' drift."""
+    hosts = {host: host_backup(outcome, failed.get(host), diff=diff) for host, outcome in outcomes.items()}
+    report.hosts = hosts
     configs = {h: o.result.result["ospf_config"] for h, o in outcomes.items() if o.ok and o.result is not None}
-    drift: dict[str, dict[str, Any]] = {}
     for fog, members in plan.fogs.items():
         for host in members:
             entry = hosts[host]
-            if entry["status"] == "failed":
-                run.add(fog, "backup", "FAIL", f"previous files kept: {entry['error']}", host=host)
+            if entry.status == "failed":
+                run.add(fog, "backup", "FAIL", f"previous files kept: {entry.error}", host=host)
             else:
-                what = f"changed: {', '.join(changed_files(outcomes[host]))}" if entry["changed"] else "unchanged"
-                run.add(fog, "backup", "PASS", f"{what} ({len(entry['files'])} files)", host=host)
+                what = f"changed: {', '.join(changed_files(outcomes[host]))}" if entry.changed else "unchanged"
+                run.add(fog, "backup", "PASS", f"{what} ({len(entry.files)} files)", host=host)
         judged = judge_drift(plan.routers[fog], configs)
-        drift[fog] = judged.as_dict(plan.routers[fog])
+        report.drift[fog] = judged.as_dict(plan.routers[fog])
         run.add(fog, "drift", "PASS" if judged.status == "same" else "WARN", judged.detail)
         bad = [host for host in members if host in failed]
-        changed = sum(1 for host in members if hosts[host]["changed"])
+        changed = sum(1 for host in members if hosts[host].changed)
         verdict = f"{len(members) - len(bad)} of {len(members)} hosts backed up, {changed} changed"
         verdict += f"; OSPF configuration {judged.status}" if judged.status != "unknown" else ""
         run.finish_fog(fog, EXIT_FAILED if bad else EXIT_OK, verdict)
-    run.data.update(hosts=hosts, drift=drift)
 
 
 def changed_files(outcome: HostRun) -> list[str]:
@@ -160,10 +210,10 @@ def changed_files(outcome: HostRun) -> list[str]:
     return list(outcome.result.result["changed"]) if outcome.result is not None else []
 
 
-def renderers(options: BackupOptions) -> list[Renderer]:
+def renderers(options: BackupOptions, report: BackupReport) -> tuple[Renderer, ...]:
     if options.as_json:
-        return [JsonDocument(sys.stdout, document=document)]
-    return [FogLines(sys.stdout), RowTable(sys.stdout, verdicts=False), Summary(sys.stdout, diff=options.diff)]
+        return (JsonDocument(sys.stdout, document=lambda run: document(run, report)),)
+    return (FogLines(sys.stdout), RowTable(sys.stdout, verdicts=False), Summary(sys.stdout, report, diff=options.diff))
 
 
 @dataclass
@@ -171,42 +221,42 @@ class Summary(Silent):
     """The run's last lines for people: hosts backed up and changed, the commit; with --diff each host's diff."""
 
     stream: TextIO
+    report: BackupReport
     diff: bool = False
 
     def run_done(self, run: Run) -> None:
-        hosts: dict[str, dict[str, Any]] = run.data.get("hosts", {})
         if self.diff:
-            for entry in hosts.values():
-                if entry.get("diff"):
-                    print(entry["diff"].rstrip("\n"), file=self.stream)
-        print(summary_line(run), file=self.stream, flush=True)
+            for entry in self.report.hosts.values():
+                if entry.diff:
+                    print(entry.diff.rstrip("\n"), file=self.stream)
+        print(summary_line(self.report), file=self.stream, flush=True)
 
 
-def summary_line(run: Run) -> str:
-    hosts: dict[str, dict[str, Any]] = run.data.get("hosts", {})
-    changed = [host for host, entry in hosts.items() if entry["changed"]]
-    failed = [host for host, entry in hosts.items() if entry["status"] == "failed"]
-    text = f"backup: {len(hosts)} hosts, {len(changed)} changed, {len(failed)} failed"
-    if run.data.get("commit_error"):
-        return f"{text}; not committed: {run.data['commit_error']}"
-    commit = run.data.get("commit")
-    where = run.data.get("directory")
-    if commit:
-        return f"{text}; commit {commit[:12]} in {where} ({', '.join(changed) or 'files left by an earlier run'})"
+def summary_line(report: BackupReport) -> str:
+    changed = [host for host, entry in report.hosts.items() if entry.changed]
+    failed = [host for host, entry in report.hosts.items() if entry.status == "failed"]
+    text = f"backup: {len(report.hosts)} hosts, {len(changed)} changed, {len(failed)} failed"
+    if report.commit_error:
+        return f"{text}; not committed: {report.commit_error}"
+    where = report.directory
+    if report.commit:
+        which = ", ".join(changed) or "files left by an earlier run"
+        return f"{text}; commit {report.commit[:12]} in {where} ({which})"
     return f"{text}; nothing changed, no commit ({where})"
 
 
-def document(run: Run) -> dict[str, Any]:
+def document(run: Run, report: BackupReport) -> dict[str, Any]:
     """The backup's JSON document (see the README)."""
-    hosts: dict[str, dict[str, Any]] = run.data.get("hosts", {})
+    hosts = report.hosts
     summary = {
         "hosts": len(hosts),
-        "changed": sum(1 for entry in hosts.values() if entry["changed"]),
-        "failed": sum(1 for entry in hosts.values() if entry["status"] == "failed"),
-        "directory": run.data.get("directory"),
-        "secrets": run.data.get("secrets"),
-        "commit_error": run.data.get("commit_error"),
+        "changed": sum(1 for entry in hosts.values() if entry.changed),
+        "failed": sum(1 for entry in hosts.values() if entry.status == "failed"),
+        "directory": report.directory,
+        "secrets": report.secrets,
+        "commit_error": report.commit_error,
         "exit_code": run.exit_code,
         "seconds": round(run.elapsed, 3),
     }
-    return {"hosts": hosts, "commit": run.data.get("commit"), "drift": run.data.get("drift", {}), "summary": summary}
+    hosts_document = {host: entry.as_dict() for host, entry in hosts.items()}
+    return {"hosts": hosts_document, "commit": report.commit, "drift": report.drift, "summary": summary}

@@ -47,8 +47,8 @@ def observe(nr: Nornir, fleet: Fleet, plan: CheckPlan) -> Observed:
     """Read every router and observer once (with a progress bar on a terminal) and clpstat once per cluster."""
     reads = {host: r.arguments() for host, r in plan.host_reads().items()}
     clusters = in_background(read_clusters, nr, fleet, plan)
-    with host_progress(len(reads)) as advance:
-        outcomes = run_per_host(nr, read_router_state, reads, done=advance)
+    with host_progress(len(reads)) as progress:
+        outcomes = run_per_host(nr, read_router_state, reads, processors=progress)
     clpstat = clusters.result(timeout=max(60.0, CLPSTAT_WAIT * 3))
     return Observed(
         states={host: o.result.result for host, o in outcomes.items() if o.ok and o.result is not None},

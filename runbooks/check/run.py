@@ -12,15 +12,13 @@ Exit codes: 0 nothing failed (warnings allowed, unless --strict), 1 a check fail
 from __future__ import annotations
 
 import sys
-from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
-from ospf_failover.engine import Alerts, FogLines, JsonDocument, Renderer, RowTable, Run
+from ospf_failover.engine import FogLines, JsonDocument, Renderer, RowTable, Run, Runbook, open_run
 from ospf_failover.errors import EXIT_FAILED, EXIT_OK
 from ospf_failover.inventory import Fleet
 from ospf_failover.models import NotRead
-from ospf_failover.nornir_setup import init_nornir
 
 from ..shared.defaults import CHECK_WORKERS
 from .checks import judge_fog
@@ -37,17 +35,42 @@ class CheckOptions:
     strict: bool = False
 
 
+@dataclass(frozen=True)
+class HostRead:
+    """One host's read, as the check's document gives it (cluster nodes: did clpstat answer there)."""
+
+    reachable: bool
+    seconds: float | None  # None: a cluster node (clpstat is read in the background, not timed per node)
+    error: str | None
+
+    def as_dict(self) -> dict[str, Any]:
+        return {"reachable": self.reachable, "seconds": self.seconds, "error": self.error}
+
+
+@dataclass
+class CheckReport:
+    """What the check's document adds to its rows: per host, its read."""
+
+    hosts: dict[str, HostRead] = field(default_factory=dict)
+
+
 def run_check(fleet: Fleet, options: CheckOptions) -> int:
     plan = plan_check(fleet, options.fogs)  # an unknown group is bad input (exit 2) before anything connects
     fleet.check_connect_files()
-    run = Run("check", [fog.name for fog in plan.fogs], renderers(options.as_json), alerts=Alerts(mode="run"))
-    run.alerts.say = lambda text: print(f"ospf-failover: {text}", file=sys.stderr)
-    nr = init_nornir(fleet, num_workers=max(1, options.workers))
-    try:
-        seen = observe(nr, fleet, plan)
-    finally:
-        nr.close_connections(on_good=True, on_failed=True)
-    run.data["hosts"] = hosts_document(plan, seen)
+    report = CheckReport()
+    groups = tuple(fog.name for fog in plan.fogs)
+    runbook = Runbook(
+        "check",
+        groups,
+        renderers(options.as_json, report),
+        alerts="run",
+        unsent_alerts="stderr",
+        workers=options.workers,
+    )
+    with open_run(fleet, runbook) as opened:
+        seen = observe(opened.connect(), fleet, plan)
+    run = opened.run
+    report.hosts = hosts_read(plan, seen)
 
     for fog in plan.fogs:
         findings = judge_fog(fog, seen, clusters=plan.cluster_of(fog.fog.nodes[0]), node_of=node_name(fleet))
@@ -57,17 +80,17 @@ def run_check(fleet: Fleet, options: CheckOptions) -> int:
     return run.close()
 
 
-def hosts_document(plan: CheckPlan, seen: Observed) -> dict[str, dict[str, Any]]:
+def hosts_read(plan: CheckPlan, seen: Observed) -> dict[str, HostRead]:
     """Per host read: did it answer, in how long, and why not. Cluster nodes: did clpstat answer there."""
-    hosts: dict[str, dict[str, Any]] = {}
+    hosts: dict[str, HostRead] = {}
     for host in plan.host_reads():
         error = seen.errors.get(host)
-        hosts[host] = {"reachable": error is None, "seconds": round(seen.seconds.get(host, 0.0), 3), "error": error}
+        hosts[host] = HostRead(reachable=error is None, seconds=round(seen.seconds.get(host, 0.0), 3), error=error)
     for node in (n for cluster in plan.clusters for n in cluster):
         if node in seen.clpstat:
             status = seen.clpstat[node]
             error = str(status) if isinstance(status, NotRead) else None
-            hosts[node] = {"reachable": error is None, "seconds": None, "error": error}
+            hosts[node] = HostRead(reachable=error is None, seconds=None, error=error)
     return hosts
 
 
@@ -78,14 +101,14 @@ def verdict(findings: list[Finding], *, strict: bool) -> tuple[int, str]:
     return (EXIT_FAILED if failed else EXIT_OK), text
 
 
-def renderers(as_json: bool) -> list[Renderer]:
+def renderers(as_json: bool, report: CheckReport) -> tuple[Renderer, ...]:
     if as_json:
-        return [JsonDocument(sys.stdout, document=document)]
-    return [FogLines(sys.stdout), RowTable(sys.stdout, verdicts=False)]
+        return (JsonDocument(sys.stdout, document=lambda run: document(run, report)),)
+    return (FogLines(sys.stdout), RowTable(sys.stdout, verdicts=False))
 
 
-def document(run: Run) -> dict[str, Any]:
-    """The check's JSON document, stable for monitoring tools (see the README)."""
+def document(run: Run, report: CheckReport) -> dict[str, Any]:
+    """The check's JSON document, stable for monitoring tools (see docs/checks.md)."""
     fogs = []
     counts = {"pass": 0, "warn": 0, "fail": 0}
     for record in run.fogs.values():
@@ -96,6 +119,6 @@ def document(run: Run) -> dict[str, Any]:
             for row in record.rows
         ]
         fogs.append({"name": record.fog, "status": status, "checks": checks})
-    hosts: Mapping[str, Any] = run.data.get("hosts", {})
+    hosts = {name: read.as_dict() for name, read in report.hosts.items()}
     summary = {"fogs": len(fogs), **counts, "seconds": round(run.elapsed, 3)}
-    return {"fogs": fogs, "hosts": dict(hosts), "summary": summary}
+    return {"fogs": fogs, "hosts": hosts, "summary": summary}

@@ -1,2 +1,1 @@
-"""What the runbooks share: where a group runs (locate), its lock, the watchdog, the bounds, the judges of a
-router's NIC and routes."""
+"""What the runbooks share: where a group runs (locate), the bounds, the judges of a router's NIC and routes."""

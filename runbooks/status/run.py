@@ -18,9 +18,9 @@ from typing import Any
 from rich.console import Console
 from rich.table import Table
 
+from ospf_failover.engine import Runbook, open_run
 from ospf_failover.errors import EXIT_FAILED, EXIT_NOT_VERIFIED, EXIT_OK
 from ospf_failover.inventory import Fleet
-from ospf_failover.nornir_setup import init_nornir
 
 from ..check.checks import judge_fog
 from ..check.findings import Finding, FogSeen, Placement
@@ -40,11 +40,8 @@ class StatusOptions:
 def run_status(fleet: Fleet, options: StatusOptions) -> int:
     plan = plan_check(fleet, [options.fog])
     fleet.check_connect_files()
-    nr = init_nornir(fleet, num_workers=8)
-    try:
-        seen = observe(nr, fleet, plan)
-    finally:
-        nr.close_connections(on_good=True, on_failed=True)
+    with open_run(fleet, Runbook("status", (options.fog,), alerts="off", workers=8)) as opened:  # draws itself
+        seen = observe(opened.connect(), fleet, plan)
     fog = plan.fogs[0]
     clusters = plan.cluster_of(fog.fog.nodes[0])
     findings = judge_fog(fog, seen, clusters=clusters, node_of=node_name(fleet))

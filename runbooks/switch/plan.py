@@ -2,7 +2,7 @@
 
 No I/O here: :func:`plan_switch` decides the roles, the Plan says per host what each step reads
 (:class:`~ospf_failover.tasks.router_state.Reads`: the facts it asks for) and changes (set_nic_state's arguments), and
-:func:`dry_run_actions` what a dry run reports. ``runbooks.switch`` runs the steps, ``runbooks.verify`` polls.
+:func:`dry_run_actions` what a dry run reports. ``steps`` runs them, ``verify`` polls.
 """
 
 from __future__ import annotations
@@ -30,11 +30,6 @@ class SwitchOptions:
     timeout: float = SWITCH_TIMEOUT
     verify: Verify = "fail"
     as_json: bool = False
-    verify_only: bool = False  # the `verify` command: locate, connect and verify; change nothing
-
-    @property
-    def runbook(self) -> str:
-        return "verify" if self.verify_only else "switch"
 
 
 @dataclass(frozen=True)

@@ -3,15 +3,18 @@
 from __future__ import annotations
 
 import sys
-from collections.abc import Callable, Collection
+import time
+from collections.abc import Callable, Collection, Sequence
 from dataclasses import dataclass
 from typing import Any
 
 from nornir.core import Nornir
 from nornir.core.configuration import Config
+from nornir.core.inventory import Host
 from nornir.core.plugins.connections import ConnectionPluginRegister
+from nornir.core.processor import Processor
 from nornir.core.state import GlobalState
-from nornir.core.task import Result
+from nornir.core.task import AggregatedResult, MultiResult, Result, Task
 from nornir.plugins.runners import ThreadedRunner
 
 from ospf_failover.inventory import Fleet
@@ -59,15 +62,62 @@ class HostRun:
 
     result: Result | None
     error: BaseException | None
-    seconds: float | None = None  # how long the host's work took, when measured (engine.run_per_host)
+    seconds: float | None = None  # how long the host's instance of the task took (None: it never ran)
 
     @property
     def ok(self) -> bool:
         return self.error is None and self.result is not None and not self.result.failed
 
 
-def run_on(nr: Nornir, hosts: Collection[str], task: Callable[..., Result], **kwargs: Any) -> dict[str, HostRun]:
-    """Run ``task`` on ``hosts`` in parallel; every host gets an outcome, failed hosts included.
+class Unobservant:
+    """A Nornir processor that ignores every event; a processor overrides the ones it needs."""
+
+    def task_started(self, task: Task) -> None:
+        return None
+
+    def task_completed(self, task: Task, result: AggregatedResult) -> None:
+        return None
+
+    def task_instance_started(self, task: Task, host: Host) -> None:
+        return None
+
+    def task_instance_completed(self, task: Task, host: Host, result: MultiResult) -> None:
+        return None
+
+    def subtask_instance_started(self, task: Task, host: Host) -> None:
+        return None
+
+    def subtask_instance_completed(self, task: Task, host: Host, result: MultiResult) -> None:
+        return None
+
+
+class HostTimer(Unobservant):
+    """Per host, the seconds its instance of the task took (subtasks are part of it).
+
+    Nornir calls both events on the host's own worker thread; each host has its own keys, so no two threads
+    write the same one."""
+
+    def __init__(self) -> None:
+        self.seconds: dict[str, float] = {}
+        self._started: dict[str, float] = {}
+
+    def task_instance_started(self, task: Task, host: Host) -> None:
+        self._started[host.name] = time.monotonic()
+
+    def task_instance_completed(self, task: Task, host: Host, result: MultiResult) -> None:
+        self.seconds[host.name] = time.monotonic() - self._started[host.name]
+
+
+def run_on(
+    nr: Nornir,
+    hosts: Collection[str],
+    task: Callable[..., Result],
+    *,
+    processors: Sequence[Processor] = (),
+    **kwargs: Any,
+) -> dict[str, HostRun]:
+    """Run ``task`` on ``hosts`` in parallel; every host gets an outcome, failed hosts included, with the seconds
+    its instance took. ``processors`` see the run too (a progress bar).
 
     Nornir remembers failed hosts and skips them in later runs: that memory is cleared here, because the
     runbooks decide per step what a failure means.
@@ -75,7 +125,9 @@ def run_on(nr: Nornir, hosts: Collection[str], task: Callable[..., Result], **kw
     if not hosts:
         return {}
     wanted = set(hosts)
-    aggregated = nr.filter(filter_func=lambda host: host.name in wanted).run(task=task, on_failed=True, **kwargs)
+    timer = HostTimer()
+    chosen = nr.filter(filter_func=lambda host: host.name in wanted).with_processors([timer, *processors])
+    aggregated = chosen.run(task=task, on_failed=True, **kwargs)
     nr.data.reset_failed_hosts()
     outcomes: dict[str, HostRun] = {}
     for name in hosts:
@@ -87,5 +139,5 @@ def run_on(nr: Nornir, hosts: Collection[str], task: Callable[..., Result], **kw
         error = first.exception
         if error is None and first.failed:
             error = RuntimeError(str(first.result))
-        outcomes[name] = HostRun(result=None if error else first, error=error)
+        outcomes[name] = HostRun(result=None if error else first, error=error, seconds=timer.seconds.get(name))
     return outcomes

@@ -9,8 +9,8 @@ from pathlib import Path
 
 import pytest
 
+from ospf_failover.engine.lock import fog_lock, lock_path
 from ospf_failover.errors import LockTimeout
-from ospf_failover.runbooks.shared.lock import fog_lock, lock_path
 
 
 def test_a_second_run_for_the_group_waits_then_gives_up(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -37,7 +37,7 @@ def test_lock_names_are_safe_file_names(tmp_path: Path, monkeypatch: pytest.Monk
 def test_watchdog_ends_the_process_with_the_phase_exit_code(exit_code: int) -> None:
     program = (
         "import time\n"
-        "from ospf_failover.runbooks.shared.watchdog import Watchdog\n"
+        "from ospf_failover.engine.watchdog import Watchdog\n"
         f"Watchdog('switch customer1', 0.3, exit_code={exit_code}).start()\n"
         "time.sleep(30)\n"
     )

@@ -135,9 +135,9 @@ def handle_switch(args: argparse.Namespace) -> int:
 
 
 def handle_verify(args: argparse.Namespace) -> int:
-    from ospf_failover.runbooks.switch.run import SwitchOptions, run_switch
+    from ospf_failover.runbooks.switch.run import SwitchOptions, run_verify
 
-    return run_switch(load_for(args, "verify"), options_from(args, SwitchOptions, verify_only=True))
+    return run_verify(load_for(args, "verify"), options_from(args, SwitchOptions))
 
 
 def handle_release(args: argparse.Namespace) -> int:

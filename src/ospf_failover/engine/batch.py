@@ -5,12 +5,12 @@ from __future__ import annotations
 
 import threading
 import time
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from concurrent.futures import Future
-from dataclasses import replace
 from typing import Any, TypeVar
 
 from nornir.core import Nornir
+from nornir.core.processor import Processor
 from nornir.core.task import Result, Task
 
 from ospf_failover.nornir_setup import HostRun, run_on
@@ -19,22 +19,10 @@ MIN_STEP_TIMEOUT = 0.5
 T = TypeVar("T")
 
 
-def _per_host(
-    task: Task,
-    *,
-    work: Callable[..., Result],
-    arguments: Mapping[str, Mapping[str, Any]],
-    seconds: dict[str, float],
-    done: Callable[[str], None] | None,
-    **common: Any,
+def _with_own_arguments(
+    task: Task, *, work: Callable[..., Result], arguments: Mapping[str, Mapping[str, Any]], **common: Any
 ) -> Result:
-    started = time.monotonic()
-    try:
-        return work(task, **common, **arguments[task.host.name])
-    finally:
-        seconds[task.host.name] = time.monotonic() - started  # one key per host: no two threads share one
-        if done is not None:
-            done(task.host.name)
+    return work(task, **common, **arguments[task.host.name])
 
 
 def run_per_host(
@@ -42,17 +30,15 @@ def run_per_host(
     work: Callable[..., Result],
     arguments: Mapping[str, Mapping[str, Any]],
     *,
-    done: Callable[[str], None] | None = None,
+    processors: Sequence[Processor] = (),
     **common: Any,
 ) -> dict[str, HostRun]:
     """Run ``work`` once on every host of ``arguments`` (in parallel), each with its own keyword arguments
     plus ``common``; every host gets an outcome with the seconds its work took (see
-    :func:`ospf_failover.nornir_setup.run_on`). ``done(host)`` is called as each host finishes (progress)."""
-    seconds: dict[str, float] = {}
-    outcomes = run_on(
-        nr, list(arguments), _per_host, work=work, arguments=arguments, seconds=seconds, done=done, **common
+    :func:`ospf_failover.nornir_setup.run_on`). ``processors`` watch the run (a progress bar)."""
+    return run_on(
+        nr, list(arguments), _with_own_arguments, processors=processors, work=work, arguments=arguments, **common
     )
-    return {host: replace(outcome, seconds=seconds.get(host)) for host, outcome in outcomes.items()}
 
 
 def step_timeout(deadline: float, command_timeout: float) -> float:

@@ -76,7 +76,6 @@ class Run:
         self.renderers = list(renderers)
         self.alerts = alerts if alerts is not None else Alerts(mode="row" if len(self.fogs) == 1 else "run")
         self.exit_code: int | None = None
-        self.data: dict[str, Any] = {}  # what a runbook's own document adds (check: per host reads)
 
     @property
     def elapsed(self) -> float:
@@ -97,6 +96,8 @@ class Run:
         host: str | None = None,
         since: float | None = None,
     ) -> Row:
+        """A row, drawn and alerted at once; its seconds are those since ``since`` (the engine gives a step's
+        start), else since the group's part of the run began."""
         record = self.fog(fog)
         seconds = time.monotonic() - (since if since is not None else record.started)
         row = Row(
