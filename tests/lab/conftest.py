@@ -6,6 +6,9 @@ state: every FOG on node-a, odd routers carrying the VM networks. ``lab_at_start
 converged; ``styled_lab`` does the same once per NIC style of the routers (link, address, mixed). Without root
 the lab cannot exist: those tests are skipped, saying so (the suite counts skips as failures unless
 OSPF_FAILOVER_ALLOW_SKIPS=1).
+
+Every test that uses a lab fixture (directly or through another fixture) is marked ``lab`` at collection, so
+``pytest -m "not lab"`` runs the tests that need neither root nor a lab, and only those.
 """
 
 from __future__ import annotations
@@ -24,6 +27,17 @@ from ospf_failover_lab.nic_style import NIC_STYLES
 LAB_CUSTOMERS = 2
 # The lab's address ranges: none of them may ever appear in the root namespace.
 LAB_RANGES = re.compile(r"\b(192\.168\.7[56]\.\d+|10\.0\.([0-9]|[1-5][0-9]|6[0-3])\.\d+)")
+
+
+# The fixtures that build a lab; whoever uses one of them (or a fixture that does) needs root and the lab.
+LAB_FIXTURES = frozenset({"lab", "shared_lab"})
+
+
+@pytest.hookimpl(tryfirst=True)  # before `-m` deselects by marker
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    for item in items:
+        if LAB_FIXTURES.intersection(getattr(item, "fixturenames", ())):
+            item.add_marker(pytest.mark.lab)
 
 
 def root_namespace_lab_traces() -> list[str]:

@@ -13,7 +13,6 @@ import pytest
 from ospf_failover.errors import LabError
 from ospf_failover_lab.lab import Lab
 
-pytestmark = pytest.mark.lab
 TOOL = str(Path(sys.executable).with_name("ospf-failover"))
 
 

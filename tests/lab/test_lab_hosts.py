@@ -6,13 +6,9 @@ import contextlib
 import secrets
 from pathlib import Path
 
-import pytest
-
 from ospf_failover.errors import ConvergenceTimeout
 from ospf_failover.polling import wait_until
 from ospf_failover_lab.lab import Lab
-
-pytestmark = pytest.mark.lab
 
 
 def test_client_a_pings_the_vm(lab_at_start: Lab) -> None:

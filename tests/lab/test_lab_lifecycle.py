@@ -7,12 +7,9 @@ import sys
 from collections.abc import Callable
 from pathlib import Path
 
-import pytest
-
 from ospf_failover_lab import namespaces
 from ospf_failover_lab.lab import Lab
 
-pytestmark = pytest.mark.lab
 TOOL = str(Path(sys.executable).with_name("ospf-failover"))
 
 

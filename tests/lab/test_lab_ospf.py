@@ -4,14 +4,10 @@ from __future__ import annotations
 
 import json
 
-import pytest
-
 from ospf_failover.errors import ConvergenceTimeout
 from ospf_failover.polling import wait_until
 from ospf_failover_lab.convergence import neighbor_states, route_next_hops
 from ospf_failover_lab.lab import Lab
-
-pytestmark = pytest.mark.lab
 
 
 def next_hops(lab: Lab, observer: str, prefix: str) -> set[str]:

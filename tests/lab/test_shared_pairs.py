@@ -20,7 +20,6 @@ import pytest
 from ospf_failover_lab import namespaces
 from ospf_failover_lab.lab import Lab
 
-pytestmark = pytest.mark.lab
 TOOL = str(Path(sys.executable).with_name("ospf-failover"))
 PREFIX = f"ofl-p{os.getpid() % 100000}-"
 NETWORKS = {f"customer{k}": f"10.0.{k - 1}.0/24" for k in range(1, 5)}
