@@ -40,13 +40,20 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
             item.add_marker(pytest.mark.lab)
 
 
-def root_namespace_lab_traces() -> list[str]:
-    """Addresses and routes of the lab's ranges in the root namespace (must always be empty)."""
+Runner = Callable[[list[str]], str]  # runs a command somewhere, returns its stdout
+
+
+def lab_traces(run: Runner) -> list[str]:
+    """Addresses and routes of the lab's ranges that ``ip`` shows where ``run`` runs it."""
     lines: list[str] = []
     for argv in (["ip", "-o", "-4", "addr", "show"], ["ip", "-4", "route", "show", "table", "all"]):
-        done = subprocess.run(argv, capture_output=True, text=True, timeout=10, check=True)
-        lines += [line for line in done.stdout.splitlines() if LAB_RANGES.search(line)]
+        lines += [line for line in run(argv).splitlines() if LAB_RANGES.search(line)]
     return lines
+
+
+def root_namespace_lab_traces() -> list[str]:
+    """Addresses and routes of the lab's ranges in the root namespace (must always be empty)."""
+    return lab_traces(lambda argv: subprocess.run(argv, capture_output=True, text=True, timeout=10, check=True).stdout)
 
 
 def _progress(line: str) -> None:
@@ -57,6 +64,12 @@ def _progress(line: str) -> None:
 def root_traces() -> Callable[[], list[str]]:
     """:func:`root_namespace_lab_traces`, for tests to call when they need it."""
     return root_namespace_lab_traces
+
+
+@pytest.fixture(scope="session")
+def traces_where() -> Callable[[Runner], list[str]]:
+    """:func:`lab_traces`: the same search as in the root namespace, wherever a test runs it."""
+    return lab_traces
 
 
 @pytest.fixture(scope="session")

@@ -47,6 +47,9 @@ def test_new_and_empty_private_directories_are_accepted(tmp_path: Path) -> None:
     empty.mkdir(mode=0o700)
     if os.geteuid() == 0:  # a directory of root's
         check_lab_directory(empty)
+    else:  # the lab runs as root: a directory of another user's could be swapped under it
+        with pytest.raises(LabError, match="must belong to root"):
+            check_lab_directory(empty)
 
 
 def test_down_without_a_lab_touches_nothing(tmp_path: Path) -> None:
