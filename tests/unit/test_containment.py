@@ -1,6 +1,6 @@
 """The decision behind "a lab's inventory connects only from inside its lab", without root: the namespace files
 are stood in for by plain files (a namespace is known by its device and inode, as a file is), and the refusal's
-one line. The same decision against real network namespaces is tested in tests/lab/test_containment.py."""
+one line. The same decision against real network namespaces is tested in tests/lab/test_lab_containment.py."""
 
 from __future__ import annotations
 
