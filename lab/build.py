@@ -1,6 +1,6 @@
 """Building a lab: every file it needs (configurations, keys, stand-ins, the inventory), then its hosts started.
 
-Called by :meth:`ospf_failover_lab.lab.Lab.up` (see that module for the directory layout).
+Called by :meth:`ospf_failover_lab.lab.Lab.up` and ``reset`` (see that module for the directory layout).
 """
 
 from __future__ import annotations
@@ -10,23 +10,20 @@ import shutil
 import subprocess
 import time
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 from ospf_failover.errors import InputError, LabError
 
-from . import cluster, daemons, frr, host_start, inventory_writer, namespaces, sshd
+from . import cluster, cutoff, daemons, frr, host_start, inspection, inventory_writer, namespaces, sshd, vm_side
 from . import nic_style as styles_of_nics
 from . import state as lab_state
 from .directory import CREATED_MARKER, EXISTING_MARKER, Progress, check_lab_directory, orphan_owner
+from .hosts import LabHosts
 from .topology import CLUSTER_NODES, Host, plan
-
-if TYPE_CHECKING:
-    from .lab import Lab
 
 START_IN_FLIGHT = 24  # host start scripts run at once: enough to keep 2 cores busy without thrashing
 
 
-def write_files(lab: Lab, timers: frr.Timers) -> None:
+def write_files(lab: LabHosts, timers: frr.Timers) -> None:
     topology = lab.topology
     ospf_timers = frr.timers_named(timers)
     (lab.directory / "ssh").mkdir(exist_ok=True)
@@ -83,7 +80,7 @@ def write_files(lab: Lab, timers: frr.Timers) -> None:
     lab.cluster.create(cluster.initial_state(servers=CLUSTER_NODES, groups=[c.fog for c in topology.customers]))
 
 
-def start_command(lab: Lab, host: Host) -> list[str]:
+def start_command(lab: LabHosts, host: Host) -> list[str]:
     return [
         "ip", "netns", "exec", host.namespace,
         "unshare", "--mount", "--uts", "--propagation", "private",
@@ -91,7 +88,7 @@ def start_command(lab: Lab, host: Host) -> list[str]:
     ]  # fmt: skip
 
 
-def start_hosts(lab: Lab, *, timeout: float = 120.0) -> None:
+def start_hosts(lab: LabHosts, *, timeout: float = 120.0) -> None:
     """Run every host's start script, ``START_IN_FLIGHT`` at a time, and record the anchors' PIDs."""
     waiting = list(lab.topology.hosts.values())
     running: list[tuple[Host, subprocess.Popen[bytes]]] = []
@@ -193,7 +190,7 @@ def prepare(
     return path, recorded
 
 
-def build_hosts(lab: Lab, timers: frr.Timers, say: Progress) -> None:
+def build_hosts(lab: LabHosts, timers: frr.Timers, say: Progress) -> None:
     """Write every file, create the namespaces and links, start every host."""
     topology = lab.topology
     write_files(lab, timers)
@@ -204,29 +201,28 @@ def build_hosts(lab: Lab, timers: frr.Timers, say: Progress) -> None:
     say("lab: hosts started (FRR, sshd)")
 
 
-def restore_start_state(lab: Lab, *, timeout: float) -> float:
+def restore_start_state(lab: LabHosts, *, timeout: float) -> float:
     """:meth:`Lab.reset`: the start state back, then the wait for convergence (its seconds returned)."""
     for name, planned in lab.topology.hosts.items():
-        if planned.role != "vm":
-            lab.restore(name)
+        cutoff.restore(lab, name)
         if planned.runs_sshd:
-            lab.restore_host_key(name)
+            daemons.restore_host_key(lab, name)
         for daemon in daemons.host_daemons(lab, name):
-            lab.start_daemon(name, daemon)
+            daemons.start_daemon(lab, name, daemon)
     for server in CLUSTER_NODES:
         lab.cluster.set_server_status(server, "Online")
     lab.cluster.set_clpstat()
     for customer in lab.topology.customers:
         lab.cluster.set_group_server(customer.fog, CLUSTER_NODES[0])
-        lab.move_vm(customer.fog, CLUSTER_NODES[0])
+        vm_side.move_vm(lab, customer.fog, CLUSTER_NODES[0])
         standby, active = customer.routers[1], customer.routers[0]
         # Down first: never both up, which would split the VM network.
-        lab.set_nic(standby, up=False, fog=customer.fog)
-        lab.set_nic(active, up=True, fog=customer.fog)
+        vm_side.set_nic(lab, standby, up=False, fog=customer.fog)
+        vm_side.set_nic(lab, active, up=True, fog=customer.fog)
         # The VM may still have the other router's MAC for its gateway (it kept its ARP cache when moved);
         # announcing costs a second (arping waits), so only when the cached MAC is not the active router's.
         cached = lab.run(customer.vm, ["ip", "neigh", "show", customer.gateway]).stdout
         mac = lab.run(active, ["cat", f"/sys/class/net/{customer.nic}/address"], check=True).stdout.strip()
         if cached.strip() and mac not in cached:
             lab.run(active, ["arping", "-q", "-U", "-c", "1", "-I", customer.nic, customer.gateway], timeout=10)
-    return lab.wait_converged(timeout=timeout)
+    return inspection.wait_converged(lab, timeout=timeout)

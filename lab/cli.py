@@ -7,6 +7,9 @@ lab status [--dir .lab] [--json]
 lab exec [--dir .lab] HOST -- CMD [ARG...]
 lab failover [--dir .lab] FOG [--to NODE]
 lab clpstat [--dir .lab] (--busy N | --garbage | --normal)
+lab cut [--dir .lab] HOST                          lab restore [--dir .lab] HOST
+lab host-key [--dir .lab] HOST (--change | --restore)
+lab daemon [--dir .lab] HOST {zebra,ospfd,sshd} (--stop | --start)
 """
 
 from __future__ import annotations
@@ -22,7 +25,7 @@ from rich.table import Table
 
 from ospf_failover.errors import EXIT_BAD_INPUT, EXIT_OK
 
-from . import frr, nic_style
+from . import daemons, frr, nic_style
 from .lab import Lab, teardown
 from .topology import MAX_CUSTOMERS, MAX_VM_NICS, NAMESPACE_PREFIX
 
@@ -163,6 +166,49 @@ def _clpstat(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _cut(args: argparse.Namespace) -> int:
+    lab = Lab.attach(args.dir)
+    host = lab.checked_host(args.host)
+    already = lab.is_cut_off(host)
+    lab.cut_off(host)
+    print(f"{host}: cut off{' already' if already else ''}: every packet in or out dropped but loopback")
+    return EXIT_OK
+
+
+def _restore(args: argparse.Namespace) -> int:
+    lab = Lab.attach(args.dir)
+    host = lab.checked_host(args.host)
+    was = lab.is_cut_off(host)
+    lab.restore(host)
+    print(f"{host}: {'restored: its networks reach it again' if was else 'was not cut off'}")
+    return EXIT_OK
+
+
+def _host_key(args: argparse.Namespace) -> int:
+    lab = Lab.attach(args.dir)
+    host = lab.checked_host(args.host)
+    if args.change:
+        lab.change_host_key(host)
+        print(f"{host}: sshd serves a new host key, not the one in {lab.known_hosts}")
+    else:
+        lab.restore_host_key(host)
+        print(f"{host}: sshd serves its own host key, the one in {lab.known_hosts}")
+    return EXIT_OK
+
+
+def _daemon(args: argparse.Namespace) -> int:
+    lab = Lab.attach(args.dir)
+    host = lab.checked_host(args.host)
+    before = lab.daemon_pid(host, args.daemon) if args.daemon in daemons.host_daemons(lab, host) else None
+    if args.stop:
+        lab.stop_daemon(host, args.daemon)
+        print(f"{host}: {args.daemon} " + (f"stopped (was PID {before})" if before else "was not running"))
+    else:
+        pid = lab.start_daemon(host, args.daemon)
+        print(f"{host}: {args.daemon} " + ("running already" if pid == before else "started") + f", PID {pid}")
+    return EXIT_OK
+
+
 def _customers(text: str) -> int:
     try:
         value = int(text)
@@ -254,3 +300,59 @@ def register(subparsers: argparse._SubParsersAction[Any], *, summary: str) -> No
     mode.add_argument("--garbage", action="store_true", help="print a display that is not a status display")
     mode.add_argument("--normal", action="store_true", help="answer normally again")
     clpstat.set_defaults(handler=_clpstat)
+
+    host_help = "lab host: vr1, gw1, node-a, client-a, vm1, ..."
+    cut = with_dir(
+        commands.add_parser(
+            "cut",
+            help="cut a host off its networks (lab restore HOST undoes it)",
+            description="Cut HOST off every network: an nftables table inside the host's own namespace drops every "
+            "packet in and out but loopback. SSH to it times out; its OSPF neighbours drop it after their dead "
+            "interval. Safe to repeat. Exit 2 for a host that is not one of the lab's.",
+        )
+    )
+    cut.add_argument("host", metavar="HOST", help=host_help)
+    cut.set_defaults(handler=_cut)
+
+    restore = with_dir(
+        commands.add_parser(
+            "restore",
+            help="undo lab cut: the host's networks reach it again",
+            description="Remove the table of lab cut from HOST's namespace (nothing to do when it is not cut off).",
+        )
+    )
+    restore.add_argument("host", metavar="HOST", help=host_help)
+    restore.set_defaults(handler=_restore)
+
+    host_key = with_dir(
+        commands.add_parser(
+            "host-key",
+            help="make a host's sshd serve a key that known_hosts does not have, or its own again",
+            description="--change restarts HOST's sshd with a new host key that the inventory's known_hosts does "
+            "not have (the tool must refuse to talk to it); --restore restarts it with its own key again. Hosts "
+            "with sshd: routers, gw1/gw2, node-a/node-b.",
+        )
+    )
+    host_key.add_argument("host", metavar="HOST", help="lab host running sshd: vr1, gw1, node-a, ...")
+    key_mode = host_key.add_mutually_exclusive_group(required=True)
+    key_mode.add_argument("--change", action="store_true", help="serve a new host key")
+    key_mode.add_argument("--restore", action="store_true", help="serve the host's own key again")
+    host_key.set_defaults(handler=_host_key)
+
+    daemon = with_dir(
+        commands.add_parser(
+            "daemon",
+            help="stop or start a host's zebra, ospfd or sshd",
+            description="Stop (SIGTERM, SIGKILL after 3 s, by PID) or start again one of HOST's daemons: zebra "
+            "and ospfd on routers and gw1/gw2, sshd on those and on node-a/node-b. Starting waits until the daemon "
+            "is ready (sshd listening). Both are safe to repeat.",
+        )
+    )
+    daemon.add_argument("host", metavar="HOST", help="lab host: vr1, gw1, node-a, ...")
+    daemon.add_argument(
+        "daemon", metavar="DAEMON", choices=daemons.DAEMON_NAMES, help=f"one of {', '.join(daemons.DAEMON_NAMES)}"
+    )
+    daemon_mode = daemon.add_mutually_exclusive_group(required=True)
+    daemon_mode.add_argument("--stop", action="store_true", help="stop it")
+    daemon_mode.add_argument("--start", action="store_true", help="start it again")
+    daemon.set_defaults(handler=_daemon)

@@ -5,19 +5,16 @@ from __future__ import annotations
 import os
 import time
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 from ospf_failover.errors import InputError, LabError
 
 from . import frr, namespaces, sshd
-
-if TYPE_CHECKING:
-    from .lab import Lab
+from .hosts import LabHosts
 
 DAEMON_NAMES = ("zebra", "ospfd", "sshd")
 
 
-def pid_file(lab: Lab, host: str, daemon: str) -> Path:
+def pid_file(lab: LabHosts, host: str, daemon: str) -> Path:
     if daemon == "sshd":
         return lab.host_dir(host) / "ssh" / "sshd.pid"
     if daemon in frr.DAEMONS:
@@ -25,34 +22,42 @@ def pid_file(lab: Lab, host: str, daemon: str) -> Path:
     raise InputError(f"unknown daemon {daemon!r} (daemons: {', '.join(DAEMON_NAMES)})")
 
 
-def host_daemons(lab: Lab, host: str) -> list[str]:
-    planned = lab.topology.host(host)
+def host_daemons(lab: LabHosts, host: str) -> list[str]:
+    planned = lab.topology.host(lab.checked_host(host))
     return [*(frr.DAEMONS if planned.runs_frr else ()), *(("sshd",) if planned.runs_sshd else ())]
 
 
-def daemon_pid(lab: Lab, host: str, daemon: str) -> int | None:
+def check_daemon(lab: LabHosts, host: str, daemon: str) -> None:
+    """InputError (one line) unless ``host`` is a lab host that runs ``daemon``."""
+    if daemon not in DAEMON_NAMES:
+        raise InputError(f"unknown daemon {daemon!r} (daemons: {', '.join(DAEMON_NAMES)})")
+    running = host_daemons(lab, host)
+    if daemon not in running:
+        raise InputError(f"{host} runs no {daemon} (it runs {', '.join(running) or 'no daemon'})")
+
+
+def daemon_pid(lab: LabHosts, host: str, daemon: str) -> int | None:
     """PID of ``daemon`` on ``host`` when it runs (read from its pid file, checked in the host's namespace)."""
+    namespace = lab.state["hosts"][lab.checked_host(host)]["namespace"]
     try:
         pid = int(pid_file(lab, host, daemon).read_text().split()[0])
     except (FileNotFoundError, ValueError, IndexError):
         return None
-    return pid if namespaces.pid_in_namespace(pid, lab.state["hosts"][host]["namespace"]) else None
+    return pid if namespaces.pid_in_namespace(pid, namespace) else None
 
 
-def stop_daemon(lab: Lab, host: str, daemon: str) -> None:
+def stop_daemon(lab: LabHosts, host: str, daemon: str) -> None:
     """Stop ``daemon`` (zebra, ospfd or sshd) on ``host``: SIGTERM, then SIGKILL after 3 s."""
-    if daemon not in host_daemons(lab, host):
-        raise InputError(f"{host} runs no {daemon} (it runs {', '.join(host_daemons(lab, host)) or 'none'})")
+    check_daemon(lab, host, daemon)
     pid = daemon_pid(lab, host, daemon)
     if pid is not None and namespaces.kill_pids([pid]):
         raise LabError(f"{host}: {daemon} (PID {pid}) did not stop")
     pid_file(lab, host, daemon).unlink(missing_ok=True)
 
 
-def start_daemon(lab: Lab, host: str, daemon: str, *, timeout: float = 10.0) -> int:
+def start_daemon(lab: LabHosts, host: str, daemon: str, *, timeout: float = 10.0) -> int:
     """Start ``daemon`` on ``host`` again (no-op if it runs); return its PID once it is ready."""
-    if daemon not in host_daemons(lab, host):
-        raise InputError(f"{host} runs no {daemon} (it runs {', '.join(host_daemons(lab, host)) or 'none'})")
+    check_daemon(lab, host, daemon)
     pid = daemon_pid(lab, host, daemon)
     if pid is not None:
         return pid
@@ -67,8 +72,10 @@ def start_daemon(lab: Lab, host: str, daemon: str, *, timeout: float = 10.0) -> 
     raise LabError(f"{host}: {daemon} did not come up within {timeout:.0f} s")
 
 
-def change_host_key(lab: Lab, host: str) -> None:
-    """Give ``host``'s sshd a new host key without updating known_hosts (clients must refuse it)."""
+def change_host_key(lab: LabHosts, host: str) -> None:
+    """Give ``host``'s sshd a new host key without updating known_hosts (clients must refuse it). Safe to
+    repeat: the original key is kept aside once."""
+    check_daemon(lab, host, "sshd")
     key = lab.host_dir(host) / "ssh" / sshd.HOST_KEY_NAME
     saved = key.with_name(key.name + ".orig")
     if not saved.exists():
@@ -79,8 +86,9 @@ def change_host_key(lab: Lab, host: str) -> None:
     start_daemon(lab, host, "sshd")
 
 
-def restore_host_key(lab: Lab, host: str) -> None:
-    """Undo :meth:`change_host_key`: the key in known_hosts is served again."""
+def restore_host_key(lab: LabHosts, host: str) -> None:
+    """Undo :func:`change_host_key`: the key in known_hosts is served again (no-op when it is served already)."""
+    check_daemon(lab, host, "sshd")
     key = lab.host_dir(host) / "ssh" / sshd.HOST_KEY_NAME
     saved = key.with_name(key.name + ".orig")
     if not saved.exists():
@@ -91,7 +99,7 @@ def restore_host_key(lab: Lab, host: str) -> None:
     start_daemon(lab, host, "sshd")
 
 
-def sshd_listening(lab: Lab, host: str) -> bool:
+def sshd_listening(lab: LabHosts, host: str) -> bool:
     # /proc/PID/net/tcp shows the sockets of PID's network namespace: no process to spawn.
     try:
         table = Path(f"/proc/{lab.anchor(host)}/net/tcp").read_text()

@@ -69,6 +69,32 @@ def orphan_owner(pids: list[int]) -> Path | None:
     return None
 
 
+def orphaned_namespaces(*, prefix: str = NAMESPACE_PREFIX, besides: Path | None = None) -> list[str]:
+    """The namespaces named ``prefix``* that belong to no running lab: leftovers of a lab whose directory (or state)
+    is gone. A namespace belongs to a running lab when that lab's state records it, the lab being found through
+    the working directory of a process in any of its namespaces (its hosts' anchors run in ``DIR/hosts/HOST``);
+    so the bridges' namespace, where nothing runs, belongs to its lab too. ``besides``: a lab directory whose
+    namespaces count as orphans all the same (the one ``lab down`` is removing)."""
+    leftovers = namespaces.existing(prefix=prefix)
+    owned: set[str] = set()
+    for found in namespaces.pids_in(leftovers).values():
+        owner = orphan_owner(found)
+        if owner is not None and owner != besides and lab_state.exists(owner):
+            with contextlib.suppress(LabError):
+                owned.update(lab_state.read(owner)["namespaces"])
+    return [name for name in leftovers if name not in owned]
+
+
+def orphans_hint(orphaned: list[str]) -> str:
+    """What ``lab down`` adds when it finds no lab: the namespaces no running lab owns, if any, and what removes
+    them (nothing when every ``ofl-`` namespace belongs to a running lab)."""
+    if not orphaned:
+        return ""
+    shown = ", ".join(orphaned[:4]) + (f" and {len(orphaned) - 4} more" if len(orphaned) > 4 else "")
+    count = f"{len(orphaned)} {NAMESPACE_PREFIX} namespace(s)"
+    return f" ({count} belong to no running lab: {shown}; `lab down --orphans` removes them)"
+
+
 def teardown(directory: Path | str, *, progress: Progress | None = None, orphans: bool = False) -> str:
     """Remove the lab of ``directory``: kill its processes by PID, delete its namespaces and the directory.
 
@@ -88,28 +114,14 @@ def teardown(directory: Path | str, *, progress: Progress | None = None, orphans
     if recorded is not None:
         names = [n for n in namespaces.existing(recorded["namespaces"]) if n.startswith(NAMESPACE_PREFIX)]
     elif orphans:
-        # Leftovers of a lab whose state is gone; a namespace of another running lab is left alone (its
-        # processes were started from that lab's directory, which still has its state).
-        leftovers = namespaces.existing(prefix=NAMESPACE_PREFIX)
-        protected: set[str] = set()
-        for found in namespaces.pids_in(leftovers).values():
-            owner = orphan_owner(found)
-            if owner is not None and owner != path and lab_state.exists(owner):
-                with contextlib.suppress(LabError):
-                    protected.update(lab_state.read(owner)["namespaces"])
-        names = [name for name in leftovers if name not in protected]
+        # Leftovers of a lab whose state is gone; a namespace of another running lab is left alone.
+        names = orphaned_namespaces(besides=path)
     else:
         names = []
     marker = path / lab_state.MARKER_FILE
     is_lab_dir = marker.exists()
     if recorded is None and not names and not is_lab_dir:
-        leftovers = namespaces.existing(prefix=NAMESPACE_PREFIX)
-        hint = (
-            f" ({len(leftovers)} ofl- namespace(s) exist: `lab down --orphans` removes a lost lab's)"
-            if leftovers
-            else ""
-        )
-        return f"no lab in {path}; nothing to do{hint}"
+        return f"no lab in {path}; nothing to do{orphans_hint(orphaned_namespaces())}"
     pids = [pid for found in namespaces.pids_in(names).values() for pid in found]
     pids = sorted(set(pids))
     say(f"lab: stopping {len(pids)} process(es) in {len(names)} namespace(s)")

@@ -6,19 +6,17 @@ import os
 import subprocess
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 from ospf_failover.ecx import SCRIPTS as ECX_SCRIPTS
 from ospf_failover.errors import InputError, LabError
 
+from .cutoff import reachable
+from .hosts import LabHosts
 from .namespaces import DEFAULT_ROOT_PATH, tool_path
 from .topology import CLUSTER_NODES
-
-if TYPE_CHECKING:
-    from .lab import Lab
+from .vm_side import move_vm
 
 EXEC_RESOURCE = "exec-gateway"
-CUTOFF_TABLE = "ofl_cutoff"  # the nftables table of Lab.cut_off
 
 
 @dataclass(frozen=True)
@@ -37,7 +35,7 @@ class FailoverResult:
 
 
 def play_failover(
-    lab: Lab,
+    lab: LabHosts,
     fog: str,
     to_node: str | None = None,
     *,
@@ -72,20 +70,12 @@ def play_failover(
             lab, source, stop_script, ecx_env(lab, fog, source, servers, factor=True), capture=capture, timeout=timeout
         )
     lab.cluster.set_group_server(customer.fog, target)
-    lab.move_vm(customer.fog, target)
+    move_vm(lab, customer.fog, target)
     start = run_script(lab, target, start_script, ecx_env(lab, fog, target, servers), capture=capture, timeout=timeout)
     return FailoverResult(fog=fog, source=source, target=target, stop=stop, start=start)
 
 
-def reachable(lab: Lab, node: str) -> bool:
-    try:
-        listed = lab.run(node, ["nft", "list", "tables"], timeout=10).stdout
-    except LabError:
-        return False
-    return f"inet {CUTOFF_TABLE}" not in listed
-
-
-def ecx_env(lab: Lab, fog: str, node: str, servers: list[str], *, factor: bool = False) -> dict[str, str]:
+def ecx_env(lab: LabHosts, fog: str, node: str, servers: list[str], *, factor: bool = False) -> dict[str, str]:
     env = {
         "PATH": DEFAULT_ROOT_PATH,
         "HOME": "/root",
@@ -103,7 +93,7 @@ def ecx_env(lab: Lab, fog: str, node: str, servers: list[str], *, factor: bool =
 
 
 def run_script(
-    lab: Lab, node: str, script: Path, env: dict[str, str], *, capture: bool, timeout: float
+    lab: LabHosts, node: str, script: Path, env: dict[str, str], *, capture: bool, timeout: float
 ) -> subprocess.CompletedProcess[str]:
     argv = [str(script)] if os.access(script, os.X_OK) else ["/bin/sh", str(script)]
     full = ["env", "-i", *(f"{k}={v}" for k, v in env.items()), *argv]

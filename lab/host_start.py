@@ -3,6 +3,7 @@
 It runs as ``ip netns exec NS unshare -m -u --propagation private sh start.sh``: its own mount namespace (private
 /run, /etc/frr, /var/run/frr, /usr/local/sbin) and UTS namespace (its own hostname), so the host's files are never
 touched and whoever enters the host later (ssh, ``lab exec``) sees what a real machine of that role would show.
+Its private /run names the host's own network namespace only (``/run/netns/<prefix><host>``).
 """
 
 from __future__ import annotations
@@ -70,6 +71,11 @@ def script(*, host: Host, host_dir: Path, clpstat: Path | None, nmcli: Path | No
         # A private /run: sshd's /run/sshd and FRR's /run/frr exist only for this host.
         "mount -t tmpfs -o mode=755 ofl-run /run",
         "mkdir -p /run/sshd /run/frr",
+        # The host's own network namespace under its name, as `ip netns` gives it outside: the private /run hides
+        # the machine's /run/netns, and the tool uses a lab's inventory only where its network namespace is one of
+        # the lab's named ones (ospf_failover.containment).
+        f"mkdir /run/netns && : > /run/netns/{q(host.namespace)}",
+        f"mount --bind /proc/self/ns/net /run/netns/{q(host.namespace)}",
         # Each lab host is a machine of its own: root's login shell must not run this machine's personal
         # start-up files (a version manager's init there costs a tenth of a second per SSH login).
         "for f in /root/.bashrc /root/.profile /root/.bash_profile /root/.bash_login; do"

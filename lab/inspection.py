@@ -3,19 +3,20 @@
 from __future__ import annotations
 
 import subprocess
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from ospf_failover.errors import InputError, LabError
+from ospf_failover.polling import wait_until
 
 from . import convergence, namespaces
-from .daemons import host_daemons, sshd_listening
+from .daemons import daemon_pid, host_daemons, sshd_listening
+from .directory import Progress
+from .hosts import LabHosts
 from .topology import OBSERVERS
-
-if TYPE_CHECKING:
-    from .lab import Lab
+from .vm_side import vm_site
 
 
-def route_carriers(lab: Lab, observer: str) -> dict[str, list[str]]:
+def route_carriers(lab: LabHosts, observer: str) -> dict[str, list[str]]:
     """VM network -> the routers ``observer`` routes it through now (by OSPF; empty list: no route)."""
     output = lab.vtysh(observer, "show ip route ospf json")
     documents = convergence.split_json_documents(output)
@@ -27,7 +28,7 @@ def route_carriers(lab: Lab, observer: str) -> dict[str, list[str]]:
     return carriers
 
 
-def status(lab: Lab) -> dict[str, Any]:
+def status(lab: LabHosts) -> dict[str, Any]:
     """Hosts with their daemons (PID when alive), and per FOG: cluster node, VM site, routers on gw1/gw2."""
     hosts: dict[str, Any] = {}
     for name, record in lab.state["hosts"].items():
@@ -39,7 +40,7 @@ def status(lab: Lab) -> dict[str, Any]:
             "mgmt_address": planned.mgmt_address,
             "uplink_address": planned.uplink_address,
             "anchor": record["anchor"] if anchor_alive else None,
-            "daemons": {d: lab.daemon_pid(name, d) for d in host_daemons(lab, name)},
+            "daemons": {d: daemon_pid(lab, name, d) for d in host_daemons(lab, name)},
         }
     groups = lab.cluster.read()["groups"]
     carriers: dict[str, dict[str, list[str]] | str] = {}
@@ -53,7 +54,7 @@ def status(lab: Lab) -> dict[str, Any]:
         fogs[customer.fog] = {
             "vm_network": customer.network,
             "cluster_node": groups.get(customer.fog),
-            "vm_site": lab.vm_site(customer.fog),
+            "vm_site": vm_site(lab, customer.fog),
             "routers": list(customer.routers),
             "nic": customer.nic,
             "route_via": {
@@ -74,7 +75,7 @@ def status(lab: Lab) -> dict[str, Any]:
     }
 
 
-def expected_routes(lab: Lab) -> dict[str, str]:
+def expected_routes(lab: LabHosts) -> dict[str, str]:
     """VM network -> uplink address of the router that should carry it, from the cluster state: each FOG's own,
     so two FOGs of one router pair may be carried by its two routers."""
     groups = lab.cluster.read()["groups"]
@@ -87,7 +88,7 @@ def expected_routes(lab: Lab) -> dict[str, str]:
     return expected
 
 
-def convergence_differences(lab: Lab) -> list[str]:
+def convergence_differences(lab: LabHosts) -> list[str]:
     """What still differs from a converged lab: sshd not listening, observers' adjacencies or routes."""
     found = [f"{name}: sshd not listening" for name in hosts_without_sshd(lab)]
     routes = expected_routes(lab)
@@ -116,7 +117,19 @@ def convergence_differences(lab: Lab) -> list[str]:
     return found
 
 
-def hosts_without_sshd(lab: Lab) -> list[str]:
+def wait_converged(lab: LabHosts, *, timeout: float = 30.0, progress: Progress | None = None) -> float:
+    """Wait until every observer is Full with every router and routes each VM network via the router of the
+    node its FOG runs on (cluster state); return the seconds it took (ConvergenceTimeout with the last
+    difference when that does not happen within ``timeout``)."""
+
+    def check() -> tuple[bool, None, str]:
+        found = convergence_differences(lab)
+        return not found, None, "; ".join(found)
+
+    return wait_until(check, what="lab convergence", timeout=timeout, interval=0.5, progress=progress).elapsed
+
+
+def hosts_without_sshd(lab: LabHosts) -> list[str]:
     missing = []
     for host in lab.topology.hosts.values():
         if host.runs_sshd and not sshd_listening(lab, host.name):

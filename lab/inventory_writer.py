@@ -1,7 +1,9 @@
 """The lab's inventory: the same schema as the repository's ``inventory/*.yaml``, with the lab's values.
 
 Written to ``DIR/inventory/`` (hosts.yaml, groups.yaml, defaults.yaml, known_hosts) so the tool runs against the
-lab exactly as against production: nothing in the tool knows it is a lab.
+lab exactly as against production. One thing tells it that the inventory is a lab's: the marker in defaults.yaml
+``data.lab`` (the lab's prefix, directory and host namespaces), so that the tool refuses to connect with it from
+outside the lab's namespaces (:mod:`ospf_failover.containment`).
 """
 
 from __future__ import annotations
@@ -13,6 +15,7 @@ from typing import Any
 import yaml
 
 from ospf_failover.inventory import SshExtras
+from ospf_failover.inventory.schema import LabMarker
 
 from .nic_style import ADDRESS_STYLE_DATA, RouterStyle
 from .topology import CLUSTER_NODES, OBSERVERS, Topology
@@ -77,8 +80,20 @@ def groups(topology: Topology) -> dict[str, Any]:
     return result
 
 
-def defaults(key_file: Path, known_hosts: Path) -> dict[str, Any]:
-    """defaults.yaml: root over SSH with the lab's key, host keys from the lab's known_hosts (absolute paths)."""
+def marker(topology: Topology, lab_directory: Path) -> dict[str, Any]:
+    """defaults.yaml ``data.lab``: the lab this inventory belongs to and the namespaces of its hosts, the only
+    places the tool may connect from with it."""
+    lab = LabMarker(
+        prefix=topology.prefix,
+        directory=str(lab_directory),
+        namespaces=tuple(host.namespace for host in topology.hosts.values()),
+    )
+    return lab.model_dump(mode="json")
+
+
+def defaults(key_file: Path, known_hosts: Path, lab: dict[str, Any] | None = None) -> dict[str, Any]:
+    """defaults.yaml: root over SSH with the lab's key, host keys from the lab's known_hosts (absolute paths), and
+    the lab's marker (``lab``, see :func:`marker`)."""
     ssh = SshExtras(
         use_keys=True,
         key_file=str(key_file),
@@ -97,7 +112,7 @@ def defaults(key_file: Path, known_hosts: Path) -> dict[str, Any]:
         "platform": "linux",
         "port": 22,
         "connection_options": {"netmiko": {"extras": ssh.model_dump()}},
-        "data": {"timeouts": {"command": 10}, "max_connects_in_flight": 8},
+        "data": {"timeouts": {"command": 10}, "max_connects_in_flight": 8, **({"lab": lab} if lab else {})},
     }
 
 
@@ -119,11 +134,13 @@ def write(
     known_hosts: list[str],
     styles: Mapping[str, RouterStyle] | None = None,
 ) -> None:
-    """Write the four inventory files into ``directory``."""
+    """Write the four inventory files into ``directory``, the lab directory's ``inventory`` folder (the marker
+    names its parent as the lab's directory)."""
     directory.mkdir(parents=True, exist_ok=True)
+    lab = marker(topology, directory.resolve().parent)
     _write_yaml(directory / "hosts.yaml", hosts(topology, styles))
     _write_yaml(directory / "groups.yaml", groups(topology))
-    _write_yaml(directory / "defaults.yaml", defaults(key_file, directory.resolve() / "known_hosts"))
+    _write_yaml(directory / "defaults.yaml", defaults(key_file, directory.resolve() / "known_hosts", lab))
     (directory / "known_hosts").write_text("".join(line + "\n" for line in known_hosts))
 
 

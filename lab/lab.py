@@ -11,8 +11,10 @@ Directory layout (``DIR``, absolute)::
     DIR/nmcli                                           the routers' nmcli stand-in
     DIR/hosts/<host>/ssh/sshd_config  ssh_host_ed25519_key[.pub]  sshd.pid  sshd.log
 
-The class is the lab's Python API; the work is done in build (lab up, reset), directory (lab down), daemons,
-vm_side (gateway NICs and VM moves), ecx_play (lab failover) and inspection (convergence, status).
+The class is the lab's Python API. It builds on :class:`ospf_failover_lab.hosts.LabHosts` (paths, state, the
+address plan, running things inside hosts), which is all the modules doing the work take: build (lab up, reset),
+directory (lab down), daemons, cutoff (cut-offs), vm_side (gateway NICs and VM moves), ecx_play (lab failover)
+and inspection (convergence, status). None of them calls back into this class.
 
 Safety: every address and route lives in ``ofl-`` namespaces; processes are found and killed by PID, each PID
 checked to run in the lab's namespace first; every wait has a deadline.
@@ -20,71 +22,31 @@ checked to run in the lab's namespace first; every wait has a deadline.
 
 from __future__ import annotations
 
-import os
-import subprocess
 import time
-from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from ospf_failover.errors import InputError, LabError
-from ospf_failover.polling import wait_until
+from ospf_failover.errors import LabError
 
-from . import build, cluster, daemons, ecx_play, frr, inspection, inventory_writer, namespaces, vm_side
+from . import build, cutoff, daemons, ecx_play, frr, inspection, inventory_writer, vm_side
 from . import nic_style as styles_of_nics
 from . import state as lab_state
-from .directory import (
-    Progress,
-    check_lab_directory,
-    quiet,
-    teardown,
-)
-from .ecx_play import CUTOFF_TABLE, FailoverResult
-from .namespaces import inner_path
-from .topology import NAMESPACE_PREFIX, Topology, plan
+from .directory import Progress, check_lab_directory, quiet, teardown
+from .ecx_play import FailoverResult
+from .hosts import LabHosts
+from .topology import NAMESPACE_PREFIX
 
-__all__ = ["FailoverResult", "Lab", "check_lab_directory", "teardown"]
+__all__ = ["FailoverResult", "Lab", "LabHosts", "check_lab_directory", "teardown"]
 
 
-class Lab:
-    """A running lab in ``directory``. Build one with :meth:`up`, reach an existing one with :meth:`attach`."""
+class Lab(LabHosts):
+    """A running lab in ``directory``. Build one with :meth:`up`, reach an existing one with :meth:`attach`.
 
-    def __init__(self, directory: Path, recorded: lab_state.LabState) -> None:
-        self.directory = directory
-        self.state = recorded
-        self.topology: Topology = plan(
-            recorded["customers"], router_pairs=recorded.get("router_pairs"), prefix=recorded["prefix"]
-        )
-        self.cluster = cluster.ClusterStateFile(directory)
-
-    # --- paths ----------------------------------------------------------------------------------------
-
-    @property
-    def inventory_dir(self) -> Path:
-        """The generated inventory (``--inventory`` / ``OSPF_FAILOVER_INVENTORY`` for the tool)."""
-        return self.directory / "inventory"
-
-    @property
-    def key_file(self) -> Path:
-        """The private key root logs in with on every lab host."""
-        return self.directory / "ssh" / "id_ed25519"
-
-    @property
-    def known_hosts(self) -> Path:
-        return self.inventory_dir / "known_hosts"
-
-    def host_dir(self, host: str) -> Path:
-        return self.directory / "hosts" / host
+    Paths, the address plan and the ways into hosts (``run``, ``exec_argv``, ``vtysh``, ``ssh_argv``...) come
+    from :class:`LabHosts`.
+    """
 
     # --- NIC style ----------------------------------------------------------------------------------------
-
-    @property
-    def nic_style(self) -> styles_of_nics.NicStyle:
-        """How the routers release their VM-side NIC: link, address or mixed."""
-        return styles_of_nics.checked(self.state.get("nic_style", "link"))
-
-    def router_style(self, router: str) -> styles_of_nics.RouterStyle:
-        return styles_of_nics.router_styles(self.topology, self.nic_style)[router]
 
     def set_nic_style(self, style: str) -> None:
         """Make the routers release their NIC the ``style`` way from now on: the inventory's NIC commands change
@@ -179,95 +141,7 @@ class Lab:
     def wait_converged(self, *, timeout: float = 30.0, progress: Progress | None = None) -> float:
         """Wait until every observer is Full with every router and routes each VM network via the router of the
         node its FOG runs on (cluster state); return the seconds it took."""
-
-        def check() -> tuple[bool, None, str]:
-            found = self.convergence_differences()
-            return not found, None, "; ".join(found)
-
-        return wait_until(check, what="lab convergence", timeout=timeout, interval=0.5, progress=progress).elapsed
-
-    # --- entering hosts -------------------------------------------------------------------------------
-
-    def anchor(self, host: str) -> int:
-        """PID of the process holding ``host``'s namespaces (checked to be alive in the host's namespace)."""
-        record = self.state["hosts"].get(host)
-        if record is None:
-            raise InputError(f"no lab host {host!r} (hosts: {', '.join(self.state['hosts'])})")
-        pid = record["anchor"]
-        if not pid or not namespaces.pid_in_namespace(pid, record["namespace"]):
-            raise LabError(f"{host}: its namespace holder (PID {pid}) is gone; run lab down and lab up again")
-        return pid
-
-    def exec_argv(self, host: str, argv: Sequence[str], *, workdir: str | None = None) -> list[str]:
-        """The command line that runs ``argv`` inside ``host`` (network, mount and UTS namespaces)."""
-        return namespaces.enter_argv(self.anchor(host), argv, workdir=workdir)
-
-    def environment(self, extra: dict[str, str] | None = None) -> dict[str, str]:
-        env = dict(os.environ)
-        env["PATH"] = inner_path()
-        # The runbooks' per-group locks live in the lab's directory, not in the machine's /run/lock, and shells
-        # and vtysh keep no history in root's home.
-        env["OSPF_FAILOVER_LOCK_DIR"] = str(self.directory / "locks")
-        env["HISTFILE"] = "/dev/null"
-        env["VTYSH_HISTFILE"] = "/dev/null"
-        env.update(extra or {})
-        return env
-
-    def run(
-        self,
-        host: str,
-        argv: Sequence[str],
-        *,
-        timeout: float = 30.0,
-        input: str | None = None,
-        env: dict[str, str] | None = None,
-        check: bool = False,
-    ) -> subprocess.CompletedProcess[str]:
-        """Run ``argv`` inside ``host``, output captured, bounded by ``timeout`` (LabError when it passes).
-
-        ``check``: raise LabError on a non-zero exit status. PATH inside is root's default plus the venv's bin.
-        """
-        full = self.exec_argv(host, argv)
-        try:
-            done = subprocess.run(
-                full,
-                check=False,
-                input=input,
-                capture_output=True,
-                text=True,
-                timeout=timeout,
-                env=self.environment(env),
-            )
-        except subprocess.TimeoutExpired as exc:
-            raise LabError(f"{host}: {' '.join(argv)!r} did not finish within {timeout:.0f} s") from exc
-        if check and done.returncode != 0:
-            raise LabError(
-                f"{host}: {' '.join(argv)!r} exited {done.returncode}: {(done.stderr or done.stdout).strip()[-500:]}"
-            )
-        return done
-
-    def popen(self, host: str, argv: Sequence[str]) -> subprocess.Popen[str]:
-        return subprocess.Popen(
-            self.exec_argv(host, argv),
-            stdout=subprocess.PIPE,
-            stderr=subprocess.PIPE,
-            text=True,
-            env=self.environment(),
-        )
-
-    def vtysh(self, host: str, *commands: str, timeout: float = 15.0) -> str:
-        """Output of ``vtysh -c C1 -c C2 ...`` on a router or observer."""
-        argv = ["vtysh", *(a for command in commands for a in ("-c", command))]
-        return self.run(host, argv, timeout=timeout, check=True).stdout
-
-    def ssh_argv(self, host: str, *command: str) -> list[str]:
-        """An ``ssh`` command line (to run on a cluster node) that logs into ``host`` as root, host key checked."""
-        return [
-            "ssh", "-i", str(self.key_file),
-            "-o", f"UserKnownHostsFile={self.known_hosts}", "-o", "StrictHostKeyChecking=yes",
-            "-o", "BatchMode=yes", "-o", "ConnectTimeout=5", "-o", "GlobalKnownHostsFile=/dev/null",
-            f"root@{self.topology.host(host).mgmt_address}", *command,
-        ]  # fmt: skip
+        return inspection.wait_converged(self, timeout=timeout, progress=progress)
 
     # --- changing the lab -----------------------------------------------------------------------------
 
@@ -284,19 +158,15 @@ class Lab:
 
     def cut_off(self, host: str) -> None:
         """Drop every packet in and out of ``host`` except loopback (nftables table inside its namespace)."""
-        ruleset = (
-            f"table inet {CUTOFF_TABLE} {{\n"
-            "  chain input { type filter hook input priority 0; policy drop; iif lo accept; }\n"
-            "  chain output { type filter hook output priority 0; policy drop; oif lo accept; }\n"
-            "}\n"
-        )
-        self.run(host, ["nft", "-f", "-"], input=ruleset, check=True)
+        cutoff.cut_off(self, host)
 
     def restore(self, host: str) -> None:
         """Undo :meth:`cut_off` (no-op when the host is not cut off)."""
-        listed = self.run(host, ["nft", "list", "tables"], check=True).stdout
-        if f"inet {CUTOFF_TABLE}" in listed:
-            self.run(host, ["nft", "delete", "table", "inet", CUTOFF_TABLE], check=True)
+        cutoff.restore(self, host)
+
+    def is_cut_off(self, host: str) -> bool:
+        """Is ``host`` cut off now (see :meth:`cut_off`)?"""
+        return cutoff.is_cut_off(self, host)
 
     def set_clpstat(self, *, busy: int = 0, garbage: bool = False) -> None:
         """Make the nodes' clpstat answer busy (exit 9) ``busy`` times, or print garbage, or (no argument) normally."""

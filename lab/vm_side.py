@@ -7,7 +7,6 @@ the NIC of one group, or of every group the router serves where that is what "th
 from __future__ import annotations
 
 import subprocess
-from typing import TYPE_CHECKING
 
 from ospf_failover.errors import InputError
 from ospf_failover.gateway import holds_gateway as judged_holding
@@ -15,13 +14,11 @@ from ospf_failover.parsers.iproute import address_command, link_command, parse_n
 
 from . import namespaces
 from . import nic_style as styles_of_nics
+from .hosts import LabHosts
 from .topology import CLUSTER_NODES
 
-if TYPE_CHECKING:
-    from .lab import Lab
 
-
-def set_nic(lab: Lab, router: str, *, up: bool, fog: str | None = None) -> None:
+def set_nic(lab: LabHosts, router: str, *, up: bool, fog: str | None = None) -> None:
     """Make ``router``'s NIC for ``fog`` hold that group's gateway (``up``) or release it, the router's own way;
     without ``fog``, every VM-side NIC of the router. Safe to repeat."""
     topology = lab.topology
@@ -35,7 +32,7 @@ def set_nic(lab: Lab, router: str, *, up: bool, fog: str | None = None) -> None:
     namespaces.run_ip_batch(lines, namespace=topology.host(router).namespace)
 
 
-def holds_gateway(lab: Lab, router: str, fog: str | None = None) -> bool:
+def holds_gateway(lab: LabHosts, router: str, fog: str | None = None) -> bool:
     """Does ``router``'s NIC for ``fog`` (without it: for the router's only group) carry that group's gateway
     now? Read and judged as the tool does."""
     customer = lab.topology.customer_of_router(router, fog)
@@ -51,7 +48,7 @@ def holds_gateway(lab: Lab, router: str, fog: str | None = None) -> bool:
     return judged_holding(state, customer.gateway)
 
 
-def move_vm(lab: Lab, fog: str, to_node: str) -> None:
+def move_vm(lab: LabHosts, fog: str, to_node: str) -> None:
     """Live-migrate ``fog``'s VM to ``to_node``'s site: its NIC's switch port changes bridge, the VM keeps its
     state (ARP cache included)."""
     customer = lab.topology.customer(fog)
@@ -63,7 +60,7 @@ def move_vm(lab: Lab, fog: str, to_node: str) -> None:
     )
 
 
-def vm_site(lab: Lab, fog: str) -> str | None:
+def vm_site(lab: LabHosts, fog: str) -> str | None:
     """The node whose site ``fog``'s VM is attached to now (None if its port is in no site bridge)."""
     customer = lab.topology.customer(fog)
     shown = subprocess.run(

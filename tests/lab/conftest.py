@@ -6,6 +6,9 @@ state: every FOG on node-a, odd routers carrying the VM networks. ``lab_at_start
 converged; ``styled_lab`` does the same once per NIC style of the routers (link, address, mixed). Without root
 the lab cannot exist: those tests are skipped, saying so (the suite counts skips as failures unless
 OSPF_FAILOVER_ALLOW_SKIPS=1).
+
+Every test that uses a lab fixture (directly or through another fixture) is marked ``lab`` at collection, so
+``pytest -m "not lab"`` runs the tests that need neither root nor a lab, and only those.
 """
 
 from __future__ import annotations
@@ -26,13 +29,31 @@ LAB_CUSTOMERS = 2
 LAB_RANGES = re.compile(r"\b(192\.168\.7[56]\.\d+|10\.0\.([0-9]|[1-5][0-9]|6[0-3])\.\d+)")
 
 
-def root_namespace_lab_traces() -> list[str]:
-    """Addresses and routes of the lab's ranges in the root namespace (must always be empty)."""
+# The fixtures that build a lab; whoever uses one of them (or a fixture that does) needs root and the lab.
+LAB_FIXTURES = frozenset({"lab", "shared_lab"})
+
+
+@pytest.hookimpl(tryfirst=True)  # before `-m` deselects by marker
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    for item in items:
+        if LAB_FIXTURES.intersection(getattr(item, "fixturenames", ())):
+            item.add_marker(pytest.mark.lab)
+
+
+Runner = Callable[[list[str]], str]  # runs a command somewhere, returns its stdout
+
+
+def lab_traces(run: Runner) -> list[str]:
+    """Addresses and routes of the lab's ranges that ``ip`` shows where ``run`` runs it."""
     lines: list[str] = []
     for argv in (["ip", "-o", "-4", "addr", "show"], ["ip", "-4", "route", "show", "table", "all"]):
-        done = subprocess.run(argv, capture_output=True, text=True, timeout=10, check=True)
-        lines += [line for line in done.stdout.splitlines() if LAB_RANGES.search(line)]
+        lines += [line for line in run(argv).splitlines() if LAB_RANGES.search(line)]
     return lines
+
+
+def root_namespace_lab_traces() -> list[str]:
+    """Addresses and routes of the lab's ranges in the root namespace (must always be empty)."""
+    return lab_traces(lambda argv: subprocess.run(argv, capture_output=True, text=True, timeout=10, check=True).stdout)
 
 
 def _progress(line: str) -> None:
@@ -43,6 +64,12 @@ def _progress(line: str) -> None:
 def root_traces() -> Callable[[], list[str]]:
     """:func:`root_namespace_lab_traces`, for tests to call when they need it."""
     return root_namespace_lab_traces
+
+
+@pytest.fixture(scope="session")
+def traces_where() -> Callable[[Runner], list[str]]:
+    """:func:`lab_traces`: the same search as in the root namespace, wherever a test runs it."""
+    return lab_traces
 
 
 @pytest.fixture(scope="session")

@@ -121,15 +121,15 @@ def test_secrets_never_reach_the_directory_or_its_history(lab_at_start: Lab, tmp
     lab, directory = lab_at_start, tmp_path / "backups"
     simple, digest, chain, password = SECRETS
     ripd = lab.host_dir("vr1") / "frr" / "etc" / "ripd.conf"  # /etc/frr/ripd.conf inside vr1
-    ripd.write_text(f"password {password}\n!\nkey chain kc1\n key 1\n  key-string {chain}\n!\n")
-    lab.vtysh("vr1", "configure terminal", "interface lo", f"ip ospf authentication-key {simple}")
-    lab.vtysh("vr1", "configure terminal", "interface lo", f"ip ospf message-digest-key 1 md5 {digest}")
     try:
+        ripd.write_text(f"password {password}\n!\nkey chain kc1\n key 1\n  key-string {chain}\n!\n")
+        lab.vtysh("vr1", "configure terminal", "interface lo", f"ip ospf authentication-key {simple}")
+        lab.vtysh("vr1", "configure terminal", "interface lo", f"ip ospf message-digest-key 1 md5 {digest}")
         assert simple in lab.vtysh("vr1", "show running-config"), "the key is configured"
         code, document, _ = backup(lab, directory)
         kept_code, kept, warning = backup(lab, tmp_path / "with-secrets", "--keep-secrets")
     finally:
-        ripd.unlink()
+        ripd.unlink(missing_ok=True)
         lab.vtysh("vr1", "configure terminal", "interface lo", "no ip ospf authentication-key")
         lab.vtysh("vr1", "configure terminal", "interface lo", "no ip ospf message-digest-key 1")
     assert code == 0, document
@@ -159,15 +159,15 @@ def test_a_router_that_stops_answering_keeps_its_files_and_the_others_are_commit
     assert backup(lab, directory, inventory=inventory)[0] == 0
     before = {r: (directory / r / "running-config").read_text() for r in ROUTERS}
     stuck = lab.host_dir("vr3") / "frr" / "etc" / "stuck.conf"  # reading it never ends: vr3 stops answering
-    os.mkfifo(stuck)
-    for router in ("vr1", "vr3", "vr4"):
-        lab.vtysh(router, "configure terminal", "interface lo", "description changed-while-cut-off")
-    lab.cut_off("vr4")  # and vr4 answers nothing at all
     try:
+        os.mkfifo(stuck)
+        for router in ("vr1", "vr3", "vr4"):
+            lab.vtysh(router, "configure terminal", "interface lo", "description changed-while-cut-off")
+        lab.cut_off("vr4")  # and vr4 answers nothing at all
         code, document, _ = backup(lab, directory, inventory=inventory)
     finally:
         lab.restore("vr4")
-        stuck.unlink()
+        stuck.unlink(missing_ok=True)
         for router in ("vr1", "vr3", "vr4"):
             lab.vtysh(router, "configure terminal", "interface lo", "no description")
     assert code == 1, document

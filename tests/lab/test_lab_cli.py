@@ -1,4 +1,5 @@
-"""The `ospf-failover lab` command line against the session's lab: exec, status, clpstat, up twice, failover."""
+"""The `ospf-failover lab` command line against the session's lab: exec, status, clpstat, up twice, failover, and
+the fault commands (cut, restore, host-key, daemon)."""
 
 from __future__ import annotations
 
@@ -13,7 +14,6 @@ import pytest
 from ospf_failover.errors import LabError
 from ospf_failover_lab.lab import Lab
 
-pytestmark = pytest.mark.lab
 TOOL = str(Path(sys.executable).with_name("ospf-failover"))
 
 
@@ -140,6 +140,90 @@ def test_failover_skips_stop_on_an_unreachable_node(lab_at_start: Lab, tmp_path:
 
 
 def test_failover_without_scripts_is_a_clear_error(lab: Lab, tmp_path: Path) -> None:
+    before = (lab.cluster.read()["groups"], lab.vm_site("customer1"))
     with pytest.raises(LabError, match=r"ECX scripts not found: .*start\.sh"):
         lab.failover("customer1", scripts_dir=tmp_path)
-    assert lab.cluster.read()["groups"]["customer1"] == "node-a", "nothing moved"
+    assert (lab.cluster.read()["groups"], lab.vm_site("customer1")) == before, "nothing moved"
+
+
+def reaches(lab: Lab, host: str) -> subprocess.CompletedProcess[str]:
+    """An SSH login from node-a into ``host`` (2 s to connect), as the tool's sessions would make it."""
+    argv = lab.ssh_argv(host, "true")
+    argv[argv.index("ConnectTimeout=5")] = "ConnectTimeout=2"
+    return lab.run("node-a", argv, timeout=15)
+
+
+def test_cut_and_restore_from_the_command_line(lab_at_start: Lab) -> None:
+    lab = lab_at_start
+    try:
+        cut = cli(lab, "cut", "vr2")
+        assert (cut.returncode, cut.stdout) == (0, "vr2: cut off: every packet in or out dropped but loopback\n")
+        assert lab.is_cut_off("vr2") and reaches(lab, "vr2").returncode == 255
+        assert cli(lab, "cut", "vr2").stdout == "vr2: cut off already: every packet in or out dropped but loopback\n"
+        restored = cli(lab, "restore", "vr2")
+        assert (restored.returncode, restored.stdout) == (0, "vr2: restored: its networks reach it again\n")
+        assert not lab.is_cut_off("vr2")
+    finally:
+        lab.restore("vr2")
+    assert reaches(lab, "vr2").returncode == 0
+    assert cli(lab, "restore", "vr2").stdout == "vr2: was not cut off\n"
+
+
+def test_host_key_change_and_restore_from_the_command_line(lab_at_start: Lab) -> None:
+    lab = lab_at_start
+    try:
+        changed = cli(lab, "host-key", "vr1", "--change")
+        assert (changed.returncode, changed.stdout) == (
+            0,
+            f"vr1: sshd serves a new host key, not the one in {lab.known_hosts}\n",
+        )
+        refused = reaches(lab, "vr1")
+        assert refused.returncode == 255 and "HOST IDENTIFICATION HAS CHANGED" in refused.stderr, refused.stderr
+        restored = cli(lab, "host-key", "vr1", "--restore")
+        assert (restored.returncode, restored.stdout) == (
+            0,
+            f"vr1: sshd serves its own host key, the one in {lab.known_hosts}\n",
+        )
+        assert reaches(lab, "vr1").returncode == 0
+    finally:
+        lab.restore_host_key("vr1")
+
+
+def test_daemon_stop_and_start_from_the_command_line(lab_at_start: Lab) -> None:
+    lab = lab_at_start
+    before = lab.daemon_pid("gw2", "ospfd")
+    try:
+        stopped = cli(lab, "daemon", "gw2", "ospfd", "--stop")
+        assert (stopped.returncode, stopped.stdout) == (0, f"gw2: ospfd stopped (was PID {before})\n"), stopped.stderr
+        assert lab.daemon_pid("gw2", "ospfd") is None
+        assert "ospfd is not running" in lab.run("gw2", ["vtysh", "-c", "show ip ospf neighbor"]).stderr
+        assert cli(lab, "daemon", "gw2", "ospfd", "--stop").stdout == "gw2: ospfd was not running\n"
+        started = cli(lab, "daemon", "gw2", "ospfd", "--start")
+        now = lab.daemon_pid("gw2", "ospfd")
+        assert now is not None and now != before
+        assert (started.returncode, started.stdout) == (0, f"gw2: ospfd started, PID {now}\n"), started.stderr
+        assert cli(lab, "daemon", "gw2", "ospfd", "--start").stdout == f"gw2: ospfd running already, PID {now}\n"
+    finally:
+        lab.start_daemon("gw2", "ospfd")
+    lab.wait_converged(timeout=30)
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (("cut", "vr99"), "no lab host 'vr99'"),
+        (("cut", "sw"), "no lab host 'sw'"),  # the switch's namespace holds the bridges: not a host
+        (("restore", "vr99"), "no lab host 'vr99'"),
+        (("host-key", "vr99", "--change"), "no lab host 'vr99'"),
+        (("host-key", "vm1", "--change"), "vm1 runs no sshd"),
+        (("daemon", "vr99", "ospfd", "--stop"), "no lab host 'vr99'"),
+        (("daemon", "node-a", "zebra", "--start"), "node-a runs no zebra"),
+        (("daemon", "vr1", "bgpd", "--stop"), "invalid choice: 'bgpd'"),
+    ],
+)
+def test_fault_commands_refuse_what_is_not_in_the_lab_in_one_line(
+    lab: Lab, args: tuple[str, ...], message: str
+) -> None:
+    done = cli(lab, *args)
+    assert (done.returncode, done.stdout) == (2, ""), (args, done.stdout, done.stderr)
+    assert len(done.stderr.splitlines()) == 1 and message in done.stderr, done.stderr

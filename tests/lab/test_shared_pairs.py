@@ -20,7 +20,6 @@ import pytest
 from ospf_failover_lab import namespaces
 from ospf_failover_lab.lab import Lab
 
-pytestmark = pytest.mark.lab
 TOOL = str(Path(sys.executable).with_name("ospf-failover"))
 PREFIX = f"ofl-p{os.getpid() % 100000}-"
 NETWORKS = {f"customer{k}": f"10.0.{k - 1}.0/24" for k in range(1, 5)}
@@ -125,7 +124,7 @@ def test_a_shared_pair_moves_one_fog_at_a_time(shared_lab: Lab, root_traces: Cal
     assert carriers(lab) == carried_by({**start_routes, "customer2": "vr2"})
     calls = lab.run("vr2", ["cat", "/run/NetworkManager/nmcli.calls"], check=True).stdout.splitlines()
     assert calls == ["connection up eth2"], "vr2's NetworkManager brought up customer2's connection only"
-    assert lab.wait_converged(timeout=15) >= 0
+    lab.wait_converged(timeout=15)  # ConvergenceTimeout, naming what still differs, fails the test
     for vm in ("vm1", "vm2"):
         assert lab.run(vm, ["ping", "-c", "1", "-W", "2", "192.168.76.101"]).returncode == 0, vm
 
@@ -150,7 +149,7 @@ def test_a_shared_pair_moves_one_fog_at_a_time(shared_lab: Lab, root_traces: Cal
     assert lab.cluster.read()["groups"]["customer2"] == "node-a" and lab.vm_site("customer2") == "node-a"
     assert holding(lab) == at_start()
     assert carriers(lab) == carried_by(start_routes)
-    assert lab.wait_converged(timeout=15) >= 0
+    lab.wait_converged(timeout=15)
 
     # The same lab, its routers now all address-style, back at the start state.
     lab.set_nic_style("address")

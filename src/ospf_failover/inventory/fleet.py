@@ -11,10 +11,11 @@ from nornir.core.inventory import Group, Inventory
 from nornir.core.inventory import Host as NornirHost
 from pydantic import ValidationError
 
+from ospf_failover.containment import refuse_outside_lab
 from ospf_failover.errors import InputError, InventoryError, InventoryProblem
 
 from .problems import Origin, problems_of
-from .schema import FOG_KEYS, HOST_MODELS, ROLE_GROUPS, Fog, Host, Role, SshExtras, Timeouts
+from .schema import FOG_KEYS, HOST_MODELS, ROLE_GROUPS, Fog, Host, LabMarker, Role, SshExtras, Timeouts
 
 
 def role_of(host: NornirHost) -> list[Role]:
@@ -110,6 +111,7 @@ class Fleet:
     timeouts: Timeouts
     max_connects_in_flight: int
     convergence_budget: float = 10.0  # the defaults' budget; a failover group may set its own
+    lab: LabMarker | None = None  # the rehearsal lab this inventory belongs to (None: a real one)
 
     @property
     def key_file(self) -> Path:
@@ -138,7 +140,9 @@ class Fleet:
         return None
 
     def check_connect_files(self) -> None:
-        """Raise when the files a connection needs (key, known_hosts) are missing on this machine."""
+        """Raise before anything connects: when this is a rehearsal lab's inventory and this process runs outside
+        that lab (InputError), or when the files a connection needs (key, known_hosts) are missing here."""
+        refuse_outside_lab(self.lab)
         defaults = str(self.directory / "defaults.yaml")
         extras = "connection_options.netmiko.extras"
         problems = []

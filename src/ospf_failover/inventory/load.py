@@ -43,6 +43,7 @@ def load_inventory(directory: str | Path) -> Fleet:
         timeouts=defaults.data.timeouts,
         max_connects_in_flight=defaults.data.max_connects_in_flight,
         convergence_budget=defaults.data.convergence_budget,
+        lab=defaults.data.lab,
     )
 
 

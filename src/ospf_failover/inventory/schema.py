@@ -121,8 +121,29 @@ class _ConnectionOptions(BaseModel):
     netmiko: _Netmiko = Field(description="the netmiko connection's settings")
 
 
+_NAMESPACE_NAME = r"^[A-Za-z0-9][A-Za-z0-9._-]*$"
+
+
+class LabMarker(BaseModel):
+    """The rehearsal lab's mark on the inventory it generates (defaults.yaml ``data.lab``; real inventories have
+    none). The lab's hosts exist only inside its network namespaces: the tool connects with such an inventory only
+    from one of them (:mod:`ospf_failover.containment`)."""
+
+    model_config = ConfigDict(frozen=True, extra="ignore")
+    prefix: str = Field(pattern=_NAMESPACE_NAME, description="the lab's namespace name prefix, e.g. ofl-")
+    directory: AbsolutePath = Field(pattern=r"^[^\x00-\x1f]+$", description="the lab's directory (absolute)")
+    namespaces: tuple[Annotated[str, Field(pattern=_NAMESPACE_NAME)], ...] = Field(
+        min_length=1, description="the network namespaces of the lab's hosts, by name (as in /run/netns)"
+    )
+
+
 class _DefaultsData(BaseModel):
     model_config = ConfigDict(frozen=True, extra="allow")  # anything else is data every host inherits
+    lab: LabMarker | None = Field(
+        default=None,
+        description="the rehearsal lab's marker (prefix, absolute directory, its hosts' namespaces), written by "
+        "`ospf-failover lab up`: run lab up again rather than edit it",
+    )
     timeouts: Timeouts = Field(default_factory=Timeouts, description="command: seconds for one command's output")
     max_connects_in_flight: int = Field(
         default=8, ge=1, le=10, description="give 1 to 10 (OpenSSH's MaxStartups refuses bursts above 10)"

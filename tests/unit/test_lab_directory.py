@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 
 from ospf_failover.errors import InputError, LabError
+from ospf_failover_lab.directory import orphans_hint
 from ospf_failover_lab.lab import check_lab_directory, teardown
 
 
@@ -46,9 +47,21 @@ def test_new_and_empty_private_directories_are_accepted(tmp_path: Path) -> None:
     empty.mkdir(mode=0o700)
     if os.geteuid() == 0:  # a directory of root's
         check_lab_directory(empty)
+    else:  # the lab runs as root: a directory of another user's could be swapped under it
+        with pytest.raises(LabError, match="must belong to root"):
+            check_lab_directory(empty)
 
 
 def test_down_without_a_lab_touches_nothing(tmp_path: Path) -> None:
     (tmp_path / "notes.txt").write_text("mine")
     assert teardown(tmp_path).startswith(f"no lab in {tmp_path}; nothing to do")
     assert (tmp_path / "notes.txt").read_text() == "mine"
+
+
+def test_the_orphans_hint_names_what_it_would_remove() -> None:
+    assert orphans_hint([]) == "", "no orphan, no advice"
+    assert orphans_hint(["ofl-vr1"]) == (
+        " (1 ofl- namespace(s) belong to no running lab: ofl-vr1; `lab down --orphans` removes them)"
+    )
+    many = orphans_hint([f"ofl-vm{n}" for n in range(1, 7)])
+    assert "ofl-vm1, ofl-vm2, ofl-vm3, ofl-vm4 and 2 more;" in many and many.startswith(" (6 ofl- namespace(s)")

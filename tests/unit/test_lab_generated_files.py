@@ -1,11 +1,15 @@
-"""What `lab up` writes, checked without root: inventory, FRR configuration, sshd configuration."""
+"""What `lab up` writes, checked without root: inventory (with the lab's marker), FRR configuration, sshd
+configuration."""
 
 from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
 import yaml
 
+from ospf_failover.errors import InventoryError
+from ospf_failover.inventory import load_inventory
 from ospf_failover_lab import frr, inventory_writer, sshd
 from ospf_failover_lab.topology import plan
 
@@ -14,11 +18,12 @@ REPO = Path(__file__).resolve().parents[2]
 
 def test_inventory_follows_the_repository_schema(tmp_path: Path) -> None:
     topology = plan(2)
-    key = tmp_path / "id_ed25519"
-    inventory_writer.write(topology=topology, directory=tmp_path, key_file=key, known_hosts=["192.168.75.1 k x"])
-    hosts = yaml.safe_load((tmp_path / "hosts.yaml").read_text())
-    groups = yaml.safe_load((tmp_path / "groups.yaml").read_text())
-    defaults = yaml.safe_load((tmp_path / "defaults.yaml").read_text())
+    key = tmp_path / "ssh" / "id_ed25519"
+    inventory = tmp_path / "inventory"  # as in a lab directory: DIR/inventory
+    inventory_writer.write(topology=topology, directory=inventory, key_file=key, known_hosts=["192.168.75.1 k x"])
+    hosts = yaml.safe_load((inventory / "hosts.yaml").read_text())
+    groups = yaml.safe_load((inventory / "groups.yaml").read_text())
+    defaults = yaml.safe_load((inventory / "defaults.yaml").read_text())
     repo_groups = yaml.safe_load((REPO / "inventory" / "groups.yaml").read_text())
     repo_defaults = yaml.safe_load((REPO / "inventory" / "defaults.yaml").read_text())
 
@@ -54,10 +59,56 @@ def test_inventory_follows_the_repository_schema(tmp_path: Path) -> None:
     assert defaults["connection_options"]["netmiko"]["extras"] == {
         **repo_extras,  # the repository's SSH settings, with the lab's own absolute paths
         "key_file": str(key),
-        "alt_key_file": str(tmp_path.resolve() / "known_hosts"),
+        "alt_key_file": str(inventory.resolve() / "known_hosts"),
     }
-    assert defaults["data"] == repo_defaults["data"]
-    assert (tmp_path / "known_hosts").read_text() == "192.168.75.1 k x\n"
+    assert defaults["data"] == {
+        **repo_defaults["data"],  # the repository's, and the mark of the lab the inventory belongs to
+        "lab": {
+            "prefix": "ofl-",
+            "directory": str(tmp_path.resolve()),
+            "namespaces": [
+                *("ofl-gw1", "ofl-gw2", "ofl-client-a", "ofl-client-b", "ofl-node-a", "ofl-node-b"),
+                *("ofl-vr1", "ofl-vr2", "ofl-vm1", "ofl-vr3", "ofl-vr4", "ofl-vm2"),
+            ],
+        },
+    }
+    assert (inventory / "known_hosts").read_text() == "192.168.75.1 k x\n"
+
+
+def test_the_inventory_loads_with_its_lab_marker(tmp_path: Path) -> None:
+    """The marker is part of the schema: the loaded fleet knows its lab; a real inventory has none."""
+    inventory = tmp_path / "lab" / "inventory"
+    inventory_writer.write(
+        topology=plan(1, prefix="ofl-t-"), directory=inventory, key_file=tmp_path / "k", known_hosts=[]
+    )
+    fleet = load_inventory(inventory)
+    assert fleet.lab is not None
+    assert (fleet.lab.prefix, fleet.lab.directory) == ("ofl-t-", str((tmp_path / "lab").resolve()))
+    assert set(fleet.lab.namespaces) == {f"ofl-t-{host}" for host in plan(1).hosts}
+    assert load_inventory(REPO / "inventory").lab is None
+
+
+@pytest.mark.parametrize(
+    ("change", "key"),
+    [
+        ({"prefix": "ofl x"}, "prefix"),
+        ({"directory": "relative/lab"}, "directory"),
+        ({"directory": "/tmp/lab\nsecond line"}, "directory"),
+        ({"namespaces": ["../../etc/passwd"]}, "namespaces"),
+        ({"namespaces": []}, "namespaces"),
+    ],
+)
+def test_a_damaged_marker_is_an_inventory_problem(tmp_path: Path, change: dict[str, object], key: str) -> None:
+    inventory = tmp_path / "inventory"
+    inventory_writer.write(topology=plan(1), directory=inventory, key_file=tmp_path / "k", known_hosts=[])
+    defaults = yaml.safe_load((inventory / "defaults.yaml").read_text())
+    defaults["data"]["lab"].update(change)
+    (inventory / "defaults.yaml").write_text(yaml.safe_dump(defaults))
+    with pytest.raises(InventoryError) as refused:
+        load_inventory(inventory)
+    problems = refused.value.problems
+    assert {tuple(p.key.split(".")[:3]) for p in problems} == {("data", "lab", key)}, problems
+    assert all("`ospf-failover lab up`" in p.message or "absolute path" in p.message for p in problems), problems
 
 
 def test_ospf_configuration_has_the_original_intent_and_the_fast_timers() -> None:
