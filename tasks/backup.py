@@ -8,7 +8,7 @@ from pathlib import Path
 from nornir.core.task import Result, Task
 from nornir_utils.plugins.tasks.files import write_file
 
-from ospf_failover.archive import RUNNING_CONFIG, clean, stored_files, stored_path
+from ospf_failover.archive import RUNNING_CONFIG, clean, scrub_secrets, stored_files, stored_path
 from ospf_failover.models import Fact
 from ospf_failover.parsers.ospf_config import parse_ospf_config
 
@@ -23,9 +23,10 @@ def stage_backup(task: Task, *, nics: Sequence[str] = (), directory: str, keep_s
     and ``changed`` are nornir-utils' ``write_file`` run as a dry run, so nothing is written here.
 
     Result: ``result`` is ``{"files": {path: text}, "ospf_config": OspfConfig or NotRead, "changed": [path],
-    "secrets": N}`` (``ospf_config``: the running configuration's OSPF part, parsed once, for the pure drift
-    judge); ``diff`` the unified diffs, files removed included; ``changed`` True when a file differs, is new or is
-    gone.
+    "secrets": N, "secrets_per_file": {path: N}}`` (``secrets_per_file``: the secrets removed from each file, 0
+    included; ``ospf_config``: the running configuration's OSPF part, parsed once without its secrets, for the
+    pure drift judge); ``diff`` the unified diffs, files removed included; ``changed`` True when a file differs, is
+    new or is gone.
     """
     root = Path(directory) / task.host.name
     stored = stored_files(root)
@@ -34,12 +35,12 @@ def stage_backup(task: Task, *, nics: Sequence[str] = (), directory: str, keep_s
     files: dict[str, str] = {}
     diffs: list[str] = []
     changed: list[str] = []
-    secrets = 0
+    per_file: dict[str, int] = {}
     for source, text in fetched.items():
         relative = stored_path(source)
         cleaned = clean(text, keep_secrets=keep_secrets)
         files[relative] = cleaned.text
-        secrets += cleaned.secrets
+        per_file[relative] = cleaned.secrets
         compared = task.run(
             task=write_file,
             name=f"compare {relative}",
@@ -54,9 +55,17 @@ def stage_backup(task: Task, *, nics: Sequence[str] = (), directory: str, keep_s
     removed = sorted(set(stored) - set(files))
     changed += removed
     diffs += [f"--- {task.host.name}/{relative} (stored)\n+++ /dev/null (gone from the router)" for relative in removed]
-    running = CommandOutput(command="show running-config", output=fetched[RUNNING_CONFIG], exit_status=0)
+    # The drift judge shows configuration lines (even with --keep-secrets): it reads them without their secrets.
+    scrubbed, _ = scrub_secrets(fetched[RUNNING_CONFIG])
+    running = CommandOutput(command="show running-config", output=scrubbed, exit_status=0)
     ospf_config = read_fact(Fact.OSPF_CONFIG, running, parse_ospf_config, host=task.host.name)
-    result = {"files": files, "ospf_config": ospf_config, "changed": changed, "secrets": secrets}
+    result = {
+        "files": files,
+        "ospf_config": ospf_config,
+        "changed": changed,
+        "secrets": sum(per_file.values()),
+        "secrets_per_file": dict(sorted(per_file.items())),
+    }
     return Result(host=task.host, result=result, changed=bool(diffs), diff="\n".join(diffs))
 
 

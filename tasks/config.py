@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import shlex
+from collections.abc import Sequence
+from pathlib import PurePosixPath
 
 from nornir.core.task import Result, Task
 
@@ -17,12 +19,28 @@ SUITE_FILES = {
     "frr": ("/etc/frr/frr.conf", "/etc/frr/daemons", "/etc/frr/*.conf"),
     "quagga": ("/etc/quagga/*.conf",),
 }
+# CentOS's network-scripts keep a connection's WPA/WEP keys out of ifcfg-<nic>, in keys-<nic> beside it.
+IFCFG = "ifcfg-"
+KEYS = "keys-"
+
+
+def nic_config_paths(template: str, nics: Sequence[str]) -> list[str]:
+    """The configuration files of ``nics`` from the host's ``nic_config_file`` template, each NIC's
+    ``keys-<nic>`` following its ``ifcfg-<nic>`` (pure)."""
+    paths: list[str] = []
+    for nic in nics:
+        path = PurePosixPath(template.format(nic=nic))
+        paths.append(str(path))
+        if path.name.startswith(IFCFG):
+            paths.append(str(path.with_name(KEYS + path.name.removeprefix(IFCFG))))
+    return list(dict.fromkeys(paths))
 
 
 def fetch_config(task: Task, *, nics: tuple[str, ...] = (), known: tuple[str, ...] = ()) -> Result:
     """Fetch ``show running-config``, the routing suite's files and each NIC's config file where it exists.
 
-    The NIC files come from the host's ``nic_config_file`` template (e.g. CentOS's ifcfg-{nic}). ``known``: files
+    The NIC files come from the host's ``nic_config_file`` template (e.g. CentOS's ifcfg-{nic}, then its
+    keys-{nic}, where network-scripts keep the WPA/WEP keys: see :func:`nic_config_paths`). ``known``: files
     read before (an earlier backup's), listed by name as well, so that a pattern the shell cannot expand (a
     directory it may not list) does not make them look gone. A file that does not exist is left out; one that
     exists but cannot be read raises CommandFailed (a backup must not silently miss a file). Two round trips:
@@ -34,7 +52,7 @@ def fetch_config(task: Task, *, nics: tuple[str, ...] = (), known: tuple[str, ..
     view = host_view(host)
     patterns = list(SUITE_FILES.get(view.routing_suite or "", ()))
     if view.nic_config_file:
-        patterns += [view.nic_config_file.format(nic=nic) for nic in nics]
+        patterns += nic_config_paths(view.nic_config_file, nics)  # a template may hold a pattern: not quoted
     patterns += [shlex.quote(path) for path in known]
     listing = run_batch(task, [f"ls -1d {' '.join(patterns)} 2>/dev/null"])[0].output
     files = sorted({line.strip() for line in listing.splitlines() if line.strip().startswith("/")})

@@ -22,7 +22,15 @@ def no_clplogcmd(monkeypatch: pytest.MonkeyPatch) -> None:
 
 
 def staged(files: dict[str, str], *, changed: bool, diff: str = "", secrets: int = 0) -> HostRun:
-    result = {"files": files, "raw": {}, "changed": sorted(files) if changed else [], "secrets": secrets}
+    per_file = {path: 0 for path in sorted(files)}
+    per_file[min(files)] = secrets
+    result = {
+        "files": files,
+        "raw": {},
+        "changed": sorted(files) if changed else [],
+        "secrets": secrets,
+        "secrets_per_file": per_file,
+    }
     return HostRun(result=Result(host=None, result=result, changed=changed, diff=diff), error=None, seconds=0.41234)
 
 
@@ -30,8 +38,19 @@ def test_a_host_backed_up_and_one_not() -> None:
     ok = host_backup(
         staged({"running-config": "x", "etc/frr/frr.conf": "y"}, changed=True, secrets=2), None, diff=False
     )
-    assert ok == HostBackup("ok", True, ["etc/frr/frr.conf", "running-config"], None, 0.412, secrets_removed=2)
-    assert list(ok.as_dict()) == ["status", "changed", "files", "error", "seconds", "secrets_removed"]
+    assert ok == HostBackup(
+        "ok",
+        True,
+        ["etc/frr/frr.conf", "running-config"],
+        None,
+        0.412,
+        secrets_removed=2,
+        secrets_per_file={"etc/frr/frr.conf": 2, "running-config": 0},
+    )
+    assert list(ok.as_dict()) == [
+        "status", "changed", "files", "error", "seconds", "secrets_removed", "secrets_per_file"
+    ]  # fmt: skip
+    assert ok.as_dict()["secrets_per_file"] == {"etc/frr/frr.conf": 2, "running-config": 0}
     unreachable = HostRun(result=None, error=TimeoutError("vr4: connect timed out"), seconds=5.0)
     failed = host_backup(unreachable, "vr4: connect timed out", diff=False)
     assert failed.as_dict() == {
@@ -40,7 +59,7 @@ def test_a_host_backed_up_and_one_not() -> None:
         "files": [],
         "error": "vr4: connect timed out",
         "seconds": 5.0,
-    }, "a host never staged has no secrets_removed"
+    }, "a host never staged has no secrets_removed and no secrets_per_file"
     not_written = host_backup(staged({"running-config": "x"}, changed=True, diff="+x"), "disk full", diff=True)
     assert not_written.status == "failed" and not not_written.changed and not_written.files == []
     assert not_written.diff == "", "--diff shows nothing for a host whose files were not written"
@@ -119,3 +138,15 @@ def test_the_check_document_reads_the_report() -> None:
         "detail": "answered in 0.31 s",
     }
     assert shaped["summary"]["pass"] == 1 and shaped["summary"]["fogs"] == 1
+
+
+def test_people_see_the_secrets_removed_per_host() -> None:
+    report = backed_up()
+    stream = io.StringIO()
+    Run("backup", ["customer1"], [Summary(stream, report)]).close()
+    assert "secrets removed" not in stream.getvalue(), "nothing removed: no line"
+    report.hosts["vr2"] = host_backup(staged({"running-config": "y"}, changed=True, secrets=3), None, diff=False)
+    stream = io.StringIO()
+    Run("backup", ["customer1"], [Summary(stream, report)]).close()
+    assert stream.getvalue().splitlines() == ["secrets removed: vr2 3", summary_line(report)]
+    assert report.hosts["vr2"].as_dict()["secrets_per_file"] == {"running-config": 3}
