@@ -3,13 +3,12 @@
 from __future__ import annotations
 
 import shlex
-from collections.abc import Sequence
-from pathlib import PurePosixPath
 
 from nornir.core.task import Result, Task
 
 from ospf_failover.errors import CommandFailed
 from ospf_failover.inventory import host_view
+from ospf_failover.parsers.nic_config import nic_config_paths
 
 from .router_state import checked_vtysh_output
 from .shell import ABSENT, read_file_command, run_batch, vtysh_command
@@ -19,21 +18,6 @@ SUITE_FILES = {
     "frr": ("/etc/frr/frr.conf", "/etc/frr/daemons", "/etc/frr/*.conf"),
     "quagga": ("/etc/quagga/*.conf",),
 }
-# CentOS's network-scripts keep a connection's WPA/WEP keys out of ifcfg-<nic>, in keys-<nic> beside it.
-IFCFG = "ifcfg-"
-KEYS = "keys-"
-
-
-def nic_config_paths(template: str, nics: Sequence[str]) -> list[str]:
-    """The configuration files of ``nics`` from the host's ``nic_config_file`` template, each NIC's
-    ``keys-<nic>`` following its ``ifcfg-<nic>`` (pure)."""
-    paths: list[str] = []
-    for nic in nics:
-        path = PurePosixPath(template.format(nic=nic))
-        paths.append(str(path))
-        if path.name.startswith(IFCFG):
-            paths.append(str(path.with_name(KEYS + path.name.removeprefix(IFCFG))))
-    return list(dict.fromkeys(paths))
 
 
 def fetch_config(task: Task, *, nics: tuple[str, ...] = (), known: tuple[str, ...] = ()) -> Result:

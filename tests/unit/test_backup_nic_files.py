@@ -3,7 +3,7 @@ ifcfg-<nic> its keys-<nic> (where CentOS keeps the connection's WPA/WEP keys).""
 
 from __future__ import annotations
 
-from ospf_failover.tasks.config import nic_config_paths
+from ospf_failover.parsers.nic_config import nic_config_paths
 
 
 def test_an_ifcfg_file_brings_its_keys_file() -> None:
