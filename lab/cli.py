@@ -1,7 +1,7 @@
 """``ospf-failover lab ...``: build, inspect, enter, fail over and remove the rehearsal lab.
 
 lab up [--customers N] [--router-pairs M] [--dir .lab] [--timers fast|default]
-       [--nic-style link|address|mixed] [--timeout S] [--prefix ofl-]
+       [--nic-style link|address|mixed] [--unprivileged] [--timeout S] [--prefix ofl-]
 lab down [--dir .lab]
 lab status [--dir .lab] [--json]
 lab exec [--dir .lab] HOST -- CMD [ARG...]
@@ -44,6 +44,7 @@ def _up(args: argparse.Namespace) -> int:
         router_pairs=args.router_pairs,
         timers=args.timers,
         nic_style=args.nic_style,
+        unprivileged=args.unprivileged,
         timeout=args.timeout,
         prefix=args.prefix,
         progress=_progress,
@@ -260,6 +261,12 @@ def register(subparsers: argparse._SubParsersAction[Any], *, summary: str) -> No
         default="link",
         help="how routers release their VM-side NIC: link (ip link set down, default), address (NetworkManager's "
         "way: the address goes, the link stays up), mixed (site A link, site B address)",
+    )
+    up.add_argument(
+        "--unprivileged",
+        action="store_true",
+        help="the inventory logs in as an ordinary user, who runs what needs root through the sudo rules the package "
+        "ships (docs/privileges.md); root cannot log in",
     )
     up.add_argument("--timeout", type=float, default=None, help="seconds to wait for convergence (default: by size)")
     up.add_argument(

@@ -31,6 +31,7 @@ from ospf_failover.errors import LabError
 from . import build, cutoff, daemons, ecx_play, frr, inspection, inventory_writer, vm_side
 from . import nic_style as styles_of_nics
 from . import state as lab_state
+from . import unprivileged as unprivileged_lab
 from .directory import Progress, check_lab_directory, quiet, teardown
 from .ecx_play import FailoverResult
 from .hosts import LabHosts
@@ -59,11 +60,15 @@ class Lab(LabHosts):
             raise LabError("this lab was built without the nmcli stand-in: run lab down, then lab up --nic-style")
         self.state["nic_style"] = checked
         lab_state.write(self.directory, self.state)
+        unprivileged = self.login_user != "root"
         inventory_writer.write_hosts(
             topology=self.topology,
             directory=self.inventory_dir,
             styles=styles_of_nics.router_styles(self.topology, checked),
+            login=unprivileged_lab.inventory_data() if unprivileged else None,
         )
+        if unprivileged:
+            unprivileged_lab.write_sudoers(self)  # the routers' NIC commands changed: so do their rules
 
     # --- life cycle -----------------------------------------------------------------------------------
 
@@ -84,6 +89,7 @@ class Lab(LabHosts):
         timeout: float | None = None,
         prefix: str = NAMESPACE_PREFIX,
         nic_style: str = "link",
+        unprivileged: bool = False,
         progress: Progress | None = None,
     ) -> Lab:
         """Build the lab in ``directory`` and return once OSPF has converged (LabError/ConvergenceTimeout if not).
@@ -93,6 +99,9 @@ class Lab(LabHosts):
 
         ``nic_style``: how the routers release their VM-side NICs, ``link``, ``address`` (NetworkManager's way)
         or ``mixed`` (see :mod:`ospf_failover_lab.nic_style`).
+
+        ``unprivileged``: the inventory logs in as an ordinary user who runs what needs root through the sudo
+        rules the package ships (see :mod:`ospf_failover_lab.unprivileged`); root cannot log in.
 
         ``prefix``: namespace name prefix (must start with ``ofl-``); a second lab may run beside the first under
         another prefix, e.g. ``ofl-t-``. On any failure everything built so far is removed again.
@@ -106,6 +115,7 @@ class Lab(LabHosts):
             prefix=prefix,
             nic_style=nic_style,
             say=say,
+            unprivileged=unprivileged,
         )
         started = recorded["started"]
         lab = cls(path, recorded)
