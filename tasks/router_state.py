@@ -34,6 +34,7 @@ from ospf_failover.parsers.route import parse_route_batch, parse_routes
 from ospf_failover.parsers.vtysh import find_vtysh_error, vtysh_error
 
 from .shell import ABSENT, CommandOutput, read_file_command, run_batch, vtysh_command
+from .sudo import sudo_refused
 
 T = TypeVar("T")
 
@@ -126,7 +127,11 @@ def fact_command(fact: Fact, *, suite: str, vtysh: str) -> str:
 
 
 def checked_vtysh_output(host: str, output: CommandOutput) -> str:
-    """vtysh's answer, or VtyshError when it is an error text (vtysh exits 0 on most of them)."""
+    """vtysh's answer, or VtyshError when it is an error text (vtysh exits 0 on most of them); PrivilegeError when
+    sudo refused to run it."""
+    refused = sudo_refused(host, output)
+    if refused is not None:
+        raise refused
     reason = vtysh_error(output.output)
     if reason is None and output.exit_status != 0:
         reason = f"exit status {output.exit_status}"
@@ -142,6 +147,9 @@ def read_fact(
     OSPF process, the command's failure, or the parser's refusal (its one message, not prefixed again).
     ``what``: the thing read, in words, when the fact's label does not say enough (a file's path)."""
     label = what or fact.label
+    refused = sudo_refused(host, output)
+    if refused is not None:
+        return NotRead(fact, f"{label} could not be read: {refused.reason}", cause=refused)
     through_vtysh = fact in VTYSH_FACTS
     found = find_vtysh_error(output.output) if through_vtysh else None
     if found is not None:
@@ -180,7 +188,7 @@ def _empty_json(text: str) -> bool:
 def read_nic_config(path: str, output: CommandOutput, *, host: str) -> NicConfig | NotRead:
     """A NIC configuration file's settings; NotRead, ``absent``, when the file does not exist."""
     what = f"the NIC's configuration file {path}"
-    if output.exit_status == ABSENT:
+    if output.exit_status == ABSENT and sudo_refused(host, output) is None:
         return NotRead(Fact.NIC_CONFIG, f"{what} does not exist", absent=True)
     return read_fact(Fact.NIC_CONFIG, output, parse_nic_config, host=host, what=what)
 
@@ -220,21 +228,22 @@ def read_router_state(
     view = host_view(task.host)
     suite, vtysh = view.routing_suite or "frr", view.vtysh
     asked = Reads(nics=tuple(nics), prefixes=tuple(prefixes), facts=tuple(map(Fact, facts)), nic_files=tuple(nic_files))
-    commands = router_commands(asked, suite=suite, vtysh=vtysh)
+    commands = router_commands(asked, suite=suite, vtysh=vtysh, reader=view.read_file)
     outputs = run_batch(task, commands, timeout=timeout) if commands else []
     state = router_state(asked, outputs, platform="frr" if suite == "frr" else "quagga", host=task.host.name)
     return Result(host=task.host, result=state, changed=False)
 
 
-def router_commands(reads: Reads, *, suite: str, vtysh: str) -> list[str]:
-    """The shell commands of ``reads``, in the order :func:`router_state` reads their outputs."""
+def router_commands(reads: Reads, *, suite: str, vtysh: str, reader: str = "cat {path}") -> list[str]:
+    """The shell commands of ``reads``, in the order :func:`router_state` reads their outputs (files printed by
+    ``reader``, the inventory's ``read_file``)."""
     commands: list[str] = []
     for probe in reads.nics:
         commands += [link_command(probe.nic), address_command(probe.nic)]
     runs = route_reads(suite, reads.prefixes)
     commands += [vtysh_command(vtysh, *(route_command(suite, prefix) for prefix in run)) for run in runs]
     commands += [fact_command(fact, suite=suite, vtysh=vtysh) for fact in reads.facts]
-    commands += [read_file_command(path) for path in reads.nic_files]
+    commands += [read_file_command(path, reader) for path in reads.nic_files]
     return commands
 
 
