@@ -2,7 +2,7 @@
 ordinary user ofl-login, which runs what needs root through the sudo rules the package ships, rendered from the
 lab's inventory, and nothing else. switch there and back (both NIC styles, by ECX's scripts and by hand),
 release, verify, check (all pass), status and backup work so; sudo lists only the shipped rules; a rule removed
-makes check warn `privileges`, naming the command.
+makes check warn `privileges`, naming the command, and a NIC rule removed makes release warn, naming it.
 
 The lab has a namespace prefix and a directory of its own (one customer), and is taken down whatever happens.
 """
@@ -23,7 +23,7 @@ import yaml
 from ospf_failover.inventory import load_inventory
 from ospf_failover.privileges import render_sudoers
 from ospf_failover_lab.lab import Lab
-from ospf_failover_lab.unprivileged import LOGIN_USER, SUDOERS_FILE
+from ospf_failover_lab.unprivileged import LOGIN_USER, SUDOERS_FILE, program
 
 TOOL = str(Path(sys.executable).with_name("ospf-failover"))
 PREFIX = f"ofl-u{os.getpid() % 100000}-"
@@ -177,3 +177,25 @@ def test_a_rule_removed_makes_check_warn_privileges_naming_the_command(unprivile
     assert statuses == {"warn"}, lines
     code, again, _ = tool(lab, "gw1", "check")
     assert code == 0 and all(c["status"] == "pass" for c in again["fogs"][0]["checks"]), "rules back: all pass"
+
+
+def test_a_nic_rule_removed_is_named_where_the_nic_should_change(unprivileged_lab: Lab, tmp_path: Path) -> None:
+    lab = unprivileged_lab
+    lab.set_nic_style("link")
+    lab.reset()
+    fewer = tmp_path / "inventory"
+    shutil.copytree(lab.inventory_dir, fewer)
+    hosts = yaml.safe_load((fewer / "hosts.yaml").read_text())
+    hosts["vr1"]["data"]["nic_down"] = "ip link set dev {nic} down"  # no sudo: its rule is not rendered
+    (fewer / "hosts.yaml").write_text(yaml.safe_dump(hosts))
+    rules_file = lab.host_dir("vr1") / "sudoers.d" / SUDOERS_FILE
+    shipped = rules_file.read_text()
+    try:
+        rules_file.write_text(render_sudoers(load_inventory(fewer), "vr1"))
+        code, released, lines = tool(lab, "node-a", "release", "customer1")
+    finally:
+        rules_file.write_text(shipped)
+    command = f"{program('ip')} link set dev eth1 down"
+    assert code == 0 and released["verdict"].startswith("not released"), lines
+    assert f"vr1: sudo refuses '{command}' (sudo: a password is required)" in lines, lines
+    assert lab.holds_gateway("vr1"), "nothing changed on vr1"
