@@ -160,6 +160,8 @@ def read_fact(
         )
         shown = output.output.strip().splitlines()[0][:120] if output.output.strip() else status
         return NotRead(fact, f"{label} could not be read: {shown}", cause=failed)
+    if fact in OSPF_FACTS and through_vtysh and not output.output.strip():  # FRR without router ospf, some commands
+        return NotRead(fact, "no OSPF process (vtysh answers nothing)")
     try:
         return parse(output.output)
     except ParseError as exc:

@@ -12,11 +12,10 @@ Exit codes: 0 nothing failed (warnings allowed, unless --strict), 1 a check fail
 from __future__ import annotations
 
 import sys
-from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from ospf_failover.engine import Alerts, FogLines, JsonDocument, Renderer, RowTable, Run
+from ospf_failover.engine import Alerts, JsonDocument, Renderer, RowTable, Run
 from ospf_failover.errors import EXIT_FAILED, EXIT_OK
 from ospf_failover.inventory import Fleet
 from ospf_failover.models import NotRead
@@ -27,6 +26,7 @@ from .checks import judge_fog
 from .findings import Finding
 from .observe import Observed, observe
 from .plan import CheckPlan, node_name, plan_check
+from .report import CheckReport, GroupLines, document
 
 
 @dataclass(frozen=True)
@@ -40,17 +40,19 @@ class CheckOptions:
 def run_check(fleet: Fleet, options: CheckOptions) -> int:
     plan = plan_check(fleet, options.fogs)  # an unknown group is bad input (exit 2) before anything connects
     fleet.check_connect_files()
-    run = Run("check", [fog.name for fog in plan.fogs], renderers(options.as_json), alerts=Alerts(mode="run"))
+    report = CheckReport()
+    run = Run("check", [fog.name for fog in plan.fogs], renderers(options, report), alerts=Alerts(mode="run"))
     run.alerts.say = lambda text: print(f"ospf-failover: {text}", file=sys.stderr)
     nr = init_nornir(fleet, num_workers=max(1, options.workers))
     try:
         seen = observe(nr, fleet, plan)
     finally:
         nr.close_connections(on_good=True, on_failed=True)
-    run.data["hosts"] = hosts_document(plan, seen)
+    report.hosts = hosts_document(plan, seen)
 
     for fog in plan.fogs:
         findings = judge_fog(fog, seen, clusters=plan.cluster_of(fog.fog.nodes[0]), node_of=node_name(fleet))
+        report.findings[fog.name] = findings
         for finding in findings:
             run.add(fog.name, finding.check, finding.outcome, finding.detail, host=finding.host)
         run.finish_fog(fog.name, *verdict(findings, strict=options.strict))
@@ -78,24 +80,7 @@ def verdict(findings: list[Finding], *, strict: bool) -> tuple[int, str]:
     return (EXIT_FAILED if failed else EXIT_OK), text
 
 
-def renderers(as_json: bool) -> list[Renderer]:
-    if as_json:
-        return [JsonDocument(sys.stdout, document=document)]
-    return [FogLines(sys.stdout), RowTable(sys.stdout, verdicts=False)]
-
-
-def document(run: Run) -> dict[str, Any]:
-    """The check's JSON document, stable for monitoring tools (see the README)."""
-    fogs = []
-    counts = {"pass": 0, "warn": 0, "fail": 0}
-    for record in run.fogs.values():
-        status = record.worst().lower()
-        counts[status] += 1
-        checks = [
-            {"name": row.step, "host": row.host, "status": row.outcome.lower(), "detail": row.message}
-            for row in record.rows
-        ]
-        fogs.append({"name": record.fog, "status": status, "checks": checks})
-    hosts: Mapping[str, Any] = run.data.get("hosts", {})
-    summary = {"fogs": len(fogs), **counts, "seconds": round(run.elapsed, 3)}
-    return {"fogs": fogs, "hosts": dict(hosts), "summary": summary}
+def renderers(options: CheckOptions, report: CheckReport) -> list[Renderer]:
+    if options.as_json:
+        return [JsonDocument(sys.stdout, document=lambda run: document(run, report))]
+    return [GroupLines(sys.stdout, report=report), RowTable(sys.stdout, verdicts=False)]
