@@ -35,7 +35,7 @@ from ospf_failover.nornir_setup import HostRun, init_nornir
 from ospf_failover.tasks.backup import stage_backup
 
 from ..shared.defaults import CHECK_WORKERS
-from .plan import BackupPlan, commit_message, judge_drift, plan_backup
+from .plan import BackupPlan, commit_message, judge_drift, judge_saved, plan_backup
 
 DEFAULT_DIR = "backups"
 KEEP_SECRETS_WARNING = (
@@ -131,6 +131,7 @@ def record(
         }
         if staged is not None:
             entry["secrets_removed"] = staged.result["secrets"]
+            entry["saved"] = judge_saved(staged.result["ospf_config"], staged.result["saved_config"])
         if options.diff:
             entry["diff"] = staged.diff if staged is not None and entry["changed"] else ""
         hosts[host] = entry
@@ -144,6 +145,8 @@ def record(
             else:
                 what = f"changed: {', '.join(changed_files(outcomes[host]))}" if entry["changed"] else "unchanged"
                 run.add(fog, "backup", "PASS", f"{what} ({len(entry['files'])} files)", host=host)
+                if entry.get("saved", {}).get("status") == "differs":
+                    run.add(fog, "saved", "WARN", entry["saved"]["detail"], host=host)
         judged = judge_drift(plan.routers[fog], configs)
         drift[fog] = judged.as_dict(plan.routers[fog])
         run.add(fog, "drift", "PASS" if judged.status == "same" else "WARN", judged.detail)

@@ -8,7 +8,7 @@ from ospf_failover.convergence import RouterTimers, estimate_convergence
 from ospf_failover.engine import Outcome
 from ospf_failover.errors import InputError
 from ospf_failover.models import Fact, NotRead, RouterState
-from ospf_failover.parsers.ospf_config import OspfConfig, drift_detail, group_drift
+from ospf_failover.parsers.ospf_config import OspfConfig, drift_detail, group_drift, unsaved_lines
 
 from .findings import FogSeen, Judgement, not_judged, ospf_reason
 
@@ -162,3 +162,32 @@ def convergence_budget(fog: FogSeen) -> list[Judgement]:
             f"({timer.seconds:.1f} s): change {timer.setting}{without}",
         )
     ]
+
+
+def config_saved(fog: FogSeen) -> list[Judgement]:
+    """Each router's running OSPF configuration is the one it would start with: a change made with vtysh and
+    not written (``write memory``) is lost at the next restart of the router, a warning naming the lines."""
+    judged: list[Judgement] = []
+    for router in fog.plan.fog.routers:
+        unread = fog.unread_cause(router)
+        if unread is not None:
+            judged.append(not_judged(router, unread, outcome="WARN"))
+            continue
+        state = fog.seen.states[router]
+        running = state.get("ospf_config", _not_asked(Fact.OSPF_CONFIG))
+        saved = state.get("saved_config", _not_asked(Fact.SAVED_CONFIG))
+        if isinstance(running, NotRead):
+            judged.append(not_judged(router, f"{router}: {running}", outcome="WARN"))
+        elif isinstance(saved, NotRead):
+            judged.append(Judgement(router, "WARN", str(saved)))
+        else:
+            only_running, only_saved = unsaved_lines(running, saved)
+            if not only_running and not only_saved:
+                judged.append(Judgement(router, "PASS", "running configuration saved"))
+            else:
+                lines = [f"only running: {line}" for line in only_running]
+                lines += [f"only saved: {line}" for line in only_saved]
+                lines.sort(key=lambda line: not line.endswith(": router ospf"))  # OSPF itself first
+                detail = f"running configuration not saved (lost at a restart): {drift_detail(lines)}"
+                judged.append(Judgement(router, "WARN", detail, fog.ospf_cause(router)))
+    return judged

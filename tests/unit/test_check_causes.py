@@ -25,9 +25,10 @@ from ospf_failover.tasks.shell import CommandOutput
 LAB = Path(__file__).resolve().parents[1] / "fixtures" / "frr-8.4-lab"
 REPO_INVENTORY = Path(__file__).resolve().parents[2] / "inventory"
 PREFIX = "10.0.0.0/24"
-ROUTER_FACTS = (Fact.OSPF_CONFIG, Fact.OSPF_PROCESS, Fact.OSPF_INTERFACES, Fact.IP_FORWARDING)
+ROUTER_FACTS = (Fact.OSPF_CONFIG, Fact.OSPF_PROCESS, Fact.OSPF_INTERFACES, Fact.IP_FORWARDING, Fact.SAVED_CONFIG)
 RECORDED = {
     Fact.OSPF_CONFIG: "show_running-config",
+    Fact.SAVED_CONFIG: "show_running-config",  # what "write memory" wrote: the same lines
     Fact.OSPF_PROCESS: "show_ip_ospf_json",
     Fact.OSPF_INTERFACES: "show_ip_ospf_interface_json",
 }
@@ -52,8 +53,13 @@ def nic(*, holds: bool, address: str = "10.0.0.254/24") -> NicState:
     return {"nic": "eth1", "exists": True, "up": holds, "lower_up": holds, "addresses": [address], "has_gateway": holds}
 
 
-def router(host: str, *, holds: bool, no_ospf: bool = False, address: str = "10.0.0.254/24") -> RouterState:
-    state = facts(host, ROUTER_FACTS, NO_OSPF if no_ospf else None)
+def router(
+    host: str, *, holds: bool, no_ospf: bool = False, address: str = "10.0.0.254/24", saved: str | None = None
+) -> RouterState:
+    changes = dict(NO_OSPF) if no_ospf else {}
+    if saved is not None:
+        changes[Fact.SAVED_CONFIG] = saved
+    state = facts(host, ROUTER_FACTS, changes)
     state["nics"] = {"eth1": nic(holds=holds, address=address)}
     if holds:
         state["routes"] = {PREFIX: parse_routes(recorded("vr1_show_ip_route_10_0_0_0_24_json"), platform="frr")}
@@ -134,6 +140,7 @@ def test_a_healthy_group_passes_with_every_item(plan: FogPlan) -> None:
         *[("observer-route", h) for h in ("vr1", "vr2", "gw1")],
         *[("standby-ready", h) for h in ("vr1", "vr2")],
         ("config-drift", "vr2"),
+        *[("config-saved", h) for h in ("vr1", "vr2")],
         ("convergence-budget", None),
     ]
     found = by_item(findings)
@@ -244,3 +251,26 @@ def test_an_empty_answer_to_an_ospf_command_is_no_ospf_process() -> None:
     output = CommandOutput("vtysh -c 'show ip ospf json'", "", 0)
     found = read_fact(Fact.OSPF_PROCESS, output, lambda text: text, host="vr2")
     assert isinstance(found, NotRead) and found.reason == "no OSPF process (vtysh answers nothing)"
+
+
+def test_a_change_not_saved_warns_naming_its_lines(plan: FogPlan) -> None:
+    running = recorded("vr2_show_running-config")
+    assert "router ospf\n" in running
+    saved = running.replace(" network 10.0.0.0/24 area 0\n", "")  # added with vtysh, not written
+    assert saved != running
+    states = {**world().states, "vr2": router("vr2", holds=False, saved=saved)}
+    found = by_item(judged(plan, world(states=states)))
+    unsaved = found[("config-saved", "vr2")]
+    assert unsaved.outcome == "WARN" and found[("config-saved", "vr1")].outcome == "PASS"
+    assert unsaved.detail == (
+        "running configuration not saved (lost at a restart): only running: router ospf: network 10.0.0.0/24 "
+        "area 0.0.0.0"
+    )
+    spelled = running.replace("router ospf\n", "router ospf\n passive-interface eth1\n")
+    spelled = spelled.replace("interface eth1\n ip ospf passive\n", "interface eth1\n")
+    states = {**world().states, "vr2": router("vr2", holds=False, saved=spelled)}
+    assert by_item(judged(plan, world(states=states)))[("config-saved", "vr2")].outcome == "PASS"
+    gone = world(states={**world().states, "vr2": router("vr2", holds=False, no_ospf=True, saved=running)})
+    unsaved = by_item(judged(plan, gone))[("config-saved", "vr2")]
+    assert unsaved.detail.startswith("running configuration not saved (lost at a restart): only saved: router ospf;")
+    assert unsaved.cause == "vr2: no OSPF process"  # a consequence of the one cause
