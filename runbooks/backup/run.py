@@ -166,7 +166,11 @@ def changed_files(outcome: HostRun) -> list[str]:
 def renderers(options: BackupOptions) -> list[Renderer]:
     if options.as_json:
         return [JsonDocument(sys.stdout, document=document)]
-    return [FogLines(sys.stdout), RowTable(sys.stdout, verdicts=False), Summary(sys.stdout, diff=options.diff)]
+    return [
+        FogLines(sys.stdout),
+        RowTable(sys.stdout, verdicts=False, seconds=False),
+        Summary(sys.stdout, diff=options.diff),
+    ]
 
 
 @dataclass

@@ -83,4 +83,7 @@ def verdict(findings: list[Finding], *, strict: bool) -> tuple[int, str]:
 def renderers(options: CheckOptions, report: CheckReport) -> list[Renderer]:
     if options.as_json:
         return [JsonDocument(sys.stdout, document=lambda run: document(run, report))]
-    return [GroupLines(sys.stdout, report=report), RowTable(sys.stdout, verdicts=False)]
+    return [
+        GroupLines(sys.stdout, report=report),
+        RowTable(sys.stdout, verdicts=False, step_header="CHECK", seconds=False),
+    ]
