@@ -13,10 +13,11 @@ from __future__ import annotations
 
 import sys
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 from ospf_failover.engine import Alerts, JsonDocument, Renderer, RowTable, Run
-from ospf_failover.errors import EXIT_FAILED, EXIT_OK
+from ospf_failover.errors import EXIT_FAILED, EXIT_OK, InputError
 from ospf_failover.inventory import Fleet
 from ospf_failover.models import NotRead
 from ospf_failover.nornir_setup import init_nornir
@@ -24,6 +25,7 @@ from ospf_failover.nornir_setup import init_nornir
 from ..shared.defaults import CHECK_WORKERS
 from .checks import judge_fog
 from .findings import Finding
+from .monitoring import NagiosLine, PrometheusText
 from .observe import Observed, observe
 from .plan import CheckPlan, node_name, plan_check
 from .report import CheckReport, GroupLines, document
@@ -35,13 +37,17 @@ class CheckOptions:
     as_json: bool = False
     workers: int = CHECK_WORKERS
     strict: bool = False
+    format: str | None = None  # "prometheus" or "nagios" (see check.monitoring)
+    output: str | None = None  # with prometheus: the file to write atomically
 
 
 def run_check(fleet: Fleet, options: CheckOptions) -> int:
     plan = plan_check(fleet, options.fogs)  # an unknown group is bad input (exit 2) before anything connects
     fleet.check_connect_files()
+    output = checked_output(options.output)
     report = CheckReport()
-    run = Run("check", [fog.name for fog in plan.fogs], renderers(options, report), alerts=Alerts(mode="run"))
+    drawn = renderers(options, report, output)
+    run = Run("check", [fog.name for fog in plan.fogs], drawn, alerts=Alerts(mode="run"))
     run.alerts.say = lambda text: print(f"ospf-failover: {text}", file=sys.stderr)
     nr = init_nornir(fleet, num_workers=max(1, options.workers))
     try:
@@ -56,7 +62,19 @@ def run_check(fleet: Fleet, options: CheckOptions) -> int:
         for finding in findings:
             run.add(fog.name, finding.check, finding.outcome, finding.detail, host=finding.host)
         run.finish_fog(fog.name, *verdict(findings, strict=options.strict))
-    return run.close()
+    code = run.close()
+    nagios = [renderer for renderer in drawn if isinstance(renderer, NagiosLine)]
+    return nagios[0].exit_code if nagios else code
+
+
+def checked_output(path: str | None) -> Path | None:
+    """``--output FILE``: its directory must exist, before anything connects."""
+    if path is None:
+        return None
+    output = Path(path)
+    if not output.parent.is_dir():
+        raise InputError(f"--output {path}: no directory {output.parent}")
+    return output
 
 
 def hosts_document(plan: CheckPlan, seen: Observed) -> dict[str, dict[str, Any]]:
@@ -80,9 +98,13 @@ def verdict(findings: list[Finding], *, strict: bool) -> tuple[int, str]:
     return (EXIT_FAILED if failed else EXIT_OK), text
 
 
-def renderers(options: CheckOptions, report: CheckReport) -> list[Renderer]:
+def renderers(options: CheckOptions, report: CheckReport, output: Path | None = None) -> list[Renderer]:
     if options.as_json:
         return [JsonDocument(sys.stdout, document=lambda run: document(run, report))]
+    if options.format == "prometheus":
+        return [PrometheusText(report, sys.stdout, output)]
+    if options.format == "nagios":
+        return [NagiosLine(report, sys.stdout)]
     return [
         GroupLines(sys.stdout, report=report),
         RowTable(sys.stdout, verdicts=False, step_header="CHECK", seconds=False),

@@ -24,7 +24,8 @@ RELEASE_EXIT_CODES = (
 
 CHECK_EXIT_CODES = (
     "Exit codes: 0 nothing failed (warnings allowed, unless --strict), 1 a check failed (with --strict: or "
-    "warned), 2 bad input or inventory."
+    "warned), 2 bad input or inventory. With --format nagios, the plugin guidelines' codes instead: 0 OK, "
+    "1 WARNING, 2 CRITICAL, 3 UNKNOWN (bad input or inventory)."
 )
 
 
@@ -112,6 +113,18 @@ def register_check(subparsers: argparse._SubParsersAction[Any]) -> None:
         "--workers", type=workers, default=CHECK_WORKERS, help=f"hosts read at once (default {CHECK_WORKERS})"
     )
     check.add_argument("--strict", action="store_true", help="a warning fails the run too (exit 1)")
+    check.add_argument(
+        "--format",
+        choices=("prometheus", "nagios"),
+        help="prometheus: the Prometheus text format (metrics per group, check and host); nagios: a "
+        "Nagios/Icinga plugin's status line with performance data and its exit codes",
+    )
+    check.add_argument(
+        "--output",
+        metavar="FILE",
+        help="with --format prometheus: write the metrics to FILE atomically (node_exporter's textfile "
+        "collector reads FILE.prom files) instead of stdout",
+    )
     check.set_defaults(handler=handle_check)
 
     status = subparsers.add_parser(
@@ -147,9 +160,23 @@ def handle_release(args: argparse.Namespace) -> int:
 
 
 def handle_check(args: argparse.Namespace) -> int:
+    from ospf_failover.errors import InputError, InventoryError, OspfFailoverError
     from ospf_failover.runbooks.check.run import CheckOptions, run_check
 
-    return run_check(load_for(args, "check"), options_from(args, CheckOptions, fogs=tuple(args.fogs)))
+    if args.format is not None and args.json:
+        raise InputError("give --json or --format, not both")
+    if args.output is not None and args.format != "prometheus":
+        raise InputError("--output FILE goes with --format prometheus")
+    if args.format != "nagios":
+        return run_check(load_for(args, "check"), options_from(args, CheckOptions, fogs=tuple(args.fogs)))
+    try:  # a plugin that cannot run says so in its one line, as UNKNOWN
+        return run_check(load_for(args, "check"), options_from(args, CheckOptions, fogs=tuple(args.fogs)))
+    except OspfFailoverError as exc:
+        problems = (
+            f" ({len(exc.problems)} problem(s), first: {exc.problems[0]})" if isinstance(exc, InventoryError) else ""
+        )
+        print(f"OSPF-FAILOVER UNKNOWN - {exc}{problems}".replace("|", "/"))
+        return 3
 
 
 def handle_status(args: argparse.Namespace) -> int:
