@@ -1,5 +1,5 @@
 """Causes before symptoms, and the same items whatever the faults: the check's judges on what the lab's routers
-answered (vr1 holding customer1's gateway), with one fault at a time.
+answered (vr1 holding customer1's gateway), with one fault at a time; and status's picture of them.
 
 Each host's facts are parsed from the recorded outputs by the functions the task parses them with."""
 
@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import ipaddress
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -16,7 +17,7 @@ from ospf_failover.models import ClpstatStatus, Fact, NicState, NotRead, RouterS
 from ospf_failover.parsers.ospf import parse_ospf_neighbors
 from ospf_failover.parsers.route import parse_routes
 from ospf_failover.runbooks.check.checks import causes, judge_fog
-from ospf_failover.runbooks.check.findings import Finding
+from ospf_failover.runbooks.check.findings import Finding, FogSeen
 from ospf_failover.runbooks.check.observe import Observed
 from ospf_failover.runbooks.check.plan import FogPlan, plan_check
 from ospf_failover.tasks.router_state import Reads, fact_command, read_fact, router_state
@@ -274,3 +275,45 @@ def test_a_change_not_saved_warns_naming_its_lines(plan: FogPlan) -> None:
     unsaved = by_item(judged(plan, gone))[("config-saved", "vr2")]
     assert unsaved.detail.startswith("running configuration not saved (lost at a restart): only saved: router ospf;")
     assert unsaved.cause == "vr2: no OSPF process"  # a consequence of the one cause
+
+
+def picture_of(plan: FogPlan, seen: Observed) -> tuple[dict[str, Any], list[str]]:
+    from ospf_failover.runbooks.status.picture import describe, draw
+
+    fog = FogSeen(plan=plan, seen=seen, clusters=("node-a", "node-b"), node_of={"node-a": "node-a"}.get)
+    picture = describe(fog, judged(plan, seen))
+    return picture, draw(picture)
+
+
+def test_the_picture_marks_the_rogue_router_in_split_brain(plan: FogPlan) -> None:
+    picture, lines = picture_of(plan, world())
+    assert picture["vm_node"] == "node-a" and picture["verdict"] == "pass"
+    assert [(n["name"], n["state"]) for n in picture["nodes"]] == [("node-a", "runs"), ("node-b", "standby")]
+    assert any("eth1 10.0.0.254/24 UP: holds the VM's" in line for line in lines), lines
+    assert "  gw1 192.168.76.1: via vr1; adjacent: vr1 Full/DROther, vr2 Full/DROther" in lines, lines
+    assert lines[-1] == "verdict: pass (19 pass, 0 warn, 0 fail)"
+    picture, lines = picture_of(plan, faults(plan)["split brain"])
+    rogue = {r["name"]: r["rogue"] for r in picture["routers"]}
+    assert rogue == {"vr1": False, "vr2": True}  # clpstat says node-a: vr2 is the one that should not hold it
+    assert any("X ROGUE: eth1" in line for line in lines) and "cause: split brain: vr1 and vr2 hold 10.0.0.254" in (
+        " ".join(lines)
+    )
+    assert all(len(line) <= 100 and line == line.rstrip() for line in lines)
+
+
+def test_a_node_nobody_could_read_clpstat_on_is_unknown_never_standby(plan: FogPlan) -> None:
+    picture, lines = picture_of(plan, faults(plan)["no clpstat"])
+    assert [n["state"] for n in picture["nodes"]] == ["unknown", "unknown"]
+    assert not any("standby" in line for line in lines), lines
+    assert "\n".join(lines).count("unknown: clpstat not read") == 2
+
+
+def test_more_nodes_and_observers_fit_100_columns(plan: FogPlan) -> None:
+    pairing = {"node-a": "vr1", "node-b": "vr2", "node-c": "vr1", "node-d": "vr2"}
+    wide = plan.fog.model_copy(update={"pairing": pairing, "observers": ("gw1", "gw1x", "gw1y")})
+    four = FogPlan(fog=wide, nics=plan.nics, next_hops=plan.next_hops, nic_files={})
+    seen = world(states={**world().states, "gw1x": observer(), "gw1y": observer()})
+    picture, lines = picture_of(four, seen)
+    assert [n["name"] for n in picture["nodes"]] == ["node-a", "node-b", "node-c", "node-d"]
+    assert len(picture["observers"]) == 3 and all(len(line) <= 100 for line in lines), lines
+    assert sum(line.startswith("  gw1") for line in lines) == 3

@@ -131,10 +131,11 @@ def register_check(subparsers: argparse._SubParsersAction[Any]) -> None:
         "status",
         help="draw one failover group as it is now: nodes, routers, who holds the gateway, observers' routes",
         description="Read the failover group's routers, observers and clpstat (as check does) and draw the "
-        "picture: where clpstat says it runs, which router holds the gateway (the VM's side), how each observer "
-        "routes the VM network; what is wrong is marked beside it. Changes nothing.",
-        epilog="Exit codes: 0 all as it should be, 1 could not be read (a router or observer did not answer), "
-        "2 bad input or inventory, 3 the picture shows something wrong.",
+        "original how-to's picture: the nodes and where clpstat says the group (the VM) runs, each router with "
+        "its addresses and whether it holds the gateway, each observer's next hop by router name and the OSPF "
+        "adjacencies; what is wrong is marked where it is, then a verdict and the causes. Changes nothing.",
+        epilog="Exit codes, as check's: 0 nothing failed (warnings allowed), 1 a check failed (a router or "
+        "observer not read included), 2 bad input or inventory.",
     )
     status.add_argument("fog", metavar="FOG", help="failover group name, as in ECX")
     status.add_argument("--json", action="store_true", help="one JSON document on stdout")
