@@ -178,10 +178,30 @@ def _box(title: str, lines: list[str], width: int) -> list[str]:
     top = f"+-- {title} "
     out = [top + "-" * max(0, width - len(top) - 1) + "+"]
     for line in lines:
-        for piece in textwrap.wrap(line, inner, subsequent_indent="  ") or [""]:
+        for piece in textwrap.wrap(line, inner, subsequent_indent="  ", break_on_hyphens=False) or [""]:
             out.append(f"| {piece.ljust(inner)} |")
     out.append("+" + "-" * (width - 2) + "+")
     return out
+
+
+def _compact(wrong: list[str], *, unread: bool = False) -> list[str]:
+    """Wrong lines for a box: the checks a cause keeps from being judged in one line per cause (the cause is
+    listed under the verdict); a host not read says so once (its ``reachable`` line is left out)."""
+    shown: list[str] = []
+    kept: dict[str, tuple[str, list[str]]] = {}  # cause -> (worst mark, checks)
+    for line in wrong:
+        mark, _, rest = line.partition(" ")
+        check, _, detail = rest.partition(": ")
+        if unread and check == "reachable":
+            continue
+        if detail.startswith("not judged: "):
+            cause = detail.removeprefix("not judged: ")
+            worst, names = kept.setdefault(cause, (mark, []))
+            kept[cause] = ("X" if "X" in (worst, mark) else worst, [*names, check])
+        else:
+            shown.append(line)
+    shown += [f"{mark} not judged: {', '.join(names)}" for mark, names in kept.values()]
+    return shown
 
 
 def _node_lines(node: dict[str, Any], picture: dict[str, Any]) -> list[str]:
@@ -191,13 +211,12 @@ def _node_lines(node: dict[str, Any], picture: dict[str, Any]) -> list[str]:
         lines = ["standby"]
     else:
         lines = ["unknown: clpstat not read" + (f" ({node['clpstat']})" if node["clpstat"] else "")]
-    wrong: list[str] = node["wrong"]
-    return lines + wrong
+    return lines + _compact(node["wrong"])
 
 
 def _router_lines(router: dict[str, Any], picture: dict[str, Any]) -> list[str]:
     if router["error"]:
-        return [f"X not read: {router['error']}", f"OSPF {router['next_hop']}", *router["wrong"]]
+        return [f"X not read: {router['error']}", f"OSPF {router['next_hop']}", *_compact(router["wrong"], unread=True)]
     addresses = " ".join(router["addresses"]) or "no address"
     if router["nic_state"] == "holds the gateway":
         nic = f"{router['nic']} {addresses} UP: holds the VM's gateway"
@@ -208,8 +227,7 @@ def _router_lines(router: dict[str, Any], picture: dict[str, Any]) -> list[str]:
     lines = [("X ROGUE: " if router["rogue"] else "") + nic, f"OSPF {router['next_hop']}"]
     if router["adjacencies"] is not None:
         lines.append("adjacent: " + ", ".join(router["adjacencies"]))
-    wrong: list[str] = router["wrong"]
-    return lines + wrong
+    return lines + _compact(router["wrong"])
 
 
 def _side_by_side(columns: list[list[str]], width: int) -> list[str]:
@@ -251,7 +269,7 @@ def draw(picture: dict[str, Any], width: int = WIDTH) -> list[str]:
             adjacent = ", ".join(observer["adjacencies"] or ["not read"])
             text = f"{mark}{observer['name']} {observer['address'] or ''}: via {via}; adjacent: {adjacent}"
         lines += textwrap.wrap(text, width, initial_indent="  ", subsequent_indent="      ")
-        for wrong in [w for w in observer["wrong"] if not observer["error"]]:
+        for wrong in _compact(observer["wrong"], unread=bool(observer["error"])):
             lines += textwrap.wrap(wrong, width, initial_indent="      ", subsequent_indent="        ")
     for wrong in picture["wrong"]:
         lines += textwrap.wrap(wrong, width, subsequent_indent="  ")

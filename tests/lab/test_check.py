@@ -156,7 +156,9 @@ def test_every_kind_of_router_passes_when_healthy(styled_lab: Lab) -> None:
     code, document = check(styled_lab)
     assert code == 0, [c for fog in document["fogs"] for c in fog["checks"] if c["status"] != "pass"]
     ready = [c for fog in document["fogs"] for c in fog["checks"] if c["name"] == "standby-ready"]
-    assert {c["host"] for c in ready} == {"vr2", "vr4"} and all(c["status"] == "pass" for c in ready)
+    assert {c["host"] for c in ready} == {"vr1", "vr2", "vr3", "vr4"} and all(c["status"] == "pass" for c in ready)
+    standbys = {c["host"] for c in ready if c["detail"].startswith(("10.0.0.254 configured", "10.0.1.254 configured"))}
+    assert standbys == {"vr2", "vr4"}, ready  # the standbys judged as standbys; every router has its item
 
 
 def test_a_standby_without_router_ospf(lab_at_start: Lab) -> None:
