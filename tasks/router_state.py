@@ -39,7 +39,14 @@ from .sudo import sudo_refused
 T = TypeVar("T")
 
 # The facts asked once per host (Reads.facts); NIC states, routes and NIC files are asked per NIC, prefix, path.
-HOST_FACTS = (Fact.OSPF_NEIGHBORS, Fact.OSPF_PROCESS, Fact.OSPF_INTERFACES, Fact.OSPF_CONFIG, Fact.IP_FORWARDING)
+HOST_FACTS = (
+    Fact.OSPF_NEIGHBORS,
+    Fact.OSPF_PROCESS,
+    Fact.OSPF_INTERFACES,
+    Fact.OSPF_CONFIG,
+    Fact.IP_FORWARDING,
+    Fact.SAVED_CONFIG,
+)
 OSPF_FACTS = (Fact.OSPF_NEIGHBORS, Fact.OSPF_PROCESS, Fact.OSPF_INTERFACES)  # no OSPF process: no such fact
 
 
@@ -120,9 +127,41 @@ VTYSH_FACTS: dict[Fact, Callable[[str], str]] = {
 }
 
 
-def fact_command(fact: Fact, *, suite: str, vtysh: str) -> str:
+# Where each suite keeps the configuration it starts with: the integrated file when there is one (what vtysh's
+# "write memory" writes), else the daemons' own files (the original how-to's Quagga).
+SAVED_FILES = {
+    "frr": ("/etc/frr/frr.conf", ("/etc/frr/zebra.conf", "/etc/frr/ospfd.conf")),
+    "quagga": ("/etc/quagga/Quagga.conf", ("/etc/quagga/zebra.conf", "/etc/quagga/ospfd.conf")),
+}
+
+
+def saved_config_command(suite: str, reader: str = "cat {path}") -> str:
+    """The saved configuration's text, printed by ``reader`` (the inventory's ``read_file``); exit status ABSENT
+    when the router has none of the files."""
+    integrated, (zebra, ospfd) = SAVED_FILES["frr" if suite == "frr" else "quagga"]
+    return (
+        f"if [ -f {integrated} ]; then {reader.format(path=integrated)}; elif [ -f {ospfd} ]; then "
+        f"{{ if [ -f {zebra} ]; then {reader.format(path=zebra)}; fi; {reader.format(path=ospfd)}; }}; "
+        f"else (exit {ABSENT}); fi"
+    )
+
+
+def saved_text(files: Mapping[str, str], suite: str) -> str | None:
+    """The saved configuration among files read from the router (path -> text), as
+    :func:`saved_config_command` picks it; None when the router has none of them."""
+    integrated, daemons = SAVED_FILES["frr" if suite == "frr" else "quagga"]
+    if integrated in files:
+        return files[integrated]
+    if daemons[1] in files:
+        return "".join(files[path] for path in daemons if path in files)
+    return None
+
+
+def fact_command(fact: Fact, *, suite: str, vtysh: str, reader: str = "cat {path}") -> str:
     if fact is Fact.IP_FORWARDING:
         return "cat /proc/sys/net/ipv4/ip_forward"
+    if fact is Fact.SAVED_CONFIG:
+        return saved_config_command(suite, reader)
     return vtysh_command(vtysh, VTYSH_FACTS[fact](suite))
 
 
@@ -168,6 +207,8 @@ def read_fact(
         )
         shown = output.output.strip().splitlines()[0][:120] if output.output.strip() else status
         return NotRead(fact, f"{label} could not be read: {shown}", cause=failed)
+    if fact in OSPF_FACTS and through_vtysh and not output.output.strip():  # FRR without router ospf, some commands
+        return NotRead(fact, "no OSPF process (vtysh answers nothing)")
     try:
         return parse(output.output)
     except ParseError as exc:
@@ -208,6 +249,11 @@ def _store_fact(state: RouterState, fact: Fact, output: CommandOutput, *, host: 
         state["ospf_config"] = read_fact(fact, output, parse_ospf_config, host=host)
     elif fact is Fact.IP_FORWARDING:
         state["ip_forwarding"] = read_fact(fact, output, parse_ip_forward, host=host)
+    elif fact is Fact.SAVED_CONFIG:
+        if output.exit_status == ABSENT:
+            state["saved_config"] = NotRead(fact, "no saved configuration file", absent=True)
+        else:
+            state["saved_config"] = read_fact(fact, output, parse_ospf_config, host=host, what=fact.label)
 
 
 def read_router_state(
@@ -242,7 +288,7 @@ def router_commands(reads: Reads, *, suite: str, vtysh: str, reader: str = "cat 
         commands += [link_command(probe.nic), address_command(probe.nic)]
     runs = route_reads(suite, reads.prefixes)
     commands += [vtysh_command(vtysh, *(route_command(suite, prefix) for prefix in run)) for run in runs]
-    commands += [fact_command(fact, suite=suite, vtysh=vtysh) for fact in reads.facts]
+    commands += [fact_command(fact, suite=suite, vtysh=vtysh, reader=reader) for fact in reads.facts]
     commands += [read_file_command(path, reader) for path in reads.nic_files]
     return commands
 

@@ -2,9 +2,9 @@
 
 An unprivileged login runs what needs root through ``sudo -n``; a rule missing for one of those commands makes
 sudo refuse it, and the fact it was to read is missing (NotRead) or the host's read fails. Other checks then say
-what they could not tell; this one names the command sudo refused, on which host, so that the rule can be added
-(``ospf-failover inventory sudoers HOST`` prints them all). A warning: the check itself changes nothing, and the
-same commands were refused in no other way.
+what they could not judge; this one names the commands sudo refused, per host, so that the rules can be added
+(``ospf-failover inventory sudoers HOST`` prints them all). One item per router, observer and cluster node of
+the group, whatever the faults: a pass, or a warning (the check itself changes nothing).
 """
 
 from __future__ import annotations
@@ -22,39 +22,37 @@ SHOWN = 160  # characters of a refused command shown (a vtysh run may read forty
 
 
 def privileges(fog: FogSeen) -> list[Judgement]:
-    """WARN per host (router, observer, cluster node of the group) and command sudo refused; PASS otherwise."""
+    """Per router, observer and cluster node of the group: WARN naming each command sudo refused there, else
+    PASS."""
     plan, seen = fog.plan, fog.seen
-    refused: dict[str, list[str]] = {}
-    for host in (*plan.fog.routers, *plan.fog.observers):
-        texts = [seen.errors[host]] if host in seen.errors else []
+    judged: list[Judgement] = []
+    for host in (*plan.fog.routers, *plan.fog.observers, *plan.fog.nodes):
+        found: list[str] = []
+        if host in seen.errors:
+            found += _refused_in(seen.errors[host])
         state = seen.states.get(host)
-        found = [*_refused_in(texts), *(_refused_facts(state) if state is not None else ())]
-        if found:
-            refused[host] = found
-    for node in plan.fog.nodes:
-        status = seen.clpstat.get(node)
+        if state is not None:
+            found += _refused_facts(state)
+        status = seen.clpstat.get(host)
         if isinstance(status, NotRead):
-            found = [*_refused_facts_of([status]), *_refused_in([status.reason])]
-            if found:
-                refused[node] = found
-    if not refused:
-        return [Judgement(None, "PASS", "sudo refused no command the check ran")]
-    return [
-        Judgement(host, "WARN", f"{SUDO_REFUSES} {_shown(command)!r}: add its rule (ospf-failover inventory sudoers "
-                  f"{host})")
-        for host, commands in refused.items()
-        for command in dict.fromkeys(commands)
-    ]  # fmt: skip
+            found += [*_refused_facts_of([status]), *_refused_in(status.reason)]
+        refused = list(dict.fromkeys(found))
+        if refused:
+            named = ", ".join(repr(_shown(command)) for command in refused)
+            rules = "its rule" if len(refused) == 1 else "their rules"
+            judged.append(Judgement(host, "WARN", f"{SUDO_REFUSES} {named}: add {rules} (ospf-failover inventory "
+                                                  f"sudoers {host})"))  # fmt: skip
+        else:
+            judged.append(Judgement(host, "PASS", "sudo refused no command read here"))
+    return judged
 
 
 def _shown(command: str) -> str:
     return command if len(command) <= SHOWN else command[: SHOWN - 3] + "..."
 
 
-def _refused_in(texts: list[str]) -> Iterator[str]:
-    for text in texts:
-        for match in _REFUSED.finditer(text):
-            yield match["command"]
+def _refused_in(text: str) -> list[str]:
+    return [match["command"] for match in _REFUSED.finditer(text)]
 
 
 def _refused_facts(state: RouterState) -> Iterator[str]:

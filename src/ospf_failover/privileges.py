@@ -39,7 +39,11 @@ SUITE_FILES: dict[str, tuple[str, ...]] = {
         "/etc/frr/support_bundle_commands.conf",
         *(f"/etc/frr/{daemon}.conf" for daemon in FRR_DAEMONS),
     ),
-    "quagga": ("/etc/quagga/vtysh.conf", *(f"/etc/quagga/{daemon}.conf" for daemon in QUAGGA_DAEMONS)),
+    "quagga": (
+        "/etc/quagga/Quagga.conf",
+        "/etc/quagga/vtysh.conf",
+        *(f"/etc/quagga/{daemon}.conf" for daemon in QUAGGA_DAEMONS),
+    ),
 }
 # vtysh's arguments as sudo sees them (joined by blanks): one or more `-c show ...` and nothing else. A word may
 # not start with '-', so a further `-c` always starts a command of its own, which must be a show command too.
@@ -120,8 +124,10 @@ def _nics(fleet: Fleet, host: Host) -> list[tuple[str, str]]:
 
 
 def _files(fleet: Fleet, host: Host) -> list[str]:
-    """The files ``backup`` and ``check`` read on ``host``: its suite's (when backed up) and its NICs'."""
-    files = list(SUITE_FILES.get(host.routing_suite or "", ())) if host.backed_up else []
+    """The files ``backup`` and ``check`` read on ``host``: its suite's (a router's always: check reads the
+    configuration it starts with; an observer's when it is backed up) and its NICs'."""
+    suite = host.backed_up or host.role == "router"
+    files = list(SUITE_FILES.get(host.routing_suite or "", ())) if suite else []
     if host.role == "router" and host.nic_config_file:
         files += nic_config_paths(host.nic_config_file, [nic for nic, _ in _nics(fleet, host)])
     return files

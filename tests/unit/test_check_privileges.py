@@ -88,8 +88,11 @@ def judged(plan: FogPlan, seen: Observed) -> list[tuple[str | None, str, str]]:
     return [(j.host, j.outcome, j.detail) for j in privileges(FogSeen(plan=plan, seen=seen))]
 
 
+HOSTS = ("vr1", "vr2", "gw1", "gw2", "node-a", "node-b")  # one item each, whatever the faults
+
+
 def test_nothing_refused_passes(plan: FogPlan) -> None:
-    assert judged(plan, Observed()) == [(None, "PASS", "sudo refused no command the check ran")]
+    assert judged(plan, Observed()) == [(host, "PASS", "sudo refused no command read here") for host in HOSTS]
 
 
 def test_each_refused_command_is_a_warning_on_its_host(plan: FogPlan) -> None:
@@ -111,10 +114,15 @@ def test_each_refused_command_is_a_warning_on_its_host(plan: FogPlan) -> None:
         clpstat={"node-a": NotRead(Fact.CLUSTER_STATE, str(clpstat_refused))},
     )
     found = judged(plan, seen)
-    assert [(host, outcome) for host, outcome, _ in found] == [("vr1", "WARN"), ("gw1", "WARN"), ("node-a", "WARN")]
-    assert (
-        found[0][2]
-        == "sudo refuses '/usr/bin/cat /etc/x/ifcfg-ens224': add its rule (ospf-failover inventory sudoers vr1)"
+    assert [host for host, _, _ in found] == list(HOSTS)
+    warned = {host: detail for host, outcome, detail in found if outcome == "WARN"}
+    assert list(warned) == ["vr1", "gw1", "node-a"], found
+    assert warned["vr1"] == (
+        "sudo refuses '/usr/bin/cat /etc/x/ifcfg-ens224': add its rule (ospf-failover inventory sudoers vr1)"
     )
-    assert "'/usr/bin/vtysh -c show ip route 10.0.0.0/24'" in found[1][2]
-    assert "'/usr/sbin/clpstat --local'" in found[2][2]
+    assert "'/usr/bin/vtysh -c show ip route 10.0.0.0/24'" in warned["gw1"]
+    assert "'/usr/sbin/clpstat --local'" in warned["node-a"]
+    two = Observed(errors={"vr2": f"{route_refused}; {file_refused}"})
+    assert dict((h, d) for h, o, d in judged(plan, two) if o == "WARN")["vr2"].endswith(
+        ": add their rules (ospf-failover inventory sudoers vr2)"
+    ), "several commands refused on one host: one item naming them all"

@@ -10,10 +10,12 @@ import pytest
 from nornir.core.task import Result
 
 from ospf_failover.engine import JsonDocument, Run
+from ospf_failover.models import Fact, NotRead
 from ospf_failover.nornir_setup import HostRun
 from ospf_failover.runbooks.backup.run import BackupReport, HostBackup, Summary, document, host_backup, summary_line
-from ospf_failover.runbooks.check.run import CheckReport, HostRead
-from ospf_failover.runbooks.check.run import document as check_document
+from ospf_failover.runbooks.check.findings import Finding
+from ospf_failover.runbooks.check.report import CheckReport, HostRead
+from ospf_failover.runbooks.check.report import document as check_document
 
 
 @pytest.fixture(autouse=True)
@@ -21,15 +23,19 @@ def no_clplogcmd(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("PATH", "/nonexistent")
 
 
+SAVED_UNREAD = NotRead(Fact.SAVED_CONFIG, "no saved configuration file")
+
+
 def staged(files: dict[str, str], *, changed: bool, diff: str = "", secrets: int = 0) -> HostRun:
     per_file = {path: 0 for path in sorted(files)}
     per_file[min(files)] = secrets
     result = {
         "files": files,
-        "raw": {},
         "changed": sorted(files) if changed else [],
         "secrets": secrets,
         "secrets_per_file": per_file,
+        "ospf_config": NotRead(Fact.OSPF_CONFIG, "not parsed here"),
+        "saved_config": SAVED_UNREAD,
     }
     return HostRun(result=Result(host=None, result=result, changed=changed, diff=diff), error=None, seconds=0.41234)
 
@@ -38,6 +44,7 @@ def test_a_host_backed_up_and_one_not() -> None:
     ok = host_backup(
         staged({"running-config": "x", "etc/frr/frr.conf": "y"}, changed=True, secrets=2), None, diff=False
     )
+    unknown = {"status": "unknown", "only_running": [], "only_saved": [], "detail": "not parsed here"}
     assert ok == HostBackup(
         "ok",
         True,
@@ -46,9 +53,10 @@ def test_a_host_backed_up_and_one_not() -> None:
         0.412,
         secrets_removed=2,
         secrets_per_file={"etc/frr/frr.conf": 2, "running-config": 0},
+        saved=unknown,
     )
     assert list(ok.as_dict()) == [
-        "status", "changed", "files", "error", "seconds", "secrets_removed", "secrets_per_file"
+        "status", "changed", "files", "error", "seconds", "secrets_removed", "secrets_per_file", "saved"
     ]  # fmt: skip
     assert ok.as_dict()["secrets_per_file"] == {"etc/frr/frr.conf": 2, "running-config": 0}
     unreachable = HostRun(result=None, error=TimeoutError("vr4: connect timed out"), seconds=5.0)
@@ -117,10 +125,11 @@ def test_the_backup_summary_reads_the_report() -> None:
 
 def test_the_check_document_reads_the_report() -> None:
     report = CheckReport(
+        findings={"customer1": [Finding("reachable", "vr1", "PASS", "answered in 0.31 s")]},
         hosts={
             "vr1": HostRead(reachable=True, seconds=0.31, error=None),
             "node-a": HostRead(reachable=False, seconds=None, error="clpstat: busy"),
-        }
+        },
     )
     run = Run("check", ["customer1"], [])
     run.add("customer1", "reachable", "PASS", "answered in 0.31 s", host="vr1")
@@ -136,6 +145,7 @@ def test_the_check_document_reads_the_report() -> None:
         "host": "vr1",
         "status": "pass",
         "detail": "answered in 0.31 s",
+        "cause": None,
     }
     assert shaped["summary"]["pass"] == 1 and shaped["summary"]["fogs"] == 1
 
