@@ -67,7 +67,7 @@ def get_session(task: Task) -> BaseConnection:
     if CONNECTION in host.connections:
         session: BaseConnection = host.connections[CONNECTION].connection
         return session
-    limit = host_view(host).max_connects_in_flight
+    limit = host_view(host).run.max_connects_in_flight
     extras = {**(host.get_connection_parameters(CONNECTION).extras or {}), **SESSION_EXTRAS}
     try:
         with _connect_slots(limit):

@@ -86,7 +86,7 @@ def read_file_command(path: str) -> str:
 
 
 def command_timeout(task: Task) -> float:
-    return host_view(task.host).timeouts.command
+    return host_view(task.host).run.timeouts.command
 
 
 def run_batch(task: Task, commands: Sequence[str], *, timeout: float | None = None) -> list[CommandOutput]:
