@@ -11,7 +11,6 @@ from typing import Any
 import pytest
 import yaml
 from nornir import InitNornir
-from nornir.plugins.inventory.simple import SimpleInventory
 
 from ospf_failover.cli import main
 from ospf_failover.errors import InventoryError
@@ -466,38 +465,6 @@ def test_a_role_may_come_through_a_parent_group(inventory: Path) -> None:
 
     edit(inventory, change)
     assert load_inventory(inventory).hosts["gw1"].role == "observer"
-
-
-@pytest.mark.parametrize("how", ["load_inventory", "InitNornir"])
-def test_nornir_builds_what_simple_inventory_builds(how: str) -> None:
-    """The validated Nornir objects are SimpleInventory's: same hosts, groups, defaults, data, inheritance and
-    SSH settings, whether loaded by the command line's path or by InitNornir with the inventory plugin."""
-    if how == "InitNornir":
-        plugin = {"plugin": "OspfFailoverInventory", "options": {"inventory": str(REPO_INVENTORY)}}
-        ours = InitNornir(inventory=plugin, logging={"enabled": False}).inventory
-    else:
-        ours = load_inventory(REPO_INVENTORY).inventory
-    theirs = SimpleInventory(
-        host_file=str(REPO_INVENTORY / "hosts.yaml"),
-        group_file=str(REPO_INVENTORY / "groups.yaml"),
-        defaults_file=str(REPO_INVENTORY / "defaults.yaml"),
-    ).load()
-    assert sorted(ours.hosts) == sorted(theirs.hosts) and sorted(ours.groups) == sorted(theirs.groups)
-    assert ours.defaults.dict() == theirs.defaults.dict()
-    for name, group in theirs.groups.items():
-        assert ours.groups[name].dict() == group.dict(), name
-    for name, host in theirs.hosts.items():
-        mine = ours.hosts[name]
-        assert mine.extended_data() == host.extended_data(), name
-        assert [g.name for g in mine.extended_groups()] == [g.name for g in host.extended_groups()], name
-        assert (mine.hostname, mine.port, mine.username, mine.platform) == (
-            host.hostname,
-            host.port,
-            host.username,
-            host.platform,
-        ), name
-        assert mine.get_connection_parameters("netmiko").dict() == host.get_connection_parameters("netmiko").dict()
-        assert mine.dict() == host.dict(), name
 
 
 def test_fogs_of_a_host_are_typed_views_of_its_groups() -> None:
