@@ -1,5 +1,6 @@
-"""The session plugin without a network: connect failures classified by the libraries' exception types (as
-paramiko and netmiko raise them, chains included), the connect bound, and the settings it refuses to open with."""
+"""The session plugin without the lab: connect failures classified by the libraries' exception types (as
+paramiko and netmiko raise them, chains included), the TCP connection's settings (on loopback only), the connect
+bound, and the settings it refuses to open with."""
 
 from __future__ import annotations
 
@@ -19,6 +20,7 @@ from ospf_failover.inventory import SESSION, load_inventory
 from ospf_failover.transport import ConnectsInFlight, SessionPlugin, classify_connect_error
 from ospf_failover.transport.bound import NoConnectSlot
 from ospf_failover.transport.errors import RefuseUnknownHost, UnknownHostKey
+from ospf_failover.transport.tcp import QUICKACK, AckingSocket, tcp_connection
 
 REPO_INVENTORY = Path(__file__).resolve().parents[2] / "inventory"
 OFFERED, KNOWN = paramiko.RSAKey.generate(1024), paramiko.RSAKey.generate(1024)
@@ -84,6 +86,7 @@ CASES: dict[str, tuple[BaseException, type[ConnectionFailed], str]] = {
         "SSH port refused the connection",
     ),
     "hung_up_before_ssh": (banner_error(EOFError()), ConnectionFailed, "closed the connection before SSH"),
+    "unreachable": (OSError(errno.EHOSTUNREACH, "No route to host"), ConnectionFailed, "SSH port is unreachable"),
     # The wording of a message decides nothing: a plain SSHException that speaks of host keys is no HostKeyError.
     "words_only": (paramiko.SSHException("Host key for server 'x' does not match"), ConnectionFailed, "failed"),
 }
@@ -95,6 +98,23 @@ def test_connect_errors_are_classified_by_type(case: str) -> None:
     error = classify(exc)
     assert type(error) is wanted and text in str(error), f"{case}: {error!r}"
     assert str(error).startswith("vr1 (192.168.75.251): ")
+
+
+def test_the_tcp_connection_sends_at_once_and_acknowledges_at_once() -> None:
+    with socket.create_server(("127.0.0.1", 0)) as server:
+        port = server.getsockname()[1]
+        client = tcp_connection("127.0.0.1", port, timeout=5)
+        peer, _ = server.accept()
+        with client, peer:
+            assert isinstance(client, AckingSocket) and client.gettimeout() == 5
+            assert client.getsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY) == 1
+            peer.sendall(b"SSH-2.0-test\r\n")
+            assert client.recv(100) == b"SSH-2.0-test\r\n"
+            if QUICKACK is not None:
+                assert client.getsockopt(socket.IPPROTO_TCP, QUICKACK) == 1  # set after the read
+    with pytest.raises(ConnectionRefusedError) as caught:
+        tcp_connection("127.0.0.1", port, timeout=5)  # nobody listens there any more
+    assert "SSH port refused the connection" in str(classify(caught.value))
 
 
 def test_connects_wait_for_a_slot_below_their_own_limit() -> None:

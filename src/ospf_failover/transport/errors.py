@@ -1,11 +1,12 @@
 """What a failed connect means, from the libraries' exception types (never from their messages' wording).
 
-paramiko raises, while connecting: ``socket.timeout`` (a ``TimeoutError``) when TCP gets no answer within the
-connect timeout; ``NoValidConnectionsError`` (a ``socket.error``) when every address refused or was
-unreachable; ``SSHException`` "Error reading SSH protocol banner", with the cause as its ``__context__``
+Connecting raises ``socket.timeout`` (a ``TimeoutError``) when TCP gets no answer within the connect timeout,
+``ConnectionRefusedError`` or an ``OSError`` (EHOSTUNREACH) when the port refused or the host is unreachable
+(paramiko's ``NoValidConnectionsError`` wraps them when it makes the TCP connection itself). Then paramiko
+raises ``SSHException`` "Error reading SSH protocol banner" with the cause as its ``__context__``
 (``socket.timeout`` past the banner timeout, ``EOFError`` when the server hung up: OpenSSH's MaxStartups does
-that); ``BadHostKeyException`` (the offered and the known key) when known_hosts has another key; the host key
-policy's exception when it has none; ``AuthenticationException`` (and subclasses) when the key is refused.
+that), ``BadHostKeyException`` (the offered and the known key) when known_hosts has another key, the host key
+policy's exception when it has none, ``AuthenticationException`` (and subclasses) when the key is refused.
 netmiko, when it connects itself, re-raises all of these as ``NetmikoTimeoutException`` or
 ``NetmikoAuthenticationException``, the original as ``__context__``: the whole chain is read, the most telling
 first.
@@ -85,12 +86,15 @@ def classify_connect_error(exc: BaseException, *, host: str, address: str) -> Co
         return AuthenticationFailed(host=host, address=address, reason="SSH key login refused")
     if first(TimeoutError) is not None:  # socket.timeout is TimeoutError
         return ConnectTimeout(host=host, address=address, reason="no SSH answer within the connect timeout")
-    if isinstance(refused := first(paramiko.ssh_exception.NoValidConnectionsError), OSError):
-        codes = {getattr(error, "errno", None) for error in getattr(refused, "errors", {}).values()}
-        what = "refused the connection" if errno.ECONNREFUSED in codes else "is unreachable"
-        return ConnectionFailed(host=host, address=address, reason=f"SSH port {what}")
     if first(socket.gaierror) is not None:
         return ConnectionFailed(host=host, address=address, reason="the address does not resolve")
+    if isinstance(failed := first(paramiko.ssh_exception.NoValidConnectionsError, OSError), OSError):
+        wrapped = getattr(failed, "errors", {}).values()  # paramiko's: one error per address tried
+        codes = {getattr(error, "errno", None) for error in [failed, *wrapped]}
+        if errno.ECONNREFUSED in codes:
+            return ConnectionFailed(host=host, address=address, reason="SSH port refused the connection")
+        if codes & {errno.EHOSTUNREACH, errno.ENETUNREACH}:
+            return ConnectionFailed(host=host, address=address, reason="SSH port is unreachable")
     if first(EOFError) is not None:
         return ConnectionFailed(
             host=host, address=address, reason="the host closed the connection before SSH began (too many at once?)"

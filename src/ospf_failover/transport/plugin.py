@@ -29,6 +29,7 @@ from ospf_failover.inventory.problems import problems_of
 from .bound import ConnectsInFlight, NoConnectSlot
 from .channel import SHELL, Session
 from .errors import RefuseUnknownHost, classify_connect_error
+from .tcp import tcp_connection
 
 SLOT_WAIT = 600.0  # seconds a connect may wait for a slot: each holder is bounded by its own SSH timeouts
 WHERE = {"netmiko": "connection_options.netmiko.extras", "run": "data", "host": "name"}
@@ -96,16 +97,17 @@ def connect(*, name: str, parameters: dict[str, Any], shell_timeout: float) -> S
     netmiko = ConnectHandler(**parameters, auto_connect=False)
     client = netmiko._build_ssh_client()  # known hosts loaded as the extras say; ssh_strict refuses unknown hosts
     client.set_missing_host_key_policy(RefuseUnknownHost())  # the same refusal, with a type of its own
+    arguments = netmiko._connect_params_dict()
+    sock = arguments.get("sock")
     try:
-        client.connect(**netmiko._connect_params_dict())
-        sock = client.get_transport().sock
-        if isinstance(sock, socket.socket):
-            # A batch is one small write: Nagle's algorithm would hold it until the host acknowledges the last
-            # segment, which the host delays (about 40 ms a request, measured).
-            sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+        if sock is None:  # no ProxyCommand from an ssh_config: the TCP connection is ours to tune (.tcp)
+            sock = arguments["sock"] = tcp_connection(netmiko.host, netmiko.port, timeout=netmiko.conn_timeout)
+        client.connect(**arguments)
         channel = start_shell(client, timeout=shell_timeout)
     except BaseException:
         client.close()
+        if isinstance(sock, socket.socket):
+            sock.close()
         raise
     return Session(host=name, client=client, channel=channel)
 
