@@ -92,6 +92,7 @@ def test_a_router_may_run_its_nic_commands_announce_vtysh_and_files_and_nothing_
     text = render_sudoers(fleet, "vr1")
     assert not [line for line in text.splitlines() if line.startswith("##")], "the template's notes are left out"
     assert "{" not in text.replace(VTYSH_ARGUMENTS, ""), "every placeholder filled in"
+    assert "Defaults:ospf-failover !requiretty" in text.splitlines(), "the sessions have no terminal"
     assert rules(text) == [
         "/usr/sbin/ifdown ens224",
         "/usr/sbin/ifup ens224",
