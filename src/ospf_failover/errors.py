@@ -91,7 +91,14 @@ class CommandTimeout(DeviceError, TimeoutError):
 
 
 class ClpstatBusy(CommandFailed):
-    """clpstat kept answering 'busy' (exit status 9) beyond the retry bound."""
+    """clpstat kept answering 'busy' (exit status 9) beyond the retry bound: ``attempts`` runs over ``seconds``."""
+
+    def __init__(
+        self, *, host: str, command: str, output: str, exit_status: int, attempts: int, seconds: float
+    ) -> None:
+        self.attempts = attempts
+        self.seconds = seconds
+        super().__init__(host=host, command=command, output=output, exit_status=exit_status)
 
 
 class ConnectionFailed(OspfFailoverError, ConnectionError):
@@ -126,6 +133,17 @@ class ConvergenceTimeout(OspfFailoverError, TimeoutError):
         self.timeout = timeout
         self.last = last
         super().__init__(f"{what}: not true after {timeout:.1f} s: {last}")
+
+
+class NotConverging(OspfFailoverError):
+    """A polled state that no amount of waiting can mend: each of ``causes`` has lasted ``seconds``, the grace."""
+
+    exit_code = EXIT_NOT_VERIFIED
+
+    def __init__(self, *, causes: tuple[str, ...], seconds: float) -> None:
+        self.causes = causes
+        self.seconds = seconds
+        super().__init__(f"cannot converge: {'; '.join(causes)}")
 
 
 class LockTimeout(OspfFailoverError, TimeoutError):
