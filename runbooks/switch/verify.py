@@ -27,7 +27,7 @@ from .steps import not_reached, report_cross_check
 from .timing import RouteClock
 
 POLL_INTERVAL = 0.05
-EXPLAIN_PAST_DEADLINE = 0.3  # seconds past the deadline the explanation of a failed verification may take
+EXPLAIN_PAST_DEADLINE = 0.5  # seconds past the deadline the explanation of a failed verification may take
 
 
 class Watch:

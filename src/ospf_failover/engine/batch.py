@@ -18,7 +18,7 @@ from nornir.plugins.runners import SerialRunner
 
 from ospf_failover.nornir_setup import HostRun, Unobservant, run_on
 
-MIN_STEP_TIMEOUT = 0.1  # seconds: a step's bound once the run's time is nearly spent (one short read)
+MIN_STEP_TIMEOUT = 0.5  # seconds: the bound of a step begun just before the deadline (a read, and no false timeout)
 T = TypeVar("T")
 
 
