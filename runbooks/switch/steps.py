@@ -86,9 +86,11 @@ def clpstat_error(error: BaseException | None, *, where: str) -> OspfFailoverErr
     """clpstat's failure when it is what locates the group: busy beyond the retry is bad input (exit 2: nothing
     was touched, and another try later may work); another failure fails the run."""
     if isinstance(error, ClpstatBusy):
+        how_long = f" for {error.seconds:.1f} s" if error.seconds is not None else ""
+        runs = f" ({error.attempts} runs)" if error.attempts is not None else ""
         return InputError(
-            f"clpstat on {where} answered busy (exit status 9) for {error.seconds:.1f} s ({error.attempts} runs): "
-            "nothing touched; run it again once the cluster has settled, or give --node"
+            f"clpstat on {where} answered busy (exit status 9){how_long}{runs}: nothing touched; run it again "
+            "once the cluster has settled, or give --node"
         )
     if isinstance(error, OspfFailoverError):
         return error

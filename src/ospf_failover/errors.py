@@ -91,10 +91,18 @@ class CommandTimeout(DeviceError, TimeoutError):
 
 
 class ClpstatBusy(CommandFailed):
-    """clpstat kept answering 'busy' (exit status 9) beyond the retry bound: ``attempts`` runs over ``seconds``."""
+    """clpstat kept answering 'busy' (exit status 9) beyond the retry bound: ``attempts`` runs over ``seconds``
+    (None: not counted)."""
 
     def __init__(
-        self, *, host: str, command: str, output: str, exit_status: int, attempts: int, seconds: float
+        self,
+        *,
+        host: str,
+        command: str,
+        output: str,
+        exit_status: int,
+        attempts: int | None = None,
+        seconds: float | None = None,
     ) -> None:
         self.attempts = attempts
         self.seconds = seconds
@@ -152,6 +160,10 @@ class LockTimeout(OspfFailoverError, TimeoutError):
 
 class BackupStoreError(OspfFailoverError, OSError):
     """The backup directory or its git repository could not be written or read."""
+
+
+class OutputError(OspfFailoverError, OSError):
+    """A report could not be written where it was asked to go (``check --output FILE``)."""
 
 
 class LabError(OspfFailoverError):

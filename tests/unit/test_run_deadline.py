@@ -169,7 +169,7 @@ def test_clpstats_busy_retries_end_within_their_bound_and_say_how_long(fleet: Fl
     assert busy.is_set(), "the first busy answer is told at once"
     error = outcome["node-a"].error
     assert isinstance(error, ClpstatBusy) and error.attempts == len(busy_clpstat.read_text().splitlines()) >= 2
-    assert 0.3 < error.seconds < 1.0
+    assert error.seconds is not None and 0.3 < error.seconds < 1.0
     refused = clpstat_error(error, where="node-a (local)")
     assert isinstance(refused, InputError), "clpstat busy is bad input: exit 2, nothing touched"
     assert str(refused).startswith(
