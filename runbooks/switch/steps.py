@@ -141,9 +141,11 @@ def not_reached(error: BaseException | None) -> str:
 
 
 def untouched_text(error: BaseException | None) -> str:
-    """The row of a standby the switch cannot reach: a host key refused is a rebuilt router or an attack, and
-    nothing was sent to it; no SSH answer may be a network partition."""
-    if isinstance(error, HostKeyError | AuthenticationFailed):
+    """The row of a standby the switch cannot reach: a refused host key is a rebuilt router or an attack (its
+    error names both keys and says that nothing was sent); no SSH answer may be a network partition."""
+    if isinstance(error, HostKeyError):
+        return error_text(error)
+    if isinstance(error, AuthenticationFailed):
         return f"{error_text(error)}: nothing was sent to it; its NIC is left as it is"
     return f"{error_text(error)}: cannot take its NIC down (network partition?)"
 

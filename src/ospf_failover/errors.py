@@ -123,7 +123,9 @@ class HostKeyError(ConnectionFailed):
     """The host's SSH host key is unknown or does not match the inventory's known_hosts: never talk to it.
 
     ``offered_fingerprint``: the SHA256 fingerprint of the key the host offered; ``known_fingerprint``: that of
-    the key known_hosts has for it (None when it has none, or when SSH did not say).
+    the key known_hosts has for it (None when it has none, or when SSH did not say); ``known_hosts``: that file;
+    ``key_type``: the offered key's type as ssh-keyscan names it (``ed25519``). The message is one line: the host,
+    its address, both fingerprints, that nothing was sent, and what to do (for an unknown host: how to add it).
     """
 
     def __init__(
@@ -134,10 +136,34 @@ class HostKeyError(ConnectionFailed):
         reason: str,
         offered_fingerprint: str | None = None,
         known_fingerprint: str | None = None,
+        known_hosts: str | None = None,
+        key_type: str | None = None,
     ) -> None:
         self.offered_fingerprint = offered_fingerprint
         self.known_fingerprint = known_fingerprint
+        self.known_hosts = known_hosts
+        self.key_type = key_type
         super().__init__(host=host, address=address, reason=reason)
+
+    def __str__(self) -> str:
+        return f"{self.host} ({self.address}): {self.reason}{self.advice()}"
+
+    def advice(self) -> str:
+        """What follows the reason: the fingerprints, that nothing was sent, what to do."""
+        offered = f"it offers {self.offered_fingerprint}" if self.offered_fingerprint else "its key not shown"
+        where = self.known_hosts or "the inventory's known_hosts"
+        if self.known_fingerprint is not None:
+            return (
+                f": {offered}, known_hosts has {self.known_fingerprint}; nothing was sent to it (a rebuilt "
+                f"router, or another machine answering at {self.address}): check the key on the router itself "
+                f"before replacing its line in {where}"
+            )
+        kind = self.key_type or "ed25519"
+        return (
+            f": {offered}; nothing was sent to it; to trust it, compare that with the router's own key "
+            f"(ssh-keygen -lf /etc/ssh/ssh_host_{kind}_key.pub on it), then add it: "
+            f"ssh-keyscan -t {kind} {self.address} >> {where}"
+        )
 
 
 class ConnectTimeout(ConnectionFailed, TimeoutError):

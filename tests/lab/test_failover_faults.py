@@ -13,6 +13,7 @@ import os
 import re
 import select
 import shutil
+import subprocess
 import sys
 import time
 from dataclasses import dataclass
@@ -26,6 +27,7 @@ from ospf_failover_lab.lab import Lab
 
 TOOL = str(Path(sys.executable).with_name("ospf-failover"))
 VR1, VR2 = "192.168.76.251", "192.168.76.252"
+VR2_MGMT = "192.168.75.252"  # the address the tool connects to
 HEARTBEAT_BOUND = 6.0  # seconds: the longest gap allowed between two lines (the promise is 5 s, the beat 4 s)
 
 
@@ -242,10 +244,13 @@ def test_a_monitor_polling_a_wrong_state_never_delays_a_switch(lab_at_start: Lab
         start = time.monotonic()
         during = lab.run("node-a", argv, timeout=60)
         took = time.monotonic() - start
-        assert genw.poll() is None, "the monitor was still polling while the switch ran"
+        seen, _ = genw.communicate(timeout=30)
     finally:
-        genw.kill()
-        genw.communicate(timeout=10)
+        if genw.poll() is None:
+            genw.kill()
+            genw.communicate(timeout=10)
+    # The monitor polled on while the switch ran, and saw what the switch made right.
+    assert genw.returncode == 0 and "[I] verify customer1: verified in " in seen, seen
     assert during.returncode == 0, during.stdout
     assert "waited" not in during.stdout, during.stdout
     reported = float(re.findall(r"switched and verified in (\d+\.\d+) s", during.stdout)[0])
@@ -301,3 +306,49 @@ def test_clpstat_busy_under_ecx_delays_nothing(lab_at_start: Lab) -> None:
     warning = [s for s in report["steps"] if s["step"] == "locate" and s["outcome"] == "WARN"]
     assert warning and "busy" in warning[0]["message"] and "trusting ECX" in warning[0]["message"], report["steps"]
     assert report["seconds"] < 3.0, report["seconds"]
+
+
+def fingerprint_of(public_key: Path) -> str:
+    """The SHA256 fingerprint ssh-keygen gives a public key file (run on the machine: a file, no network)."""
+    done = subprocess.run(
+        ["ssh-keygen", "-lf", str(public_key)], capture_output=True, text=True, timeout=10, check=True
+    )
+    return done.stdout.split()[1]
+
+
+def test_a_changed_host_key_is_one_line_with_both_fingerprints(lab_at_start: Lab) -> None:
+    lab = lab_at_start
+    keys = lab.host_dir("vr2") / "ssh"
+    lab.change_host_key("vr2")
+    try:
+        offered = fingerprint_of(keys / "ssh_host_ed25519_key.pub")
+        known = fingerprint_of(keys / "ssh_host_ed25519_key.orig.pub")
+        ran = run_tool(lab, "node-b", "switch", "customer1", "--node", "node-b", "--timeout", "30")
+    finally:
+        lab.restore_host_key("vr2")
+    assert ran.code == 1, ran.text  # the active router: nothing changed anywhere
+    line = line_matching(ran, r"^\[E\] switch customer1: connect: \[vr2\] ")
+    assert offered != known and offered in line and known in line, (offered, known, line)
+    assert "vr2 (192.168.75.252): host key does not match" in line and "nothing was sent to it" in line
+    assert "partition" not in ran.text
+    assert lab.holds_gateway("vr1") and not lab.holds_gateway("vr2")
+
+
+def test_an_unknown_host_is_told_how_to_add_it(lab_at_start: Lab, tmp_path: Path) -> None:
+    lab = lab_at_start
+    strange = tmp_path / "inventory"
+    shutil.copytree(lab.inventory_dir, strange)
+    known_hosts = strange / "known_hosts"
+    known_hosts.write_text(
+        "".join(line for line in known_hosts.read_text().splitlines(keepends=True) if VR2_MGMT not in line)
+    )
+    defaults = yaml.safe_load((strange / "defaults.yaml").read_text())
+    defaults["connection_options"]["netmiko"]["extras"]["alt_key_file"] = str(known_hosts)
+    (strange / "defaults.yaml").write_text(yaml.safe_dump(defaults))
+    offered = fingerprint_of(lab.host_dir("vr2") / "ssh" / "ssh_host_ed25519_key.pub")
+    ran = run_tool(lab, "node-a", "verify", "customer1", "--node", "node-a", "--timeout", "10", inventory=strange)
+    assert ran.code == 3, ran.text  # verify: a standby it cannot read is not as it should be
+    assert ran.lines[-1][1].startswith("[E] verify customer1: NOT as it should be (vr2 unreachable) in "), ran.text
+    line = line_matching(ran, r"^\[W\] verify customer1: connect: \[vr2\] ")
+    assert f"vr2 ({VR2_MGMT}): host key is not in known_hosts: it offers {offered}; nothing was sent to it" in line
+    assert line.endswith(f"then add it: ssh-keyscan -t ed25519 {VR2_MGMT} >> {known_hosts}"), line
