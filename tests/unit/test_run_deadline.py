@@ -83,6 +83,30 @@ def test_the_lock_is_waited_for_only_as_long_as_the_run_has_left(fleet: Fleet) -
     assert "another run holds" in lines_of(stream)[0]
 
 
+def test_a_run_waiting_for_the_lock_says_for_what(fleet: Fleet, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr("ospf_failover.engine.heartbeat.HEARTBEAT_EVERY", 0.3)
+    stream = io.StringIO()
+    steps: tuple[Step[None], ...] = (Step("connect", lambda s, r: Ending(0, "ok"), connects=True),)
+    runbook = Runbook("switch", ("customer1",), (EcxLines(stream),), lock=True, timeout=5, heartbeat=True)
+    released = threading.Event()
+
+    def holder() -> None:
+        with fog_lock("customer1", timeout=5):
+            held.set()
+            released.wait(5)
+
+    held = threading.Event()
+    thread = threading.Thread(target=holder)
+    thread.start()
+    held.wait(5)
+    threading.Timer(1.0, released.set).start()
+    assert run_steps(fleet, runbook, lambda: None, steps) == 0
+    thread.join(5)
+    beats = [line for line in lines_of(stream) if ": lock: waiting " in line]
+    assert beats, lines_of(stream)
+    assert beats[0].startswith("[I] switch customer1: lock: waiting 0 s for another run on customer1 to end (it holds ")
+
+
 def test_a_run_that_waits_says_so_at_least_every_few_seconds() -> None:
     stream = io.StringIO()
     run = Run("switch", ["customer1"], [EcxLines(stream)])

@@ -36,8 +36,9 @@ def waiting_line(awaited: Awaited, now: float) -> str:
 class Heartbeat:
     """Draws a note for ``fog`` whenever ``every`` seconds passed without a line, saying what is awaited."""
 
-    def __init__(self, run: Run, fog: str, *, every: float = HEARTBEAT_EVERY) -> None:
-        self.run, self.fog, self.every = run, fog, every
+    def __init__(self, run: Run, fog: str, *, every: float | None = None) -> None:
+        self.run, self.fog = run, fog
+        self.every = every if every is not None else HEARTBEAT_EVERY
         self.awaited: Awaited | None = None  # set by whoever waits; replaced whole, read by the heartbeat's thread
         self._stopped = threading.Event()
         self._thread = threading.Thread(target=self._beat, daemon=True, name="heartbeat")

@@ -131,8 +131,11 @@ class OpenRun:
         if self._nornir is None:
             if self.runbook.lock and self.runbook.timeout is not None:  # a lock comes with a timeout (__post_init__)
                 group = self.runbook.group
+                before = self.heartbeat.awaited if self.heartbeat is not None else None
                 self.awaiting("lock", f"another run on {group} to end (it holds {lock_path(group)})")
                 waited = self._stack.enter_context(fog_lock(group, timeout=self.remaining()))
+                if self.heartbeat is not None:
+                    self.heartbeat.awaited = before  # the step's own words again
                 if waited > LOCK_WAIT_SHOWN:
                     self.run.note(group, f"waited {waited:.1f} s for another run on {group}")
             nr = init_nornir(self.fleet, dry_run=self.runbook.dry_run, num_workers=self.runbook.workers)
