@@ -8,17 +8,18 @@ from __future__ import annotations
 import os
 import shutil
 import subprocess
+import sys
 import time
 from pathlib import Path
 
 from ospf_failover.errors import InputError, LabError
 
-from . import cluster, cutoff, daemons, frr, host_start, inspection, inventory_writer, namespaces, sshd, vm_side
+from . import cluster, cutoff, daemons, frr, host_start, inspection, inventory_writer, namespaces, played, sshd, vm_side
 from . import nic_style as styles_of_nics
 from . import state as lab_state
 from .directory import CREATED_MARKER, EXISTING_MARKER, Progress, check_lab_directory, orphan_owner
 from .hosts import LabHosts
-from .topology import CLUSTER_NODES, Host, plan
+from .topology import CLUSTER_NODES, OBSERVERS, Host, plan
 
 START_IN_FLIGHT = 24  # host start scripts run at once: enough to keep 2 cores busy without thrashing
 
@@ -54,9 +55,15 @@ def write_files(lab: LabHosts, timers: frr.Timers) -> None:
         if host.runs_sshd:
             (host_dir / "ssh").mkdir(exist_ok=True)
             host_keys[host.name] = host_dir / "ssh" / sshd.HOST_KEY_NAME
+            platform = lab.observer_platforms.get(host.name)
             (host_dir / "ssh" / "sshd_config").write_text(
                 sshd.sshd_config(
-                    host=host, host_dir=host_dir, authorized_keys=lab.directory / "ssh" / "authorized_keys"
+                    host=host,
+                    host_dir=host_dir,
+                    authorized_keys=lab.directory / "ssh" / "authorized_keys",
+                    force_command=played.force_command(python=sys.executable, platform=platform, hostname=host.name)
+                    if platform
+                    else None,
                 )
             )
         clpstat = lab.directory / "clpstat" if host.role == "node" else None
@@ -73,6 +80,7 @@ def write_files(lab: LabHosts, timers: frr.Timers) -> None:
         key_file=lab.key_file,
         known_hosts=known,
         styles=router_styles,
+        platforms=lab.observer_platforms,
     )
     standin = lab.directory / "clpstat"
     standin.write_text(cluster.standin_script(lab.directory))
@@ -144,6 +152,7 @@ def prepare(
     nic_style: str,
     say: Progress,
     router_pairs: int | None = None,
+    observer_platforms: dict[str, str] | None = None,
 ) -> tuple[Path, lab_state.LabState]:
     """Check that a lab can be built in ``directory`` and record its state there before anything exists (so that
     `lab down` can undo a partial `lab up`). Returns the directory's absolute path and the recorded state."""
@@ -153,6 +162,10 @@ def prepare(
     if timers not in frr.TIMER_CHOICES:
         raise InputError(f"timers must be one of {', '.join(frr.TIMER_CHOICES)}; got {timers!r}")
     style = styles_of_nics.checked(nic_style)
+    try:
+        platforms = played.checked_observer_platforms(observer_platforms or {}, OBSERVERS)
+    except ValueError as exc:
+        raise InputError(f"observer platforms: {exc}") from None
     path = Path(directory).resolve()
     if lab_state.exists(path):
         raise LabError(f"lab already up in {path}; run lab down first")
@@ -183,6 +196,8 @@ def prepare(
     }
     if topology.shares_pairs:
         recorded["router_pairs"] = topology.router_pairs
+    if platforms:
+        recorded["observer_platforms"] = platforms
     path.mkdir(mode=0o700, parents=True, exist_ok=True)
     # The marker says whether the lab made the directory: `lab down` removes it only then (else its content).
     (path / lab_state.MARKER_FILE).write_text(CREATED_MARKER if created else EXISTING_MARKER)

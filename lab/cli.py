@@ -1,7 +1,7 @@
 """``ospf-failover lab ...``: build, inspect, enter, fail over and remove the rehearsal lab.
 
 lab up [--customers N] [--router-pairs M] [--dir .lab] [--timers fast|default]
-       [--nic-style link|address|mixed] [--timeout S] [--prefix ofl-]
+       [--nic-style link|address|mixed] [--observer-platforms gw1=cisco_ios,...] [--timeout S] [--prefix ofl-]
 lab down [--dir .lab]
 lab status [--dir .lab] [--json]
 lab exec [--dir .lab] HOST -- CMD [ARG...]
@@ -25,7 +25,7 @@ from rich.table import Table
 
 from ospf_failover.errors import EXIT_BAD_INPUT, EXIT_OK
 
-from . import daemons, frr, nic_style
+from . import daemons, frr, nic_style, played
 from .lab import Lab, teardown
 from .topology import MAX_CUSTOMERS, MAX_VM_NICS, NAMESPACE_PREFIX
 
@@ -44,6 +44,7 @@ def _up(args: argparse.Namespace) -> int:
         router_pairs=args.router_pairs,
         timers=args.timers,
         nic_style=args.nic_style,
+        observer_platforms=args.observer_platforms,
         timeout=args.timeout,
         prefix=args.prefix,
         progress=_progress,
@@ -219,6 +220,13 @@ def _customers(text: str) -> int:
     return value
 
 
+def _observer_platforms(text: str) -> dict[str, str]:
+    try:
+        return played.parse_observer_platforms(text)
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from None
+
+
 def _count(text: str) -> int:
     try:
         return int(text)
@@ -260,6 +268,14 @@ def register(subparsers: argparse._SubParsersAction[Any], *, summary: str) -> No
         default="link",
         help="how routers release their VM-side NIC: link (ip link set down, default), address (NetworkManager's "
         "way: the address goes, the link stays up), mixed (site A link, site B address)",
+    )
+    up.add_argument(
+        "--observer-platforms",
+        type=_observer_platforms,
+        default=None,
+        metavar="OBSERVER=PLATFORM,...",
+        help=f"observers whose SSH logins play a vendor's CLI ({', '.join(played.PLAYED_PLATFORMS)}), answering "
+        "from their real FRR state, e.g. gw1=cisco_ios,gw2=juniper_junos; the inventory names their platform",
     )
     up.add_argument("--timeout", type=float, default=None, help="seconds to wait for convergence (default: by size)")
     up.add_argument(

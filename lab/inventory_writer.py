@@ -33,12 +33,14 @@ ROUTER_DATA: dict[str, str] = {
 OBSERVER_DATA: dict[str, str] = {"routing_suite": "frr", "vtysh": "vtysh"}
 
 
-def hosts(topology: Topology, styles: Mapping[str, RouterStyle] | None = None) -> dict[str, Any]:
+def hosts(
+    topology: Topology, styles: Mapping[str, RouterStyle] | None = None, platforms: Mapping[str, str] | None = None
+) -> dict[str, Any]:
     """hosts.yaml: routers, observers and cluster nodes (clients and VMs are not managed by the tool).
 
     A router is in ``routers`` and in every failover group its pair serves. ``styles``: routers released by
     address (NetworkManager-style) get their own ``nic_down``/``nic_up`` and ``nic_config_file``; the others use
-    the ``routers`` group's link commands.
+    the ``routers`` group's link commands. ``platforms``: observers that play a vendor's CLI get that platform.
     """
     result: dict[str, Any] = {}
     fogs = [c.fog for c in topology.customers]
@@ -54,6 +56,8 @@ def hosts(topology: Topology, styles: Mapping[str, RouterStyle] | None = None) -
             result[router] = {"hostname": host.mgmt_address, "groups": ["routers", customer.fog], "data": data}
     for name in OBSERVERS:
         result[name] = {"hostname": topology.hosts[name].mgmt_address, "groups": ["observers"]}
+        if name in (platforms or {}):
+            result[name]["platform"] = (platforms or {})[name]
     for name in CLUSTER_NODES:
         result[name] = {"hostname": topology.hosts[name].mgmt_address, "groups": ["cluster_nodes", *fogs]}
     return result
@@ -133,17 +137,20 @@ def write(
     key_file: Path,
     known_hosts: list[str],
     styles: Mapping[str, RouterStyle] | None = None,
+    platforms: Mapping[str, str] | None = None,
 ) -> None:
     """Write the four inventory files into ``directory``, the lab directory's ``inventory`` folder (the marker
     names its parent as the lab's directory)."""
     directory.mkdir(parents=True, exist_ok=True)
     lab = marker(topology, directory.resolve().parent)
-    _write_yaml(directory / "hosts.yaml", hosts(topology, styles))
+    _write_yaml(directory / "hosts.yaml", hosts(topology, styles, platforms))
     _write_yaml(directory / "groups.yaml", groups(topology))
     _write_yaml(directory / "defaults.yaml", defaults(key_file, directory.resolve() / "known_hosts", lab))
     (directory / "known_hosts").write_text("".join(line + "\n" for line in known_hosts))
 
 
-def write_hosts(*, topology: Topology, directory: Path, styles: Mapping[str, RouterStyle]) -> None:
+def write_hosts(
+    *, topology: Topology, directory: Path, styles: Mapping[str, RouterStyle], platforms: Mapping[str, str]
+) -> None:
     """Rewrite hosts.yaml only: the routers' NIC style changed."""
-    _write_yaml(directory / "hosts.yaml", hosts(topology, styles))
+    _write_yaml(directory / "hosts.yaml", hosts(topology, styles, platforms))

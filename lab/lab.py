@@ -63,6 +63,7 @@ class Lab(LabHosts):
             topology=self.topology,
             directory=self.inventory_dir,
             styles=styles_of_nics.router_styles(self.topology, checked),
+            platforms=self.observer_platforms,
         )
 
     # --- life cycle -----------------------------------------------------------------------------------
@@ -84,6 +85,7 @@ class Lab(LabHosts):
         timeout: float | None = None,
         prefix: str = NAMESPACE_PREFIX,
         nic_style: str = "link",
+        observer_platforms: dict[str, str] | None = None,
         progress: Progress | None = None,
     ) -> Lab:
         """Build the lab in ``directory`` and return once OSPF has converged (LabError/ConvergenceTimeout if not).
@@ -93,6 +95,9 @@ class Lab(LabHosts):
 
         ``nic_style``: how the routers release their VM-side NICs, ``link``, ``address`` (NetworkManager's way)
         or ``mixed`` (see :mod:`ospf_failover_lab.nic_style`).
+
+        ``observer_platforms``: observers whose SSH logins play a vendor's CLI (``{"gw1": "cisco_ios"}``, see
+        :mod:`ospf_failover_lab.played`); the inventory names their platform.
 
         ``prefix``: namespace name prefix (must start with ``ofl-``); a second lab may run beside the first under
         another prefix, e.g. ``ofl-t-``. On any failure everything built so far is removed again.
@@ -105,6 +110,7 @@ class Lab(LabHosts):
             timers=timers,
             prefix=prefix,
             nic_style=nic_style,
+            observer_platforms=observer_platforms,
             say=say,
         )
         started = recorded["started"]

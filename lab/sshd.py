@@ -18,9 +18,13 @@ KEYGEN = "ssh-keygen"
 HOST_KEY_NAME = "ssh_host_ed25519_key"
 
 
-def sshd_config(*, host: Host, host_dir: Path, authorized_keys: Path) -> str:
-    """sshd configuration of ``host``: root logs in with the lab's key only, on the mgmt address only."""
+def sshd_config(*, host: Host, host_dir: Path, authorized_keys: Path, force_command: str | None = None) -> str:
+    """sshd configuration of ``host``: root logs in with the lab's key only, on the mgmt address only.
+
+    ``force_command``: what every login runs instead of what it asks for (a played observer's CLI).
+    """
     ssh_dir = host_dir / "ssh"
+    played = [f"ForceCommand {force_command}"] if force_command else []
     return "\n".join(
         [
             f"# sshd of lab host {host.name}",
@@ -43,6 +47,7 @@ def sshd_config(*, host: Host, host_dir: Path, authorized_keys: Path) -> str:
             # Sessions keep no shell or vtysh history in the machine's /root.
             "SetEnv HISTFILE=/dev/null VTYSH_HISTFILE=/dev/null",
             "Subsystem sftp internal-sftp",
+            *played,
             "",
         ]
     )
