@@ -73,7 +73,7 @@ step "ECX fails customer1 over to node-b (stop.sh on node-a, start.sh on node-b)
   ospf-failover lab failover --dir "$DIR" customer1 --to node-b
 step "check, run on node-b: every check of customer1 passes" \
   in_lab node-b -- ospf-failover --inventory "$INVENTORY" check
-step "status of customer1: vr2 holds the gateway (the VM's side)" \
+step "status of customer1: the how-to's picture, the VM on node-b and vr2 holding its gateway" \
   in_lab node-b -- ospf-failover --inventory "$INVENTORY" status customer1
 step "gw1: route after the failover (expected via vr2, 192.168.76.252)" expect_route gw1 192.168.76.252
 step "gw2: route after the failover (expected via vr2, 192.168.76.252)" expect_route gw2 192.168.76.252

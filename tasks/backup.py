@@ -9,11 +9,12 @@ from nornir.core.task import Result, Task
 from nornir_utils.plugins.tasks.files import write_file
 
 from ospf_failover.archive import RUNNING_CONFIG, clean, stored_files, stored_path
-from ospf_failover.models import Fact
-from ospf_failover.parsers.ospf_config import parse_ospf_config
+from ospf_failover.inventory import host_view
+from ospf_failover.models import Fact, NotRead
+from ospf_failover.parsers.ospf_config import OspfConfig, parse_ospf_config
 
 from .config import fetch_config
-from .router_state import read_fact
+from .router_state import read_fact, saved_text
 from .shell import CommandOutput
 
 
@@ -22,10 +23,11 @@ def stage_backup(task: Task, *, nics: Sequence[str] = (), directory: str, keep_s
     ``keep_secrets``) its secrets, and compare each file with the one stored under ``directory/HOST``: the diff
     and ``changed`` are nornir-utils' ``write_file`` run as a dry run, so nothing is written here.
 
-    Result: ``result`` is ``{"files": {path: text}, "ospf_config": OspfConfig or NotRead, "changed": [path],
-    "secrets": N}`` (``ospf_config``: the running configuration's OSPF part, parsed once, for the pure drift
-    judge); ``diff`` the unified diffs, files removed included; ``changed`` True when a file differs, is new or is
-    gone.
+    Result: ``result`` is ``{"files": {path: text}, "ospf_config": OspfConfig or NotRead, "saved_config":
+    OspfConfig or NotRead, "changed": [path], "secrets": N}`` (``ospf_config``: the running configuration's OSPF
+    part, parsed once, for the pure drift judge; ``saved_config``: the saved files' OSPF part, for the pure
+    judge of a change not saved); ``diff`` the unified diffs, files removed included; ``changed`` True when a
+    file differs, is new or is gone.
     """
     root = Path(directory) / task.host.name
     stored = stored_files(root)
@@ -56,8 +58,23 @@ def stage_backup(task: Task, *, nics: Sequence[str] = (), directory: str, keep_s
     diffs += [f"--- {task.host.name}/{relative} (stored)\n+++ /dev/null (gone from the router)" for relative in removed]
     running = CommandOutput(command="show running-config", output=fetched[RUNNING_CONFIG], exit_status=0)
     ospf_config = read_fact(Fact.OSPF_CONFIG, running, parse_ospf_config, host=task.host.name)
-    result = {"files": files, "ospf_config": ospf_config, "changed": changed, "secrets": secrets}
+    result = {
+        "files": files,
+        "ospf_config": ospf_config,
+        "saved_config": _saved_config(task, fetched),
+        "changed": changed,
+        "secrets": secrets,
+    }
     return Result(host=task.host, result=result, changed=bool(diffs), diff="\n".join(diffs))
+
+
+def _saved_config(task: Task, fetched: dict[str, str]) -> OspfConfig | NotRead:
+    """The OSPF part of the configuration the router starts with, from the files fetched."""
+    text = saved_text(fetched, host_view(task.host).routing_suite or "frr")
+    if text is None:
+        return NotRead(Fact.SAVED_CONFIG, "no saved configuration file", absent=True)
+    saved = CommandOutput(command="cat", output=text, exit_status=0)
+    return read_fact(Fact.SAVED_CONFIG, saved, parse_ospf_config, host=task.host.name, what=Fact.SAVED_CONFIG.label)
 
 
 def _with_headers(name: str, diff: str) -> str:

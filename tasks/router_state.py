@@ -38,7 +38,14 @@ from .shell import ABSENT, CommandOutput, read_file_command, run_batch, vtysh_co
 T = TypeVar("T")
 
 # The facts asked once per host (Reads.facts); NIC states, routes and NIC files are asked per NIC, prefix, path.
-HOST_FACTS = (Fact.OSPF_NEIGHBORS, Fact.OSPF_PROCESS, Fact.OSPF_INTERFACES, Fact.OSPF_CONFIG, Fact.IP_FORWARDING)
+HOST_FACTS = (
+    Fact.OSPF_NEIGHBORS,
+    Fact.OSPF_PROCESS,
+    Fact.OSPF_INTERFACES,
+    Fact.OSPF_CONFIG,
+    Fact.IP_FORWARDING,
+    Fact.SAVED_CONFIG,
+)
 OSPF_FACTS = (Fact.OSPF_NEIGHBORS, Fact.OSPF_PROCESS, Fact.OSPF_INTERFACES)  # no OSPF process: no such fact
 
 
@@ -119,9 +126,39 @@ VTYSH_FACTS: dict[Fact, Callable[[str], str]] = {
 }
 
 
+# Where each suite keeps the configuration it starts with: the integrated file when there is one (what vtysh's
+# "write memory" writes), else the daemons' own files (the original how-to's Quagga).
+SAVED_FILES = {
+    "frr": ("/etc/frr/frr.conf", ("/etc/frr/zebra.conf", "/etc/frr/ospfd.conf")),
+    "quagga": ("/etc/quagga/Quagga.conf", ("/etc/quagga/zebra.conf", "/etc/quagga/ospfd.conf")),
+}
+
+
+def saved_config_command(suite: str) -> str:
+    """The saved configuration's text; exit status ABSENT when the router has none of the files."""
+    integrated, daemons = SAVED_FILES["frr" if suite == "frr" else "quagga"]
+    return (
+        f"if [ -f {integrated} ]; then cat {integrated}; elif [ -f {daemons[1]} ]; then "
+        f"cat {' '.join(daemons)} 2>/dev/null; true; else (exit {ABSENT}); fi"
+    )
+
+
+def saved_text(files: Mapping[str, str], suite: str) -> str | None:
+    """The saved configuration among files read from the router (path -> text), as
+    :func:`saved_config_command` picks it; None when the router has none of them."""
+    integrated, daemons = SAVED_FILES["frr" if suite == "frr" else "quagga"]
+    if integrated in files:
+        return files[integrated]
+    if daemons[1] in files:
+        return "".join(files[path] for path in daemons if path in files)
+    return None
+
+
 def fact_command(fact: Fact, *, suite: str, vtysh: str) -> str:
     if fact is Fact.IP_FORWARDING:
         return "cat /proc/sys/net/ipv4/ip_forward"
+    if fact is Fact.SAVED_CONFIG:
+        return saved_config_command(suite)
     return vtysh_command(vtysh, VTYSH_FACTS[fact](suite))
 
 
@@ -160,6 +197,8 @@ def read_fact(
         )
         shown = output.output.strip().splitlines()[0][:120] if output.output.strip() else status
         return NotRead(fact, f"{label} could not be read: {shown}", cause=failed)
+    if fact in OSPF_FACTS and through_vtysh and not output.output.strip():  # FRR without router ospf, some commands
+        return NotRead(fact, "no OSPF process (vtysh answers nothing)")
     try:
         return parse(output.output)
     except ParseError as exc:
@@ -200,6 +239,11 @@ def _store_fact(state: RouterState, fact: Fact, output: CommandOutput, *, host: 
         state["ospf_config"] = read_fact(fact, output, parse_ospf_config, host=host)
     elif fact is Fact.IP_FORWARDING:
         state["ip_forwarding"] = read_fact(fact, output, parse_ip_forward, host=host)
+    elif fact is Fact.SAVED_CONFIG:
+        if output.exit_status == ABSENT:
+            state["saved_config"] = NotRead(fact, "no saved configuration file", absent=True)
+        else:
+            state["saved_config"] = read_fact(fact, output, parse_ospf_config, host=host, what=fact.label)
 
 
 def read_router_state(

@@ -9,7 +9,7 @@ from typing import Any, Literal
 
 from ospf_failover.inventory import Fleet
 from ospf_failover.models import NotRead
-from ospf_failover.parsers.ospf_config import OspfConfig, drift_detail, group_drift
+from ospf_failover.parsers.ospf_config import OspfConfig, drift_detail, group_drift, unsaved_lines
 
 DriftStatus = Literal["same", "differs", "unknown"]
 
@@ -82,6 +82,25 @@ def judge_drift(routers: Sequence[str], configs: Mapping[str, OspfConfig | NotRe
     )
     lines = [line for drift in drifts for line in drift.lines()]
     return GroupDrift("differs", drift_detail(lines), differences)
+
+
+def judge_saved(running: OspfConfig | NotRead, saved: OspfConfig | NotRead) -> dict[str, Any]:
+    """Whether the router runs the configuration it would start with: ``status`` same, differs (a change made and
+    not written: both the running configuration and the saved files are kept, so the diff shows it) or unknown;
+    the OSPF lines only each has; ``detail`` in words."""
+    if isinstance(running, NotRead) or isinstance(saved, NotRead):
+        why = running if isinstance(running, NotRead) else saved
+        return {"status": "unknown", "only_running": [], "only_saved": [], "detail": str(why)}
+    only_running, only_saved = unsaved_lines(running, saved)
+    if not only_running and not only_saved:
+        return {"status": "same", "only_running": [], "only_saved": [], "detail": "running configuration saved"}
+    lines = [f"only running: {line}" for line in only_running] + [f"only saved: {line}" for line in only_saved]
+    return {
+        "status": "differs",
+        "only_running": list(only_running),
+        "only_saved": list(only_saved),
+        "detail": f"running configuration not saved (lost at a restart): {drift_detail(lines)}",
+    }
 
 
 def commit_message(changed: Mapping[str, Sequence[str]], failed: Mapping[str, str], *, listed: int = 10) -> str:

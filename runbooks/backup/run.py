@@ -38,7 +38,7 @@ from ospf_failover.nornir_setup import HostRun
 from ospf_failover.tasks.backup import stage_backup
 
 from ..shared.defaults import CHECK_WORKERS
-from .plan import BackupPlan, commit_message, judge_drift, plan_backup
+from .plan import BackupPlan, commit_message, judge_drift, judge_saved, plan_backup
 
 DEFAULT_DIR = "backups"
 KEEP_SECRETS_WARNING = (
@@ -69,6 +69,7 @@ class HostBackup:
     seconds: float
     secrets_removed: int | None = None  # None: the host's files were never staged
     diff: str | None = None  # with --diff only
+    saved: dict[str, Any] | None = None  # the running OSPF configuration against the saved one (judge_saved)
 
     def as_dict(self) -> dict[str, Any]:
         entry: dict[str, Any] = {
@@ -80,6 +81,8 @@ class HostBackup:
         }
         if self.secrets_removed is not None:
             entry["secrets_removed"] = self.secrets_removed
+        if self.saved is not None:
+            entry["saved"] = self.saved
         if self.diff is not None:
             entry["diff"] = self.diff
         return entry
@@ -171,6 +174,7 @@ def host_backup(outcome: HostRun, error: str | None, *, diff: bool) -> HostBacku
         seconds=round(outcome.seconds or 0.0, 3),
         secrets_removed=staged.result["secrets"] if staged is not None else None,
         diff=(staged.diff if staged is not None and changed else "") if diff else None,
+        saved=judge_saved(staged.result["ospf_config"], staged.result["saved_config"]) if staged is not None else None,
     )
 
 
@@ -195,6 +199,8 @@ def record(
             else:
                 what = f"changed: {', '.join(changed_files(outcomes[host]))}" if entry.changed else "unchanged"
                 run.add(fog, "backup", "PASS", f"{what} ({len(entry.files)} files)", host=host)
+                if entry.saved is not None and entry.saved.get("status") == "differs":
+                    run.add(fog, "saved", "WARN", entry.saved["detail"], host=host)
         judged = judge_drift(plan.routers[fog], configs)
         report.drift[fog] = judged.as_dict(plan.routers[fog])
         run.add(fog, "drift", "PASS" if judged.status == "same" else "WARN", judged.detail)
@@ -213,7 +219,11 @@ def changed_files(outcome: HostRun) -> list[str]:
 def renderers(options: BackupOptions, report: BackupReport) -> tuple[Renderer, ...]:
     if options.as_json:
         return (JsonDocument(sys.stdout, document=lambda run: document(run, report)),)
-    return (FogLines(sys.stdout), RowTable(sys.stdout, verdicts=False), Summary(sys.stdout, report, diff=options.diff))
+    return (
+        FogLines(sys.stdout),
+        RowTable(sys.stdout, verdicts=False, seconds=False),
+        Summary(sys.stdout, report, diff=options.diff),
+    )
 
 
 @dataclass

@@ -9,7 +9,7 @@ from .findings import Finding, FogSeen, Judgement
 from .judges import cluster_agreement, observer_route, ospf_neighbors, reachable, single_advertiser
 from .observe import Observed
 from .plan import FogPlan
-from .readiness import config_drift, convergence_budget, standby_ready
+from .readiness import config_drift, config_saved, convergence_budget, standby_ready
 
 Judge = Callable[[FogSeen], list[Judgement]]
 
@@ -21,13 +21,28 @@ CHECKS: dict[str, Judge] = {
     "observer-route": observer_route,
     "standby-ready": standby_ready,
     "config-drift": config_drift,
+    "config-saved": config_saved,
     "convergence-budget": convergence_budget,
 }
 
 
 def judge(name: str, fog: FogSeen) -> list[Finding]:
-    """One check of the table on one group."""
-    return [Finding(name, said.host, said.outcome, said.detail) for said in CHECKS[name](fog)]
+    """One check of the table on one group. A finding that is not a pass points to its cause: the one its judge
+    named, else itself (it is a fault of its own: its cause line is its host and detail)."""
+    return [Finding(name, said.host, said.outcome, said.detail, _cause(said)) for said in CHECKS[name](fog)]
+
+
+def _cause(said: Judgement) -> str | None:
+    if said.outcome == "PASS":
+        return None
+    if said.cause is not None:
+        return said.cause
+    return f"{said.host}: {said.detail}" if said.host else said.detail
+
+
+def causes(findings: list[Finding]) -> list[str]:
+    """The group's causes, each once, in the order the table of checks finds them."""
+    return list(dict.fromkeys(finding.cause for finding in findings if finding.cause is not None))
 
 
 def judge_fog(

@@ -12,6 +12,14 @@ from dataclasses import dataclass, field
 from nornir.core import Nornir
 
 from ospf_failover.engine import error_text, host_progress, in_background, run_per_host
+from ospf_failover.errors import (
+    ClpstatBusy,
+    CommandTimeout,
+    ConnectionFailed,
+    DeviceError,
+    HostKeyError,
+    ParseError,
+)
 from ospf_failover.inventory import Fleet
 from ospf_failover.models import ClpstatStatus, Fact, NotRead, RouterState
 from ospf_failover.nornir_setup import run_on
@@ -33,6 +41,7 @@ class Observed:
     errors: Mapping[str, str] = field(default_factory=dict)
     seconds: Mapping[str, float] = field(default_factory=dict)
     clpstat: Mapping[str, ClpstatStatus | NotRead] = field(default_factory=dict)  # node -> what clpstat said there
+    reasons: Mapping[str, str] = field(default_factory=dict)  # host not read -> why, in a few words
 
     def cluster_status(self, nodes: tuple[str, ...]) -> tuple[str, ClpstatStatus] | None:
         """The first of ``nodes`` whose clpstat was read, with what it said."""
@@ -41,6 +50,10 @@ class Observed:
             if status is not None and not isinstance(status, NotRead):
                 return node, status
         return None
+
+    def why_not_read(self, host: str) -> str:
+        """Why ``host`` gave no facts, in a few words ("host key changed", "no SSH answer")."""
+        return self.reasons.get(host) or self.errors.get(host) or "not read"
 
 
 def observe(nr: Nornir, fleet: Fleet, plan: CheckPlan) -> Observed:
@@ -52,24 +65,71 @@ def observe(nr: Nornir, fleet: Fleet, plan: CheckPlan) -> Observed:
     clpstat = clusters.result(timeout=max(60.0, CLPSTAT_WAIT * 3))
     return Observed(
         states={host: o.result.result for host, o in outcomes.items() if o.ok and o.result is not None},
-        errors={host: error_text(o.error) for host, o in outcomes.items() if not o.ok},
+        errors={host: reading_error(o.error) for host, o in outcomes.items() if not o.ok},
         seconds={host: o.seconds or 0.0 for host, o in outcomes.items()},
         clpstat=clpstat,
+        reasons={host: short_reason(o.error) for host, o in outcomes.items() if not o.ok},
     )
 
 
+def reading_error(error: BaseException | None) -> str:
+    """Why a host gave no facts, as one line: the connection's error as it is, a command's without its (long)
+    command line."""
+    if isinstance(error, DeviceError) and not isinstance(error, ConnectionFailed):
+        return f"{error.host}: {error.reason}"
+    return error_text(error)
+
+
+def short_reason(error: BaseException | None) -> str:
+    """The cause of a host not read, in a few words, for a cause line ("vr4: not read: host key changed")."""
+    if isinstance(error, HostKeyError):
+        return "host key changed" if "does not match" in error.reason else "host key unknown (not in known_hosts)"
+    if isinstance(error, CommandTimeout):
+        return "its commands did not finish within the command timeout (timeouts.command)"
+    if isinstance(error, ConnectionFailed | DeviceError):
+        return error.reason
+    return error_text(error)
+
+
 def read_clusters(nr: Nornir, fleet: Fleet, plan: CheckPlan) -> dict[str, ClpstatStatus | NotRead]:
-    """The cluster's state once per cluster: on this node when it is one of the cluster's, else over SSH, node
-    after node until one answers; the nodes asked before it, with why they gave none."""
+    """The cluster's state once per cluster, the clusters in parallel: on this node when it is one of the
+    cluster's, else over SSH, node after node until one answers (a busy cluster is busy on every node: the
+    next one is not asked); the nodes asked before it, with why they gave none."""
     local = this_node(fleet)
+    here = local.name if local is not None else None
+    pending = [in_background(read_cluster, nr, cluster, here) for cluster in plan.clusters]
     read: dict[str, ClpstatStatus | NotRead] = {}
-    for cluster in plan.clusters:
-        order = sorted(cluster, key=lambda node: local is None or node != local.name)
-        for node in order:
-            here = local is not None and node == local.name
-            outcome = run_on(nr, [node], read_clpstat, local=here, max_wait=CLPSTAT_WAIT)[node]
-            if outcome.ok and outcome.result is not None:
-                read[node] = outcome.result.result["status"]
-                break
-            read[node] = NotRead(Fact.CLUSTER_STATE, error_text(outcome.error))
+    for future in pending:
+        read.update(future.result(timeout=max(60.0, CLPSTAT_WAIT * 3)))
     return read
+
+
+def read_cluster(nr: Nornir, cluster: tuple[str, ...], local: str | None) -> dict[str, ClpstatStatus | NotRead]:
+    read: dict[str, ClpstatStatus | NotRead] = {}
+    for node in sorted(cluster, key=lambda node: node != local):
+        outcome = run_on(nr, [node], read_clpstat, local=node == local, max_wait=CLPSTAT_WAIT)[node]
+        if outcome.ok and outcome.result is not None:
+            read[node] = outcome.result.result["status"]
+            break
+        if isinstance(outcome.error, ClpstatBusy):
+            read[node] = NotRead(Fact.CLUSTER_STATE, f"clpstat busy for {CLPSTAT_WAIT:g} s", cause=outcome.error)
+            break
+        error = outcome.error if isinstance(outcome.error, Exception) else None
+        read[node] = NotRead(Fact.CLUSTER_STATE, clpstat_error(error), cause=error)
+    return read
+
+
+def clpstat_error(error: Exception | None) -> str:
+    """Why a node's clpstat gave no status, in words: a display that cannot be read is said as such, with the
+    line that stopped it."""
+    if isinstance(error, ParseError):
+        where = f" (line {error.line_number}: {error.line.strip()!r})" if error.line and error.line_number else ""
+        return f"unreadable clpstat display{where}"
+    if isinstance(error, DeviceError) and not isinstance(error, ConnectionFailed):
+        return f"clpstat failed: {error.reason}"
+    return error_text(error)
+
+
+def is_busy(status: ClpstatStatus | NotRead | None) -> bool:
+    """Whether a node answered clpstat with "busy" (it answered: the cluster was busy)."""
+    return isinstance(status, NotRead) and isinstance(status.cause, ClpstatBusy)

@@ -17,7 +17,14 @@ from ospf_failover.models import Fact
 from ospf_failover.tasks.router_state import NicProbe, Reads, merge_reads
 
 # Each comes back as its shape or NotRead: a router without OSPF still tells its NIC, routes and forwarding.
-ROUTER_FACTS = (Fact.OSPF_NEIGHBORS, Fact.OSPF_CONFIG, Fact.OSPF_PROCESS, Fact.OSPF_INTERFACES, Fact.IP_FORWARDING)
+ROUTER_FACTS = (
+    Fact.OSPF_NEIGHBORS,
+    Fact.OSPF_CONFIG,
+    Fact.OSPF_PROCESS,
+    Fact.OSPF_INTERFACES,
+    Fact.IP_FORWARDING,
+    Fact.SAVED_CONFIG,
+)
 OBSERVER_FACTS = (Fact.OSPF_NEIGHBORS, Fact.OSPF_PROCESS, Fact.OSPF_INTERFACES)
 
 

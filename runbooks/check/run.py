@@ -12,19 +12,23 @@ Exit codes: 0 nothing failed (warnings allowed, unless --strict), 1 a check fail
 from __future__ import annotations
 
 import sys
-from dataclasses import dataclass, field
-from typing import Any
+from dataclasses import dataclass
+from pathlib import Path
 
-from ospf_failover.engine import FogLines, JsonDocument, Renderer, RowTable, Run, Runbook, open_run
-from ospf_failover.errors import EXIT_FAILED, EXIT_OK
+from ospf_failover.engine import JsonDocument, Renderer, RowTable, Runbook, open_run
+from ospf_failover.errors import EXIT_FAILED, EXIT_OK, InputError
 from ospf_failover.inventory import Fleet
 from ospf_failover.models import NotRead
 
 from ..shared.defaults import CHECK_WORKERS
 from .checks import judge_fog
 from .findings import Finding
+from .monitoring import NagiosLine, PrometheusText
 from .observe import Observed, observe
 from .plan import CheckPlan, node_name, plan_check
+from .report import CheckReport, GroupLines, HostRead, document
+
+__all__ = ["CheckOptions", "CheckReport", "HostRead", "run_check"]
 
 
 @dataclass(frozen=True)
@@ -33,36 +37,20 @@ class CheckOptions:
     as_json: bool = False
     workers: int = CHECK_WORKERS
     strict: bool = False
-
-
-@dataclass(frozen=True)
-class HostRead:
-    """One host's read, as the check's document gives it (cluster nodes: did clpstat answer there)."""
-
-    reachable: bool
-    seconds: float | None  # None: a cluster node (clpstat is read in the background, not timed per node)
-    error: str | None
-
-    def as_dict(self) -> dict[str, Any]:
-        return {"reachable": self.reachable, "seconds": self.seconds, "error": self.error}
-
-
-@dataclass
-class CheckReport:
-    """What the check's document adds to its rows: per host, its read."""
-
-    hosts: dict[str, HostRead] = field(default_factory=dict)
+    format: str | None = None  # "prometheus" or "nagios" (see check.monitoring)
+    output: str | None = None  # with prometheus: the file to write atomically
 
 
 def run_check(fleet: Fleet, options: CheckOptions) -> int:
     plan = plan_check(fleet, options.fogs)  # an unknown group is bad input (exit 2) before anything connects
     fleet.check_connect_files()
+    output = checked_output(options.output)
     report = CheckReport()
-    groups = tuple(fog.name for fog in plan.fogs)
+    drawn = renderers(options, report, output)
     runbook = Runbook(
         "check",
-        groups,
-        renderers(options.as_json, report),
+        tuple(fog.name for fog in plan.fogs),
+        tuple(drawn),
         alerts="run",
         unsent_alerts="stderr",
         workers=options.workers,
@@ -74,10 +62,23 @@ def run_check(fleet: Fleet, options: CheckOptions) -> int:
 
     for fog in plan.fogs:
         findings = judge_fog(fog, seen, clusters=plan.cluster_of(fog.fog.nodes[0]), node_of=node_name(fleet))
+        report.findings[fog.name] = findings
         for finding in findings:
             run.add(fog.name, finding.check, finding.outcome, finding.detail, host=finding.host)
         run.finish_fog(fog.name, *verdict(findings, strict=options.strict))
-    return run.close()
+    code = run.close()
+    nagios = [renderer for renderer in drawn if isinstance(renderer, NagiosLine)]
+    return nagios[0].exit_code if nagios else code
+
+
+def checked_output(path: str | None) -> Path | None:
+    """``--output FILE``: its directory must exist, before anything connects."""
+    if path is None:
+        return None
+    output = Path(path)
+    if not output.parent.is_dir():
+        raise InputError(f"--output {path}: no directory {output.parent}")
+    return output
 
 
 def hosts_read(plan: CheckPlan, seen: Observed) -> dict[str, HostRead]:
@@ -101,24 +102,14 @@ def verdict(findings: list[Finding], *, strict: bool) -> tuple[int, str]:
     return (EXIT_FAILED if failed else EXIT_OK), text
 
 
-def renderers(as_json: bool, report: CheckReport) -> tuple[Renderer, ...]:
-    if as_json:
-        return (JsonDocument(sys.stdout, document=lambda run: document(run, report)),)
-    return (FogLines(sys.stdout), RowTable(sys.stdout, verdicts=False))
-
-
-def document(run: Run, report: CheckReport) -> dict[str, Any]:
-    """The check's JSON document, stable for monitoring tools (see docs/checks.md)."""
-    fogs = []
-    counts = {"pass": 0, "warn": 0, "fail": 0}
-    for record in run.fogs.values():
-        status = record.worst().lower()
-        counts[status] += 1
-        checks = [
-            {"name": row.step, "host": row.host, "status": row.outcome.lower(), "detail": row.message}
-            for row in record.rows
-        ]
-        fogs.append({"name": record.fog, "status": status, "checks": checks})
-    hosts = {name: read.as_dict() for name, read in report.hosts.items()}
-    summary = {"fogs": len(fogs), **counts, "seconds": round(run.elapsed, 3)}
-    return {"fogs": fogs, "hosts": hosts, "summary": summary}
+def renderers(options: CheckOptions, report: CheckReport, output: Path | None = None) -> list[Renderer]:
+    if options.as_json:
+        return [JsonDocument(sys.stdout, document=lambda run: document(run, report))]
+    if options.format == "prometheus":
+        return [PrometheusText(report, sys.stdout, output)]
+    if options.format == "nagios":
+        return [NagiosLine(report, sys.stdout)]
+    return [
+        GroupLines(sys.stdout, report=report),
+        RowTable(sys.stdout, verdicts=False, step_header="CHECK", seconds=False),
+    ]

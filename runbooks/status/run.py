@@ -1,34 +1,34 @@
 """``ospf-failover status FOG``: the picture of the original how-to, drawn from the live state.
 
-The same reads and judges as ``check`` for one failover group, drawn as its parts: the cluster nodes and where
-clpstat says the group runs, the routers and which one holds the gateway (the VM's side), each observer's route
-to the VM network; anything a check found wrong is marked beside the part it concerns.
+The same reads and checks as ``check`` for one failover group, drawn as the how-to draws it (see ``picture``):
+the nodes and where clpstat says the group runs (the VM's node), each router with its addresses and whether it
+holds the gateway, the gateways' routes and adjacencies, what is wrong marked where it is, a verdict line and
+the group's causes.
 
-Exit codes: 0 all is as it should be, 3 the picture shows something wrong, 1 it could not be read (a router or
-observer did not answer), 2 bad input or inventory.
+Exit codes, as ``check``'s: 0 nothing failed (warnings allowed), 1 a check failed (a router or observer not read
+included), 2 bad input or inventory.
 """
 
 from __future__ import annotations
 
 import json
+import os
 import sys
 from dataclasses import dataclass
 from typing import Any
 
-from rich.console import Console
-from rich.table import Table
-
 from ospf_failover.engine import Runbook, open_run
-from ospf_failover.errors import EXIT_FAILED, EXIT_NOT_VERIFIED, EXIT_OK
+from ospf_failover.errors import EXIT_FAILED, EXIT_OK
 from ospf_failover.inventory import Fleet
 
 from ..check.checks import judge_fog
-from ..check.findings import Finding, FogSeen, Placement
+from ..check.findings import Finding, FogSeen, no_node
 from ..check.observe import Observed, observe
 from ..check.plan import FogPlan, node_name, plan_check
-from ..shared.judges import judge_route_via
+from .picture import WIDTH, describe
+from .picture import draw as draw_text
 
-MARK = {"PASS": "", "WARN": "!", "FAIL": "X"}
+# What the picture marks wrong: "!" a warning, "X" a failure (see picture.MARK).
 
 
 @dataclass(frozen=True)
@@ -45,7 +45,7 @@ def run_status(fleet: Fleet, options: StatusOptions) -> int:
     fog = plan.fogs[0]
     clusters = plan.cluster_of(fog.fog.nodes[0])
     findings = judge_fog(fog, seen, clusters=clusters, node_of=node_name(fleet))
-    picture = draw(fog, seen, findings, clusters)
+    picture = draw(fog, seen, findings, clusters, node_of=node_name(fleet))
     code = exit_code(seen, findings, fog)
     if options.as_json:
         print(json.dumps({**picture, "exit_code": code}, indent=2))
@@ -55,93 +55,26 @@ def run_status(fleet: Fleet, options: StatusOptions) -> int:
 
 
 def exit_code(seen: Observed, findings: list[Finding], fog: FogPlan) -> int:
-    if any(host in seen.errors for host in (*fog.fog.routers, *fog.fog.observers)):
-        return EXIT_FAILED
-    return EXIT_NOT_VERIFIED if any(finding.outcome != "PASS" for finding in findings) else EXIT_OK
+    """As check's: 1 when a check failed (a router or observer not read fails its checks), else 0."""
+    return EXIT_FAILED if any(finding.outcome == "FAIL" for finding in findings) else EXIT_OK
 
 
-def _wrong(findings: list[Finding], host: str | None) -> list[str]:
-    return [
-        f"{MARK[finding.outcome]} {finding.check}: {finding.detail}"
-        for finding in findings
-        if finding.host == host and finding.outcome != "PASS"
-    ]
-
-
-def draw(fog: FogPlan, seen: Observed, findings: list[Finding], clusters: tuple[str, ...]) -> dict[str, Any]:
-    """The picture as data: nodes, routers, observers, the VM's side, and what is wrong where (pure)."""
-    group = FogSeen(plan=fog, seen=seen, clusters=clusters)
-    located = group.placement if isinstance(group.placement, Placement) else None
-    held = group.holders or []
-    runs_on = located.server if located else None
-    nodes = [
-        {
-            "name": node,
-            "router": fog.fog.pairing[node],
-            "runs_group": runs_on is not None and node == runs_on,
-            "wrong": _wrong(findings, node),
-        }
-        for node in fog.fog.nodes
-    ]
-    routers = []
-    for router in fog.fog.routers:
-        state = seen.states.get(router)
-        nic = state["nics"][fog.nics[router]] if state else None
-        routers.append(
-            {
-                "name": router,
-                "nic": fog.nics[router],
-                "holds_gateway": router in held,
-                "nic_state": None if nic is None else ("holds the gateway" if nic["has_gateway"] else "released"),
-                "error": seen.errors.get(router),
-                "wrong": _wrong(findings, router),
-            }
-        )
-    observers = []
-    via = fog.next_hops[held[0]] if len(held) == 1 else None
-    for observer in fog.fog.observers:
-        state = seen.states.get(observer)
-        route = None
-        if state is not None:
-            route = judge_route_via(state["routes"][fog.prefix], prefix=fog.prefix, nexthop=via or "")[1]
-        observers.append(
-            {"name": observer, "route": route, "error": seen.errors.get(observer), "wrong": _wrong(findings, observer)}
-        )
-    return {
-        "fog": fog.name,
-        "vm_network": fog.prefix,
-        "vm_gateway": fog.gateway,
-        "clpstat": located.text if located else "no node answered clpstat",
-        "vm_side": held[0] if len(held) == 1 else None,
-        "nodes": nodes,
-        "routers": routers,
-        "observers": observers,
-        "wrong": _wrong(findings, None),
-    }
+def draw(
+    fog: FogPlan,
+    seen: Observed,
+    findings: list[Finding],
+    clusters: tuple[str, ...],
+    *,
+    node_of: Any = no_node,
+) -> dict[str, Any]:
+    """The picture as data (pure): see ``picture.describe``."""
+    return describe(FogSeen(plan=fog, seen=seen, clusters=clusters, node_of=node_of), findings)
 
 
 def show(picture: dict[str, Any]) -> None:
-    terminal = sys.stdout.isatty()
-    console = Console(width=None if terminal else 160, no_color=not terminal, highlight=False)
-    console.print(
-        f"{picture['fog']}: VM network {picture['vm_network']}, gateway {picture['vm_gateway']}; {picture['clpstat']}",
-        markup=False,
-    )
-    table = Table(show_header=True, box=None, pad_edge=False)
-    for column in ("ROLE", "HOST", "STATE", "WRONG"):
-        table.add_column(column, overflow="fold")
-    for node in picture["nodes"]:
-        state = f"runs {picture['fog']}" if node["runs_group"] else "standby"
-        table.add_row("node", node["name"], f"{state} (router {node['router']})", "; ".join(node["wrong"]))
-    for router in picture["routers"]:
-        state = router["error"] or f"{router['nic']} {router['nic_state']}"
-        if router["holds_gateway"]:
-            state += ": the VM's side"
-        table.add_row("router", router["name"], state, "; ".join(router["wrong"]))
-    for observer in picture["observers"]:
-        table.add_row(
-            "observer", observer["name"], observer["error"] or observer["route"] or "", "; ".join(observer["wrong"])
-        )
-    for line in picture["wrong"]:
-        table.add_row("group", picture["fog"], "", line)
-    console.print(table, markup=False)
+    """The picture as text: as wide as the terminal (at most 100 columns), else COLUMNS or 100."""
+    columns = os.environ.get("COLUMNS", "")
+    width = int(columns) if columns.isdigit() and int(columns) >= 60 else WIDTH
+    if sys.stdout.isatty():
+        width = min(WIDTH, os.get_terminal_size().columns)
+    print("\n".join(draw_text(picture, width)), flush=True)

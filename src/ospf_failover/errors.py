@@ -136,5 +136,9 @@ class BackupStoreError(OspfFailoverError, OSError):
     """The backup directory or its git repository could not be written or read."""
 
 
+class OutputError(OspfFailoverError, OSError):
+    """A report could not be written where it was asked to go (``check --output FILE``)."""
+
+
 class LabError(OspfFailoverError):
     """The rehearsal lab could not be built, reached or torn down."""

@@ -132,6 +132,7 @@ class Fact(StrEnum):
     OSPF_PROCESS = "ospf-process"  # OspfProcessTimers: SPF and LSA timers
     OSPF_INTERFACES = "ospf-interfaces"  # list[OspfInterfaceTimers]
     OSPF_CONFIG = "ospf-config"  # OspfConfig, from the running configuration
+    SAVED_CONFIG = "saved-config"  # OspfConfig, from the configuration files the router starts with
     NIC_CONFIG = "nic-config"  # NicConfig, per configuration file asked for
     IP_FORWARDING = "ip-forwarding"  # bool: the kernel's IPv4 forwarding switch
     CLUSTER_STATE = "cluster-state"  # ClpstatStatus
@@ -149,6 +150,7 @@ _FACT_LABELS = {
     Fact.OSPF_PROCESS: "the OSPF timers",
     Fact.OSPF_INTERFACES: "the OSPF interfaces",
     Fact.OSPF_CONFIG: "the running configuration",
+    Fact.SAVED_CONFIG: "the saved configuration",
     Fact.NIC_CONFIG: "the NIC's configuration file",
     Fact.IP_FORWARDING: "IP forwarding",
     Fact.CLUSTER_STATE: "clpstat",
@@ -181,5 +183,6 @@ class RouterState(TypedDict):
     ospf_process: NotRequired[OspfProcessTimers | NotRead]
     ospf_interfaces: NotRequired[list[OspfInterfaceTimers] | NotRead]
     ospf_config: NotRequired[OspfConfig | NotRead]
+    saved_config: NotRequired[OspfConfig | NotRead]  # NotRead, absent, when the router has no saved file
     ip_forwarding: NotRequired[bool | NotRead]
     nic_configs: NotRequired[dict[str, NicConfig | NotRead]]  # NIC_CONFIG: path -> the file's settings

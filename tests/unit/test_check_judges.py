@@ -89,6 +89,11 @@ def judged(plan: FogPlan, seen: Observed) -> dict[tuple[str, str | None], tuple[
     return {(f.check, f.host): (f.outcome, f.detail) for f in findings if f.check in STATE_CHECKS}
 
 
+def causes_of(plan: FogPlan, seen: Observed) -> dict[tuple[str, str | None], str | None]:
+    findings = judge_fog(plan, seen, clusters=("node-a", "node-b"), node_of={"node-b": "node-b"}.get)
+    return {(f.check, f.host): f.cause for f in findings}
+
+
 def observers_only_gw1(plan: FogPlan) -> FogPlan:
     fog = plan.fog.model_copy(update={"observers": ("gw1",)})
     return FogPlan(fog=fog, nics=plan.nics, next_hops=plan.next_hops, nic_files=plan.nic_files)
@@ -97,10 +102,11 @@ def observers_only_gw1(plan: FogPlan) -> FogPlan:
 def test_a_healthy_group_passes_every_check(plan: FogPlan) -> None:
     found = judged(observers_only_gw1(plan), healthy())
     assert all(outcome == "PASS" for outcome, _ in found.values()), found
-    assert found[("single-advertiser", "vr2")][1] == "only vr2 holds 10.0.0.254"
+    assert found[("single-advertiser", None)][1] == "only vr2 holds 10.0.0.254"
     assert (
-        found[("cluster-agreement", "vr2")][1] == "clpstat on node-a: customer1 Online on node-b; vr2 holds the gateway"
+        found[("cluster-agreement", None)][1] == "clpstat on node-a: customer1 Online on node-b; vr2 holds the gateway"
     )
+    assert found[("observer-route", "vr2")][1] == "10.0.0.0/24 connected on eth1"  # the holder: connected there
     assert found[("observer-route", "gw1")][1] == "10.0.0.0/24 via 192.168.76.252"
     assert found[("observer-route", "vr1")][1] == "10.0.0.0/24 via 192.168.76.252"
     assert found[("reachable", "vr1")][1] == "answered in 0.30 s"
@@ -113,24 +119,27 @@ def test_split_brain_outage_and_disagreement(plan: FogPlan) -> None:
     both = healthy(states={**healthy().states, "vr1": state("vr1", holds=True)})
     found = judged(plan, both)
     assert found[("single-advertiser", None)] == ("FAIL", "split brain: vr1 and vr2 hold 10.0.0.254")
-    assert found[("observer-route", None)][0] == "FAIL"
+    assert found[("observer-route", "gw1")][0] == "FAIL"
+    routes = causes_of(plan, both)
+    assert routes[("observer-route", "gw1")] == "split brain: vr1 and vr2 hold 10.0.0.254"  # a symptom: its cause
+    assert routes[("single-advertiser", None)] == "split brain: vr1 and vr2 hold 10.0.0.254"  # the root itself
 
     none = healthy(states={**healthy().states, "vr2": state("vr2")})
     assert judged(plan, none)[("single-advertiser", None)] == ("FAIL", "outage: no router holds 10.0.0.254")
 
     elsewhere = healthy(clpstat={"node-a": clpstat("node-a")})
-    outcome, detail = judged(plan, elsewhere)[("cluster-agreement", "vr1")]
+    outcome, detail = judged(plan, elsewhere)[("cluster-agreement", None)]
     assert outcome == "FAIL" and "so vr1 should hold the gateway; vr2 does" in detail
 
     offline = healthy(clpstat={"node-a": clpstat(None, "Offline")})
-    outcome, detail = judged(plan, offline)[("cluster-agreement", "vr2")]
+    outcome, detail = judged(plan, offline)[("cluster-agreement", None)]
     assert outcome == "FAIL" and "Offline on no server, but vr2 hold(s) the gateway" in detail
 
 
 def test_a_released_address_style_standby_is_not_a_fault(plan: FogPlan) -> None:
     seen = healthy(states={**healthy().states, "vr1": state("vr1", holds=False, up=True)})  # link up, no address
     found = judged(observers_only_gw1(plan), seen)
-    assert found[("single-advertiser", "vr2")][0] == "PASS"
+    assert found[("single-advertiser", None)][0] == "PASS"
 
 
 def test_what_could_not_be_read_is_said_once_and_never_passes(plan: FogPlan) -> None:
@@ -139,6 +148,7 @@ def test_what_could_not_be_read_is_said_once_and_never_passes(plan: FogPlan) -> 
     seen = healthy(
         states=states,
         errors={"vr1": "vr1 (192.168.75.251): no SSH answer within the connect timeout"},
+        reasons={"vr1": "no SSH answer within the connect timeout"},
         clpstat={
             "node-a": NotRead(Fact.CLUSTER_STATE, "no SSH answer"),
             "node-b": NotRead(Fact.CLUSTER_STATE, "no SSH answer"),
@@ -146,10 +156,14 @@ def test_what_could_not_be_read_is_said_once_and_never_passes(plan: FogPlan) -> 
     )
     found = judged(observers_only_gw1(plan), seen)
     assert found[("reachable", "vr1")] == ("FAIL", "vr1 (192.168.75.251): no SSH answer within the connect timeout")
-    assert found[("reachable", "node-a")] == ("WARN", "no SSH answer (clpstat read from another node)")
-    assert found[("single-advertiser", None)] == ("FAIL", "cannot tell: vr1 not read")
+    assert found[("reachable", "node-a")] == ("WARN", "no SSH answer (no node of the cluster answered clpstat)")
+    assert found[("single-advertiser", None)] == ("FAIL", "not judged: vr1 not read (vr2 holds 10.0.0.254)")
     assert found[("cluster-agreement", None)] == ("WARN", "no node of the cluster answered clpstat")
-    assert ("ospf-neighbors", "vr1") not in found  # said by reachable, not again
+    cause = "vr1: not read: no SSH answer within the connect timeout"
+    assert found[("ospf-neighbors", "vr1")] == ("FAIL", f"not judged: {cause}")  # never a pass, never made up
+    assert found[("observer-route", "gw1")] == ("PASS", "10.0.0.0/24 via 192.168.76.252")  # judged on what was read
+    linked = causes_of(observers_only_gw1(plan), seen)
+    assert linked[("ospf-neighbors", "vr1")] == linked[("single-advertiser", None)] == cause
 
 
 def test_an_observer_without_the_router_as_neighbour_fails(plan: FogPlan) -> None:
@@ -227,4 +241,4 @@ def test_status_draws_the_picture_and_marks_what_is_wrong(plan: FogPlan) -> None
     picture = draw(plan, split, checks, ("node-a", "node-b"))
     assert picture["vm_side"] is None
     assert "X single-advertiser: split brain: vr1 and vr2 hold 10.0.0.254" in picture["wrong"]
-    assert exit_code(split, checks, plan) == 3
+    assert exit_code(split, checks, plan) == 1  # as check's: a check failed

@@ -85,12 +85,19 @@ def findings(check: str, plan: FogPlan, seen: Observed) -> list[Finding]:
     return judge(check, FogSeen(plan=plan, seen=seen))
 
 
+def standby(plan: FogPlan, seen: Observed) -> Finding:
+    """standby-ready's finding on the standby vr2; every router of the group has one, whatever its state."""
+    found = {finding.host: finding for finding in findings("standby-ready", plan, seen)}
+    assert set(found) == {"vr1", "vr2"}, found
+    return found["vr2"]
+
+
 KEYFILE_TEXT = (LAB / "vr1active_vr1_cat__run_NetworkManager_system-connections_eth1_nmconnection.txt").read_text()
 
 
 def test_a_ready_standby_and_a_pair_that_agrees(plan: FogPlan) -> None:
     seen = observed()
-    [ready] = findings("standby-ready", plan, seen)
+    ready = standby(plan, seen)
     assert (ready.check, ready.host, ready.outcome) == ("standby-ready", "vr2", "PASS"), ready.detail
     assert ready.detail.startswith("10.0.0.254 configured on eth1; OSPF covers 10.0.0.0/24")
     assert findings("config-drift", plan, seen) == [
@@ -102,7 +109,7 @@ def test_a_ready_standby_and_a_pair_that_agrees(plan: FogPlan) -> None:
 
 def test_an_address_style_standby_is_ready_from_its_keyfile(plan: FogPlan) -> None:
     released = router("vr2", holds=False, up=True, changes={Fact.NIC_CONFIG: (KEYFILE_TEXT, 0)})
-    [ready] = findings("standby-ready", plan, observed(vr2=released))
+    ready = standby(plan, observed(vr2=released))
     assert ready.outcome == "PASS" and f"configured in {KEYFILE}" in ready.detail
 
 
@@ -116,13 +123,13 @@ def test_an_address_style_standby_is_ready_from_its_keyfile(plan: FogPlan) -> No
             "WARN",
             "comes up at boot",
         ),
-        ({Fact.OSPF_CONFIG: ("% Unknown command: show running-config\n", 0)}, "FAIL", "cannot tell"),
+        ({Fact.OSPF_CONFIG: ("% Unknown command: show running-config\n", 0)}, "FAIL", "not judged"),
     ],
 )
 def test_a_standby_that_could_not_take_over_says_why(
     plan: FogPlan, changes: Answers, outcome: str, detail: str
 ) -> None:
-    [found] = findings("standby-ready", plan, observed(vr2=router("vr2", holds=False, changes=changes)))
+    found = standby(plan, observed(vr2=router("vr2", holds=False, changes=changes)))
     assert found.host == "vr2" and found.outcome == outcome and detail in found.detail, found.detail
 
 
@@ -131,29 +138,30 @@ def test_a_standby_that_could_not_take_over_says_why(
     [
         (
             {Fact.OSPF_CONFIG: ("% Unknown command: show running-config\n", 0)},
-            "cannot tell: the running configuration could not be read: "
+            "not judged: vr2: the running configuration could not be read: "
             "vtysh does not know the command (% Unknown command)",
         ),
         (
             {Fact.IP_FORWARDING: ("cat: /proc/sys/net/ipv4/ip_forward: Permission denied", 1)},
-            "cannot tell: IP forwarding could not be read: cat: /proc/sys/net/ipv4/ip_forward: Permission denied",
+            "not judged: vr2: IP forwarding could not be read: cat: /proc/sys/net/ipv4/ip_forward: Permission denied",
         ),
         (
             {Fact.NIC_CONFIG: ("[connection]\nautoconnect=maybe\n", 0)},
-            f"cannot tell: the NIC's configuration file {KEYFILE}: cannot parse nic config output at line 2: ",
+            f"not judged: vr2: the NIC's configuration file {KEYFILE}: cannot parse nic config output at line 2: ",
         ),
     ],
 )
 def test_what_could_not_be_read_is_said_once_in_words(plan: FogPlan, changes: Answers, detail: str) -> None:
     """The reason comes from the task that read the fact, never a parser's or a command's name said twice."""
-    [found] = findings("standby-ready", plan, observed(vr2=router("vr2", holds=False, changes=changes)))
+    found = standby(plan, observed(vr2=router("vr2", holds=False, changes=changes)))
     assert found.outcome == "FAIL" and found.detail.startswith(detail), found.detail
+    assert found.cause == found.detail.removeprefix("not judged: ")  # the cause line the group names
     assert "running-config:" not in found.detail and "file:" not in found.detail
 
 
 def test_the_gateway_nowhere_fails(plan: FogPlan) -> None:
     gone = router("vr2", holds=False, up=True)  # address-style released, and no keyfile on the router
-    [found] = findings("standby-ready", plan, observed(vr2=gone))
+    found = standby(plan, observed(vr2=gone))
     assert found.outcome == "FAIL" and found.detail == "10.0.0.254 is neither on eth1 nor in its configuration file"
 
 
@@ -173,7 +181,13 @@ def test_timers_not_read_name_the_host_and_why(plan: FogPlan) -> None:
     silent = answered("gw1", OBSERVER, changes={Fact.OSPF_PROCESS: ("ospfd is not running", 0)})
     [budget] = findings("convergence-budget", plan, observed(gw1=silent))
     assert (budget.host, budget.outcome) == (None, "WARN")
-    assert budget.detail == "cannot tell: gw1: ospfd is not running"
+    assert budget.detail == "silent death 4.5 s, planned switch 0.5 s (budget 10 s); gw1 not judged"
+    assert budget.cause == "gw1: ospfd is not running"  # judged on the hosts read, naming the one that was not
     off = answered("gw1", OBSERVER, changes={Fact.OSPF_PROCESS: ("{}", 0)})
     [budget] = findings("convergence-budget", plan, observed(gw1=off))
-    assert budget.detail == "cannot tell: gw1: no OSPF process (vtysh answers {})"
+    assert budget.outcome == "WARN" and budget.cause == "gw1: no OSPF process"
+    unread = Observed(
+        states={"vr1": router("vr1", holds=True), "gw1": answered("gw1", OBSERVER)}, reasons={"vr2": "host key changed"}
+    )
+    [budget] = findings("convergence-budget", plan, unread)
+    assert (budget.outcome, budget.detail) == ("WARN", "not judged: vr2: not read: host key changed")

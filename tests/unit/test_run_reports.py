@@ -10,10 +10,12 @@ import pytest
 from nornir.core.task import Result
 
 from ospf_failover.engine import JsonDocument, Run
+from ospf_failover.models import Fact, NotRead
 from ospf_failover.nornir_setup import HostRun
 from ospf_failover.runbooks.backup.run import BackupReport, HostBackup, Summary, document, host_backup, summary_line
-from ospf_failover.runbooks.check.run import CheckReport, HostRead
-from ospf_failover.runbooks.check.run import document as check_document
+from ospf_failover.runbooks.check.findings import Finding
+from ospf_failover.runbooks.check.report import CheckReport, HostRead
+from ospf_failover.runbooks.check.report import document as check_document
 
 
 @pytest.fixture(autouse=True)
@@ -21,8 +23,17 @@ def no_clplogcmd(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("PATH", "/nonexistent")
 
 
+SAVED_UNREAD = NotRead(Fact.SAVED_CONFIG, "no saved configuration file")
+
+
 def staged(files: dict[str, str], *, changed: bool, diff: str = "", secrets: int = 0) -> HostRun:
-    result = {"files": files, "raw": {}, "changed": sorted(files) if changed else [], "secrets": secrets}
+    result = {
+        "files": files,
+        "changed": sorted(files) if changed else [],
+        "secrets": secrets,
+        "ospf_config": NotRead(Fact.OSPF_CONFIG, "not parsed here"),
+        "saved_config": SAVED_UNREAD,
+    }
     return HostRun(result=Result(host=None, result=result, changed=changed, diff=diff), error=None, seconds=0.41234)
 
 
@@ -30,8 +41,11 @@ def test_a_host_backed_up_and_one_not() -> None:
     ok = host_backup(
         staged({"running-config": "x", "etc/frr/frr.conf": "y"}, changed=True, secrets=2), None, diff=False
     )
-    assert ok == HostBackup("ok", True, ["etc/frr/frr.conf", "running-config"], None, 0.412, secrets_removed=2)
-    assert list(ok.as_dict()) == ["status", "changed", "files", "error", "seconds", "secrets_removed"]
+    unknown = {"status": "unknown", "only_running": [], "only_saved": [], "detail": "not parsed here"}
+    assert ok == HostBackup(
+        "ok", True, ["etc/frr/frr.conf", "running-config"], None, 0.412, secrets_removed=2, saved=unknown
+    )
+    assert list(ok.as_dict()) == ["status", "changed", "files", "error", "seconds", "secrets_removed", "saved"]
     unreachable = HostRun(result=None, error=TimeoutError("vr4: connect timed out"), seconds=5.0)
     failed = host_backup(unreachable, "vr4: connect timed out", diff=False)
     assert failed.as_dict() == {
@@ -98,10 +112,11 @@ def test_the_backup_summary_reads_the_report() -> None:
 
 def test_the_check_document_reads_the_report() -> None:
     report = CheckReport(
+        findings={"customer1": [Finding("reachable", "vr1", "PASS", "answered in 0.31 s")]},
         hosts={
             "vr1": HostRead(reachable=True, seconds=0.31, error=None),
             "node-a": HostRead(reachable=False, seconds=None, error="clpstat: busy"),
-        }
+        },
     )
     run = Run("check", ["customer1"], [])
     run.add("customer1", "reachable", "PASS", "answered in 0.31 s", host="vr1")
@@ -117,5 +132,6 @@ def test_the_check_document_reads_the_report() -> None:
         "host": "vr1",
         "status": "pass",
         "detail": "answered in 0.31 s",
+        "cause": None,
     }
     assert shaped["summary"]["pass"] == 1 and shaped["summary"]["fogs"] == 1

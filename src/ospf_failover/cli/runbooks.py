@@ -24,7 +24,8 @@ RELEASE_EXIT_CODES = (
 
 CHECK_EXIT_CODES = (
     "Exit codes: 0 nothing failed (warnings allowed, unless --strict), 1 a check failed (with --strict: or "
-    "warned), 2 bad input or inventory."
+    "warned), 2 bad input or inventory. With --format nagios, the plugin guidelines' codes instead: 0 OK, "
+    "1 WARNING, 2 CRITICAL, 3 UNKNOWN (bad input or inventory)."
 )
 
 
@@ -102,8 +103,9 @@ def register_check(subparsers: argparse._SubParsersAction[Any]) -> None:
         description="Read every router and observer of the failover groups once (one SSH round trip each, for "
         "all the groups it serves) and clpstat once per cluster, then judge each group: reachable, "
         "ospf-neighbors, single-advertiser, cluster-agreement, observer-route, standby-ready, config-drift, "
-        "convergence-budget. Changes nothing. One line per "
-        "group, then a table of what is not right; --json: one document.",
+        "config-saved, convergence-budget: the same items every run, each not a pass pointing to its cause. "
+        "Changes nothing. One line per group with its causes, then a table of what is not right; --json: one "
+        "document; --format: Prometheus text or a Nagios/Icinga plugin line.",
         epilog=CHECK_EXIT_CODES,
     )
     check.add_argument("fogs", metavar="FOG", nargs="*", help="failover groups to check (default: all)")
@@ -112,16 +114,29 @@ def register_check(subparsers: argparse._SubParsersAction[Any]) -> None:
         "--workers", type=workers, default=CHECK_WORKERS, help=f"hosts read at once (default {CHECK_WORKERS})"
     )
     check.add_argument("--strict", action="store_true", help="a warning fails the run too (exit 1)")
+    check.add_argument(
+        "--format",
+        choices=("prometheus", "nagios"),
+        help="prometheus: the Prometheus text format (metrics per group, check and host); nagios: a "
+        "Nagios/Icinga plugin's status line with performance data and its exit codes",
+    )
+    check.add_argument(
+        "--output",
+        metavar="FILE",
+        help="with --format prometheus: write the metrics to FILE atomically (node_exporter's textfile "
+        "collector reads FILE.prom files) instead of stdout",
+    )
     check.set_defaults(handler=handle_check)
 
     status = subparsers.add_parser(
         "status",
         help="draw one failover group as it is now: nodes, routers, who holds the gateway, observers' routes",
         description="Read the failover group's routers, observers and clpstat (as check does) and draw the "
-        "picture: where clpstat says it runs, which router holds the gateway (the VM's side), how each observer "
-        "routes the VM network; what is wrong is marked beside it. Changes nothing.",
-        epilog="Exit codes: 0 all as it should be, 1 could not be read (a router or observer did not answer), "
-        "2 bad input or inventory, 3 the picture shows something wrong.",
+        "original how-to's picture: the nodes and where clpstat says the group (the VM) runs, each router with "
+        "its addresses and whether it holds the gateway, each observer's next hop by router name and the OSPF "
+        "adjacencies; what is wrong is marked where it is, then a verdict and the causes. Changes nothing.",
+        epilog="Exit codes, as check's: 0 nothing failed (warnings allowed), 1 a check failed (a router or "
+        "observer not read included), 2 bad input or inventory.",
     )
     status.add_argument("fog", metavar="FOG", help="failover group name, as in ECX")
     status.add_argument("--json", action="store_true", help="one JSON document on stdout")
@@ -147,9 +162,23 @@ def handle_release(args: argparse.Namespace) -> int:
 
 
 def handle_check(args: argparse.Namespace) -> int:
+    from ospf_failover.errors import InputError, InventoryError, OspfFailoverError
     from ospf_failover.runbooks.check.run import CheckOptions, run_check
 
-    return run_check(load_for(args, "check"), options_from(args, CheckOptions, fogs=tuple(args.fogs)))
+    if args.format is not None and args.json:
+        raise InputError("give --json or --format, not both")
+    if args.output is not None and args.format != "prometheus":
+        raise InputError("--output FILE goes with --format prometheus")
+    if args.format != "nagios":
+        return run_check(load_for(args, "check"), options_from(args, CheckOptions, fogs=tuple(args.fogs)))
+    try:  # a plugin that cannot run says so in its one line, as UNKNOWN
+        return run_check(load_for(args, "check"), options_from(args, CheckOptions, fogs=tuple(args.fogs)))
+    except OspfFailoverError as exc:
+        problems = (
+            f" ({len(exc.problems)} problem(s), first: {exc.problems[0]})" if isinstance(exc, InventoryError) else ""
+        )
+        print(f"OSPF-FAILOVER UNKNOWN - {exc}{problems}".replace("|", "/"))
+        return 3
 
 
 def handle_status(args: argparse.Namespace) -> int:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import sys
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -86,41 +87,59 @@ class FogLines(Silent):
 STYLE = {"PASS": "green", "WARN": "yellow", "FAIL": "bold red", "SKIP": "dim"}
 
 
+OFF_TERMINAL_WIDTH = 100  # columns of a table piped or redirected (cron mail, ECX logs, less), unless COLUMNS says
+
+
+def table_width(stream: TextIO) -> int | None:
+    """The width a table is drawn to: the terminal's own (None: rich measures it), else ``COLUMNS`` or 100."""
+    if stream.isatty():
+        return None
+    columns = os.environ.get("COLUMNS", "")
+    return int(columns) if columns.isdigit() and int(columns) >= 40 else OFF_TERMINAL_WIDTH
+
+
 @dataclass
 class RowTable(Silent):
     """A table for people when the run ends: one line per row that is not a plain PASS (``everything``: all),
-    then one line per group with its verdict. Plain text when the stream is not a terminal."""
+    then one line per group with its verdict. Plain text when the stream is not a terminal, as wide as the
+    terminal or, off a terminal, ``COLUMNS`` or 100 columns, long messages folded, no trailing blanks.
+    ``step_header`` names the column of the rows' steps (``CHECK`` when they are checks); ``seconds``: a column
+    of each row's seconds, for runbooks whose rows are timed steps."""
 
     stream: TextIO = field(default_factory=lambda: sys.stdout)
     everything: bool = False
     verdicts: bool = True  # a line per group with its verdict (off when FogLines has said them)
+    step_header: str = "STEP"
+    seconds: bool = True
 
     def run_done(self, run: Run) -> None:
         from rich.console import Console  # only runs over many groups draw tables: switch never loads rich
         from rich.table import Table
 
         terminal = self.stream.isatty()
-        console = Console(file=self.stream, width=None if terminal else 200, no_color=not terminal, highlight=False)
+        console = Console(
+            width=table_width(self.stream), no_color=not terminal, highlight=False, force_terminal=terminal
+        )
         table = Table(title=f"{run.runbook}: {len(run.fogs)} failover group(s)", title_justify="left")
-        for column in ("FOG", "HOST", "STEP", "OUTCOME", "MESSAGE"):
+        for column in ("FOG", "HOST", self.step_header, "OUTCOME"):
             table.add_column(column, overflow="fold")
-        table.add_column("SECONDS", justify="right")
+        table.add_column("MESSAGE", overflow="fold", ratio=1)
+        if self.seconds:
+            table.add_column("SECONDS", justify="right")
         for record in run.fogs.values():
             for row in record.rows:
                 if self.everything or row.outcome != "PASS":
-                    table.add_row(
-                        row.fog,
-                        row.host or "-",
-                        row.step,
-                        row.outcome,
-                        row.message,
-                        f"{row.seconds:.2f}",
-                        style=STYLE[row.outcome] if terminal else None,
-                    )
+                    cells = [row.fog, row.host or "-", row.step, row.outcome, row.message]
+                    cells += [f"{row.seconds:.2f}"] if self.seconds else []
+                    table.add_row(*cells, style=STYLE[row.outcome] if terminal else None)
             if self.verdicts:
-                table.add_row(record.fog, "", "verdict", record.worst(), record.verdict or "", f"{record.elapsed:.2f}")
+                cells = [record.fog, "", "verdict", record.worst(), record.verdict or ""]
+                table.add_row(*cells, *([f"{record.elapsed:.2f}"] if self.seconds else []))
         if table.row_count:
-            console.print(table, markup=False)
+            with console.capture() as captured:
+                console.print(table, markup=False)
+            text = "\n".join(line.rstrip() for line in captured.get().splitlines())
+            print(text, file=self.stream, flush=True)
 
 
 def command_renderers(as_json: bool) -> list[Renderer]:

@@ -18,6 +18,7 @@ from .files import RUN_WIDE, Problems, RawInventory, group_list, read_files
 from .fleet import Fleet, fog_data, fog_model, origin_of, role_of, validate_host
 from .problems import problems_of
 from .schema import FOG_KEYS, HOST_MODELS, ROLE_GROUPS, Defaults, Fog, Host
+from .typos import add_unknown_keys
 
 
 def load_inventory(directory: str | Path) -> Fleet:
@@ -31,6 +32,7 @@ def load_inventory(directory: str | Path) -> Fleet:
     defaults = None if "defaults.yaml" in problems.unreadable else _defaults(problems, raw)
     hosts = _hosts(problems, inventory)
     fogs = _fogs(problems, raw, inventory, hosts)
+    add_unknown_keys(problems.found, problems.directory, raw.hosts, raw.groups)  # typos, with the key meant
     if problems.found or defaults is None:
         raise InventoryError(problems.found)
     return Fleet(

@@ -77,11 +77,22 @@ Budget = Annotated[
 Suite = Annotated[Literal["frr", "quagga"], Field(description="set quagga or frr (on the host or its group)")]
 
 
+MIN_COMMAND_TIMEOUT = 0.5  # seconds: below it a round trip (a shell marker, vtysh) cannot finish, every host fails
+CommandSeconds = Annotated[
+    float,
+    Field(
+        ge=MIN_COMMAND_TIMEOUT,
+        le=600,
+        description=f"give seconds between {MIN_COMMAND_TIMEOUT} (one round trip takes about that long) and 600",
+    ),
+]
+
+
 class Timeouts(BaseModel):
     """Seconds that bound what SSH settings do not: one command's output."""
 
     model_config = ConfigDict(frozen=True, extra="forbid")
-    command: Seconds = 10.0
+    command: CommandSeconds = 10.0
 
 
 class SshExtras(BaseModel):

@@ -137,6 +137,27 @@ def compare_ospf_lines(first: OspfConfig, second: OspfConfig) -> tuple[tuple[str
     )
 
 
+_PASSIVE_LINE = re.compile(r"^router ospf: (?P<no>no )?passive-interface (?P<interface>\S+)$")
+
+
+def _one_spelling(line: str) -> str:
+    """``router ospf: passive-interface X`` as ``interface X: ip ospf passive``: FRR shows the first, once read,
+    as the second; either way it is the same configuration."""
+    match = _PASSIVE_LINE.match(line)
+    if match is None or match["interface"] == "default":
+        return line
+    return f"interface {match['interface']}: {match['no'] or ''}ip ospf passive"
+
+
+def unsaved_lines(running: OspfConfig, saved: OspfConfig) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """The OSPF lines only the running configuration has, and those only the saved one has (a change made and
+    not written: the saved configuration is what the router comes back with after a restart). Whether OSPF
+    runs at all counts too."""
+    ours = {_one_spelling(line) for line in running.ospf_lines} | ({"router ospf"} if running.router_ospf else set())
+    kept = {_one_spelling(line) for line in saved.ospf_lines} | ({"router ospf"} if saved.router_ospf else set())
+    return tuple(sorted(ours - kept)), tuple(sorted(kept - ours))
+
+
 @dataclass(frozen=True)
 class Drift:
     """How one router of a failover group differs from the group's first router, in OSPF lines."""
