@@ -11,7 +11,6 @@ from typing import Any
 import pytest
 import yaml
 from nornir import InitNornir
-from nornir.plugins.inventory.simple import SimpleInventory
 
 from ospf_failover.cli import main
 from ospf_failover.errors import InventoryError
@@ -321,7 +320,7 @@ def test_any_nornir_over_the_inventory_gets_the_safe_ssh_settings() -> None:
     assert "ssh_config_file" in extras and extras["ssh_config_file"] is None
     assert extras["conn_timeout"] == extras["banner_timeout"] == extras["auth_timeout"] == 5
     view = host_view(nr.inventory.hosts["vr1"])  # the tasks' typed view, from a Nornir we did not build
-    assert view.nic_up == "ifup {nic}" and view.routing_suite == "quagga" and view.timeouts.command == 10
+    assert view.nic_up == "ifup {nic}" and view.routing_suite == "quagga" and view.run.timeouts.command == 10
     assert view == load_inventory(REPO_INVENTORY).hosts["vr1"]
 
 
@@ -378,6 +377,25 @@ SHAPE_CASES: dict[str, tuple[Edit, str, str, str]] = {
         "defaults.yaml",
         "data.known_hosts",
         "alt_key_file",
+    ),
+    "port_a_string": (lambda h, g, d: h["gw2"].update(port="22"), "hosts.yaml", "gw2.port", "must be a port number"),
+    "groups_a_string": (
+        lambda h, g, d: g["customer1"].update(groups="routers"),
+        "groups.yaml",
+        "customer1.groups",
+        "must be a list of group names",
+    ),
+    "defaults_extras_a_list": (
+        lambda h, g, d: d["connection_options"]["netmiko"].update(extras=["use_keys"]),
+        "defaults.yaml",
+        "connection_options.netmiko.extras",
+        "must be a mapping of the connection's arguments",
+    ),
+    "host_entry_a_list": (
+        lambda h, g, d: h.update(gw2=["192.168.76.2"]),
+        "hosts.yaml",
+        "gw2",
+        "must be a mapping (hostname, groups, data, ...)",
     ),
 }
 
@@ -447,28 +465,6 @@ def test_a_role_may_come_through_a_parent_group(inventory: Path) -> None:
 
     edit(inventory, change)
     assert load_inventory(inventory).hosts["gw1"].role == "observer"
-
-
-def test_nornir_builds_what_simple_inventory_builds() -> None:
-    """The validated Nornir objects are SimpleInventory's: same hosts, data, inheritance and SSH settings."""
-    ours = load_inventory(REPO_INVENTORY).inventory
-    theirs = SimpleInventory(
-        host_file=str(REPO_INVENTORY / "hosts.yaml"),
-        group_file=str(REPO_INVENTORY / "groups.yaml"),
-        defaults_file=str(REPO_INVENTORY / "defaults.yaml"),
-    ).load()
-    assert sorted(ours.hosts) == sorted(theirs.hosts) and sorted(ours.groups) == sorted(theirs.groups)
-    for name, host in theirs.hosts.items():
-        mine = ours.hosts[name]
-        assert mine.extended_data() == host.extended_data(), name
-        assert [g.name for g in mine.extended_groups()] == [g.name for g in host.extended_groups()], name
-        assert (mine.hostname, mine.port, mine.username, mine.platform) == (
-            host.hostname,
-            host.port,
-            host.username,
-            host.platform,
-        ), name
-        assert mine.get_connection_parameters("netmiko").dict() == host.get_connection_parameters("netmiko").dict()
 
 
 def test_fogs_of_a_host_are_typed_views_of_its_groups() -> None:

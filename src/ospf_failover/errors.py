@@ -105,7 +105,24 @@ class ConnectionFailed(OspfFailoverError, ConnectionError):
 
 
 class HostKeyError(ConnectionFailed):
-    """The host's SSH host key is unknown or does not match the inventory's known_hosts: never talk to it."""
+    """The host's SSH host key is unknown or does not match the inventory's known_hosts: never talk to it.
+
+    ``offered_fingerprint``: the SHA256 fingerprint of the key the host offered; ``known_fingerprint``: that of
+    the key known_hosts has for it (None when it has none, or when SSH did not say).
+    """
+
+    def __init__(
+        self,
+        *,
+        host: str,
+        address: str,
+        reason: str,
+        offered_fingerprint: str | None = None,
+        known_fingerprint: str | None = None,
+    ) -> None:
+        self.offered_fingerprint = offered_fingerprint
+        self.known_fingerprint = known_fingerprint
+        super().__init__(host=host, address=address, reason=reason)
 
 
 class ConnectTimeout(ConnectionFailed, TimeoutError):

@@ -21,15 +21,17 @@ from ospf_failover.inventory import Fleet
 
 
 def init_nornir(fleet: Fleet, *, dry_run: bool = False, num_workers: int = 20) -> Nornir:
-    """Nornir over the inventory ``fleet`` validated (the very Nornir objects, not a second reading of the files).
+    """Nornir over the inventory ``fleet`` validated (the very Nornir objects the inventory plugin built, not a
+    second reading of the files), with the connection plugins registered.
 
     Nothing is added to the SSH settings: what makes a session safe and bounded (key login, host keys checked
     against the inventory's known_hosts only, no ~/.ssh/config, connect/banner/auth timeouts) is in the
     inventory's defaults, validated at load, so a Nornir built any other way over these files has it too.
-    Tasks run on ``num_workers`` threads; connects in flight are bounded separately (``tasks.connection``).
+    Tasks run on ``num_workers`` threads; their sessions open through the ``ospf_failover`` connection plugin
+    (``ospf_failover.transport``), which bounds the connects in flight.
     """
     skip_invoke_unless_needed(fleet)
-    ConnectionPluginRegister.auto_register()  # what InitNornir does: the netmiko plugin by its entry point
+    ConnectionPluginRegister.auto_register()  # what InitNornir does: ours and netmiko's, by their entry points
     config = Config.from_dict(
         runner={"plugin": "threaded", "options": {"num_workers": num_workers}},
         logging={"enabled": False},

@@ -4,7 +4,8 @@ Quagga one per run; every run's command line fits one terminal line."""
 from __future__ import annotations
 
 from ospf_failover.tasks.router_state import ROUTES_PER_VTYSH, route_command, route_reads
-from ospf_failover.tasks.shell import MAX_LINE, TOKEN_SHAPE, build_batch, vtysh_command
+from ospf_failover.tasks.shell import vtysh_command
+from ospf_failover.transport.batch import MAX_LINE, TOKEN_SHAPE, build_batch
 
 PREFIXES = [f"10.{i // 256}.{i % 256}.0/24" for i in range(85)]
 

@@ -6,7 +6,8 @@ import subprocess
 
 import pytest
 
-from ospf_failover.tasks.shell import MAX_LINE, TOKEN_SHAPE, build_batch, chunks, split_batch, vtysh_command
+from ospf_failover.tasks.shell import vtysh_command
+from ospf_failover.transport.batch import MAX_LINE, TOKEN_SHAPE, build_batch, chunks, split_batch
 
 
 def run_in_sh(line: str) -> str:

@@ -4,27 +4,34 @@ An inventory directory holds ``hosts.yaml``, ``groups.yaml``, ``defaults.yaml`` 
 routers, cluster nodes and observers (membership in the role groups ``routers``, ``cluster_nodes``,
 ``observers``); every customer failover group (FOG) is a group whose ``data`` has a ``pairing``.
 
-:func:`load_inventory` lets Nornir build the inventory and validates what it built with the models of
-:mod:`.schema`, collecting every problem (file, key, fix) into one InventoryError; it returns a :class:`Fleet`.
-Tasks read a host's settings with :func:`host_view`, the same model over the same Nornir host.
+The Nornir inventory plugin :class:`OspfFailoverInventory` (entry point, so ``InitNornir`` finds it) builds the
+inventory and validates what it built with the models of :mod:`.schema`, collecting every problem (file, key,
+fix) into one InventoryError; :func:`load_inventory` goes through it and returns a :class:`Fleet`. Tasks read a
+host's settings with :func:`host_view`: the model validated at load, carried by the host.
 """
 
 from __future__ import annotations
 
-from .fleet import Fleet, fogs_of, host_view
-from .load import load_inventory
-from .schema import FOG_KEYS, ROLE_GROUPS, Fog, Host, Role, SshExtras, Timeouts
+from .fleet import Fleet, ValidatedHost, fogs_of, host_view, session_options
+from .plugin import OspfFailoverInventory, load_inventory
+from .schema import FOG_KEYS, ROLE_GROUPS, SESSION, Fog, Host, Role, RunSettings, SessionOptions, SshExtras, Timeouts
 
 __all__ = [
     "FOG_KEYS",
     "ROLE_GROUPS",
+    "SESSION",
     "Fleet",
     "Fog",
     "Host",
+    "OspfFailoverInventory",
     "Role",
+    "RunSettings",
+    "SessionOptions",
     "SshExtras",
     "Timeouts",
+    "ValidatedHost",
     "fogs_of",
     "host_view",
     "load_inventory",
+    "session_options",
 ]

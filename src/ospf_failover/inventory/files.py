@@ -1,17 +1,20 @@
 """Reading the three SimpleInventory files the way Nornir does, and what must hold before Nornir can build them.
 
-Every problem is collected (file, key, fix), none raised: Nornir's own loader stops at the first with a bare
-exception, so it only runs once these checks pass.
+The shape Nornir needs of each entry (a host, a group, the defaults) is declared as pydantic models
+(:class:`RawEntry`, :class:`RawDefaults`); each field's description is the problem text when a value has the
+wrong shape. Every problem is collected (file, key, fix), none raised: Nornir's own loader stops at the first
+with a bare exception, so the inventory is only built from what these checks accept.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, ClassVar, TypeVar, get_args
 
 import ruamel.yaml
+from pydantic import BaseModel, ConfigDict, Field, StrictInt, ValidationError
 from ruamel.yaml.error import YAMLError
 
 from ospf_failover.errors import InventoryProblem
@@ -38,20 +41,80 @@ class Problems:
         self.blocking = self.blocking or blocking
 
 
+PORT = "must be a port number"
+
+
+class RawConnection(BaseModel):
+    """One connection's settings, ``connection_options.NAME`` (Nornir's ConnectionOptions)."""
+
+    model_config = ConfigDict(frozen=True, extra="allow")
+    shape: ClassVar[str] = "must be a mapping (extras, port, ...)"
+    hostname: Any = None
+    port: StrictInt | None = Field(default=None, description=PORT)
+    username: Any = None
+    password: Any = None
+    platform: Any = None
+    extras: dict[str, Any] | None = Field(default=None, description="must be a mapping of the connection's arguments")
+
+
+class RawDefaults(BaseModel):
+    """defaults.yaml as Nornir reads it: the fields of its Defaults, each of the shape Nornir needs."""
+
+    model_config = ConfigDict(frozen=True, extra="allow")
+    shape: ClassVar[str] = "must be a mapping of settings"
+    hostname: Any = None
+    port: StrictInt | None = Field(default=None, description=PORT)
+    username: Any = None
+    password: Any = None
+    platform: Any = None
+    data: dict[Any, Any] | None = Field(default=None, description="must be a mapping of keys to values")
+    connection_options: dict[str, RawConnection | None] | None = Field(
+        default=None, description="must map a connection name (netmiko) to its settings"
+    )
+
+    def netmiko_extras(self) -> dict[str, Any] | None:
+        netmiko = (self.connection_options or {}).get("netmiko")
+        return netmiko.extras if netmiko is not None else None
+
+
+class RawEntry(RawDefaults):
+    """A host of hosts.yaml or a group of groups.yaml: the defaults' fields and its parent groups."""
+
+    shape: ClassVar[str] = "must be a mapping (hostname, groups, data, ...); `{}` when empty"
+    groups: list[str] | None = Field(default=None, description="must be a list of group names")
+
+    @property
+    def group_names(self) -> list[str]:
+        return list(self.groups or [])
+
+
+Entry = TypeVar("Entry", bound=RawDefaults)
+
+
 @dataclass(frozen=True)
 class RawInventory:
-    hosts: dict[str, dict[str, Any]]
-    groups: dict[str, dict[str, Any]]
-    defaults: dict[str, Any]
+    hosts: dict[str, RawEntry]
+    groups: dict[str, RawEntry]
+    defaults: RawDefaults
+    defaults_mapping: dict[str, Any]  # defaults.yaml as read, for the Defaults model's own problems
 
 
 def read_files(problems: Problems) -> RawInventory:
-    """The three files as mappings (empty where unreadable, each problem recorded), checked for structure."""
-    hosts = _entries(problems, "hosts.yaml", _read(problems, "hosts.yaml"))
-    groups = _entries(problems, "groups.yaml", _read(problems, "groups.yaml"))
-    defaults = _read(problems, "defaults.yaml")
-    raw = RawInventory(hosts=hosts, groups=groups, defaults=defaults)
+    """The three files as typed entries (empty where unreadable or of the wrong shape, each problem recorded),
+    checked for structure."""
+    loaded = {file: _read(problems, file) for file in FILES}
+    defaults = _entry(problems, "defaults.yaml", "", loaded["defaults.yaml"], RawDefaults)
+    hosts = {
+        name: _entry(problems, "hosts.yaml", name, entry, RawEntry) for name, entry in loaded["hosts.yaml"].items()
+    }
+    groups = {
+        name: _entry(problems, "groups.yaml", name, entry, RawEntry) for name, entry in loaded["groups.yaml"].items()
+    }
+    raw = RawInventory(hosts=hosts, groups=groups, defaults=defaults, defaults_mapping=loaded["defaults.yaml"])
     _check_structure(problems, raw)
+    for file, entries in loaded.items():
+        for key in _find_secrets(entries, ""):
+            problems.add(file, key, "remove it: use SSH keys (key_file in defaults.yaml), never passwords in files")
     return raw
 
 
@@ -82,54 +145,64 @@ def _read(problems: Problems, file: str) -> dict[str, Any]:
     return {str(k): v for k, v in loaded.items()}
 
 
-def _entries(problems: Problems, file: str, loaded: dict[str, Any]) -> dict[str, dict[str, Any]]:
-    entries: dict[str, dict[str, Any]] = {}
-    for name, entry in loaded.items():
-        if entry is not None and not isinstance(entry, dict):
-            problems.add(file, name, "must be a mapping (hostname, groups, data, ...); `{}` when empty", blocking=True)
-        entries[name] = entry if isinstance(entry, dict) else {}
-    return entries
+def _entry(problems: Problems, file: str, name: str, value: Any, model: type[Entry]) -> Entry:
+    """``value`` as ``model``; each part of the wrong shape is a blocking problem and is left out, so that the
+    rest of the entry is still built and checked."""
+    try:
+        return model.model_validate({} if value is None else value)
+    except ValidationError as exc:
+        wrong: set[str] = set()
+        for error in exc.errors():
+            loc = [part for part in error["loc"] if part != "[key]"]
+            key = ".".join([*([name] if name else []), *(str(part) for part in loc if not isinstance(part, int))])
+            problems.add(file, key or "(file)", shape_message(model, loc), blocking=True)
+            wrong.add(str(loc[0]) if loc else "")
+    if "" in wrong or not isinstance(value, dict):
+        return model()
+    return model.model_validate({key: part for key, part in value.items() if key not in wrong})
 
 
-def group_list(entry: Mapping[str, Any]) -> list[str]:
-    listed = entry.get("groups") or []
-    return [str(g) for g in listed] if isinstance(listed, list) else []
+def shape_message(model: type[BaseModel], loc: Sequence[int | str]) -> str:
+    """The problem text of a value of the wrong shape at ``loc``: the description of the field it belongs to,
+    or the ``shape`` of the model a mapping's value must be (a connection's settings, the entry itself)."""
+    message: str = getattr(model, "shape", "must be a mapping")
+    current: Any = model
+    for part in loc:
+        if isinstance(part, int):
+            continue  # a list's item: the list's own text
+        fields = current.model_fields if isinstance(current, type) and issubclass(current, BaseModel) else None
+        if fields is not None and part in fields:
+            message = fields[part].description or message
+            current = fields[part].annotation
+            continue
+        inner = _model_in(current)  # ``part`` is a key of a mapping of models
+        if inner is None:
+            break
+        message, current = getattr(inner, "shape", message), inner
+    return message
+
+
+def _model_in(annotation: Any) -> type[BaseModel] | None:
+    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+        return annotation
+    for argument in get_args(annotation):
+        found = _model_in(argument)
+        if found is not None:
+            return found
+    return None
 
 
 # Keys that bound the whole run (one command timeout per step, one bound on connects in flight): defaults only.
-RUN_WIDE = ("timeouts", "max_connects_in_flight")
+DEFAULTS_ONLY = ("timeouts", "max_connects_in_flight")
 MOVED = {"known_hosts": "moved: give its absolute path as connection_options.netmiko.extras.alt_key_file"}
 
 
-def _check_shape(problems: Problems, file: str, prefix: str, entry: Mapping[str, Any], *, member: bool) -> None:
-    """The shape Nornir needs to build an entry (a host, a group, the defaults): anything else is blocking."""
-
-    def wrong(key: str, message: str) -> None:
-        problems.add(file, f"{prefix}{key}", message, blocking=True)
-
-    if not isinstance(entry.get("data") or {}, dict):
-        wrong("data", "must be a mapping of keys to values")
-    if member and not isinstance(entry.get("groups") or [], list):
-        wrong("groups", "must be a list of group names")
-    if not isinstance(entry.get("port") or 0, int) or isinstance(entry.get("port"), bool):
-        wrong("port", "must be a port number")
-    options = entry.get("connection_options") or {}
-    if not isinstance(options, dict):
-        wrong("connection_options", "must map a connection name (netmiko) to its settings")
-        return
-    for name, settings in options.items():
-        if not isinstance(settings or {}, dict):
-            wrong(f"connection_options.{name}", "must be a mapping (extras, port, ...)")
-        elif not isinstance((settings or {}).get("extras") or {}, dict):
-            wrong(f"connection_options.{name}.extras", "must be a mapping of the connection's arguments")
-
-
-def group_cycles(groups: Mapping[str, Mapping[str, Any]]) -> list[str]:
+def group_cycles(groups: Mapping[str, RawEntry]) -> list[str]:
     """Groups that are their own ancestors (Nornir would recurse without end)."""
     cyclic = []
     for start in groups:
         seen: set[str] = set()
-        stack = list(group_list(groups[start]))
+        stack = groups[start].group_names
         while stack and len(seen) <= len(groups):
             name = stack.pop()
             if name == start:
@@ -137,40 +210,33 @@ def group_cycles(groups: Mapping[str, Mapping[str, Any]]) -> list[str]:
                 break
             if name in groups and name not in seen:
                 seen.add(name)
-                stack.extend(group_list(groups[name]))
+                stack.extend(groups[name].group_names)
     return cyclic
 
 
 def _check_structure(problems: Problems, raw: RawInventory) -> None:
-    _check_shape(problems, "defaults.yaml", "", raw.defaults, member=False)
-    data = raw.defaults.get("data")
     for key, message in MOVED.items():
-        if isinstance(data, dict) and key in data:
+        if key in (raw.defaults.data or {}):
             problems.add("defaults.yaml", f"data.{key}", message)
     for file, entries in (("hosts.yaml", raw.hosts), ("groups.yaml", raw.groups)):
         for name, entry in entries.items():
-            _check_shape(problems, file, f"{name}.", entry, member=True)
-            for group in group_list(entry):
+            for group in entry.group_names:
                 if group not in raw.groups:
                     problems.add(
                         file, f"{name}.groups", f"unknown group {group!r}: define it in groups.yaml", blocking=True
                     )
-            if _netmiko_extras(entry) is not None:
+            if entry.netmiko_extras() is not None:
                 problems.add(
                     file,
                     f"{name}.connection_options.netmiko.extras",
                     "move these extras to defaults.yaml: Nornir does not merge extras, so they would "
                     "silently replace the shared ones (keys, timeouts, host key checking)",
                 )
-            own = entry.get("data")
-            for key in RUN_WIDE:
-                if isinstance(own, dict) and key in own:
+            for key in DEFAULTS_ONLY:
+                if key in (entry.data or {}):
                     problems.add(file, f"{name}.data.{key}", "set it in defaults.yaml only: it bounds the whole run")
     for name in group_cycles(raw.groups):
         problems.add("groups.yaml", f"{name}.groups", "the group is its own parent (through its groups)", blocking=True)
-    for file, entries in (("hosts.yaml", raw.hosts), ("groups.yaml", raw.groups), ("defaults.yaml", raw.defaults)):
-        for key in _find_secrets(entries, ""):
-            problems.add(file, key, "remove it: use SSH keys (key_file in defaults.yaml), never passwords in files")
     for name in ROLE_GROUPS:
         if name not in raw.groups:
             problems.add("groups.yaml", name, "missing role group: define it (it may be empty: `{}`)")
@@ -183,9 +249,3 @@ def _find_secrets(entry: Any, path: str) -> Iterator[str]:
             if key in SECRET_KEYS and value not in (None, ""):
                 yield here
             yield from _find_secrets(value, here)
-
-
-def _netmiko_extras(entry: Mapping[str, Any]) -> Any:
-    options = entry.get("connection_options")
-    netmiko = options.get("netmiko") if isinstance(options, dict) else None
-    return netmiko.get("extras") if isinstance(netmiko, dict) else None

@@ -1,4 +1,8 @@
-"""The validated inventory (:class:`Fleet`) and the typed view of a Nornir host that tasks read."""
+"""The validated inventory (:class:`Fleet`) and the typed view of a Nornir host that tasks read.
+
+Hosts built by the inventory plugin are :class:`ValidatedHost`: Nornir hosts that carry the view validated at
+load, so :func:`host_view` costs nothing; a host built any other way (SimpleInventory) is validated when asked.
+"""
 
 from __future__ import annotations
 
@@ -7,7 +11,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from nornir.core.inventory import Group, Inventory
+from nornir.core.inventory import ConnectionOptions, Group, Inventory
 from nornir.core.inventory import Host as NornirHost
 from pydantic import ValidationError
 
@@ -15,7 +19,19 @@ from ospf_failover.containment import refuse_outside_lab
 from ospf_failover.errors import InputError, InventoryError, InventoryProblem
 
 from .problems import Origin, problems_of
-from .schema import FOG_KEYS, HOST_MODELS, ROLE_GROUPS, Fog, Host, LabMarker, Role, SshExtras, Timeouts
+from .schema import (
+    FOG_KEYS,
+    HOST_MODELS,
+    ROLE_GROUPS,
+    SESSION,
+    Fog,
+    Host,
+    LabMarker,
+    Role,
+    RunSettings,
+    SshExtras,
+    Timeouts,
+)
 
 
 def role_of(host: NornirHost) -> list[Role]:
@@ -64,8 +80,9 @@ def origin_of(host: NornirHost) -> Origin:
     return origin
 
 
-def validate_host(host: NornirHost) -> Host:
-    """The typed view of ``host``: its data as Nornir resolves it, validated by its role's model.
+def validate_host(host: NornirHost, run: RunSettings) -> Host:
+    """The typed view of ``host``: its data as Nornir resolves it, validated by its role's model, with the
+    run-wide settings ``run``.
 
     Raises pydantic's ValidationError (the loader turns it into problems) or InputError for a host without
     exactly one role.
@@ -79,23 +96,62 @@ def validate_host(host: NornirHost) -> Host:
         "hostname": host.hostname,
         "role": roles[0],
         "groups": tuple(g.name for g in host.groups),
+        "run": run,
     }
     return HOST_MODELS[roles[0]].model_validate(fields)
+
+
+class ValidatedHost(NornirHost):
+    """A Nornir host of a validated inventory, carrying its typed view (set once, when the inventory loads).
+
+    Its ospf-failover session (connection ``ospf_failover``) takes netmiko's parameters: see
+    :func:`session_options`.
+    """
+
+    __slots__ = ("view",)
+    view: Host
+
+    def get_connection_parameters(self, connection: str | None = None) -> ConnectionOptions:
+        if connection == SESSION:
+            return session_options(self)
+        return super().get_connection_parameters(connection)
 
 
 def host_view(host: NornirHost) -> Host:
     """The typed view tasks read (``host_view(task.host).vtysh``): the model that validated the inventory.
 
-    Loading validated every host already; a Nornir built some other way over a broken inventory gets the
-    same problems here, as one InventoryError.
+    A host of the inventory plugin carries it; a Nornir built some other way over these files gets it validated
+    here, and over a broken inventory the same problems, as one InventoryError.
     """
+    if isinstance(host, ValidatedHost):
+        return host.view
     try:
-        return validate_host(host)
+        run = RunSettings.model_validate(host.defaults.data)
+    except ValidationError as exc:
+        found = problems_of(exc, RunSettings, lambda key: ("defaults.yaml", f"data.{key}"))
+        raise InventoryError([InventoryProblem(*problem) for problem in found]) from None
+    try:
+        return validate_host(host, run)
     except ValidationError as exc:
         model = HOST_MODELS[role_of(host)[0]]
         raise InventoryError(
             [InventoryProblem(file, key, message) for file, key, message in problems_of(exc, model, origin_of(host))]
         ) from None
+
+
+def session_options(host: NornirHost) -> ConnectionOptions:
+    """The parameters of ``host``'s ospf-failover session: netmiko's (``connection_options.netmiko``: address,
+    port, user, platform) with the session plugin's extras (:class:`~.schema.SessionOptions`: the host's name,
+    netmiko's extras, the run-wide settings of the host's view)."""
+    netmiko = NornirHost.get_connection_parameters(host, "netmiko")
+    return ConnectionOptions(
+        hostname=netmiko.hostname,
+        port=netmiko.port,
+        username=netmiko.username,
+        password=netmiko.password,
+        platform=netmiko.platform,
+        extras={"host": host.name, "netmiko": netmiko.extras, "run": host_view(host).run},
+    )
 
 
 @dataclass(frozen=True)
@@ -108,10 +164,25 @@ class Fleet:
     fogs: Mapping[str, Fog]
     username: str
     ssh: SshExtras
-    timeouts: Timeouts
-    max_connects_in_flight: int
-    convergence_budget: float = 10.0  # the defaults' budget; a failover group may set its own
-    lab: LabMarker | None = None  # the rehearsal lab this inventory belongs to (None: a real one)
+    run: RunSettings  # the run-wide settings; every host's view holds the same
+
+    @property
+    def timeouts(self) -> Timeouts:
+        return self.run.timeouts
+
+    @property
+    def max_connects_in_flight(self) -> int:
+        return self.run.max_connects_in_flight
+
+    @property
+    def convergence_budget(self) -> float:
+        """The defaults' budget; a failover group may set its own."""
+        return self.run.convergence_budget
+
+    @property
+    def lab(self) -> LabMarker | None:
+        """The rehearsal lab this inventory belongs to (None: a real one)."""
+        return self.run.lab
 
     @property
     def key_file(self) -> Path:

@@ -1,4 +1,5 @@
-"""Loading an inventory directory: Nornir builds it, the schema validates what Nornir built, every problem at once."""
+"""Validating an inventory directory: Nornir's objects are built, the schema validates what was built, every
+problem at once; each host gets its view. The inventory plugin (:mod:`.plugin`) runs this."""
 
 from __future__ import annotations
 
@@ -14,27 +15,37 @@ from pydantic import ValidationError
 from ospf_failover.errors import InventoryError
 
 from .build import build_inventory
-from .files import RUN_WIDE, Problems, RawInventory, group_list, read_files
-from .fleet import Fleet, fog_data, fog_model, origin_of, role_of, validate_host
+from .files import Problems, RawInventory, read_files
+from .fleet import Fleet, ValidatedHost, fog_data, fog_model, origin_of, role_of, validate_host
 from .problems import problems_of
-from .schema import FOG_KEYS, HOST_MODELS, ROLE_GROUPS, Defaults, Fog, Host
+from .schema import FOG_KEYS, HOST_MODELS, ROLE_GROUPS, Defaults, Fog, Host, RunSettings
 from .typos import add_unknown_keys
 
 
-def load_inventory(directory: str | Path) -> Fleet:
+def validate_directory(directory: Path) -> Fleet:
     """Read and validate an inventory directory; raise InventoryError listing every problem found."""
-    problems = Problems(Path(directory))
+    problems = Problems(directory)
     if not problems.directory.is_dir():
         problems.add("", "(directory)", "not found: give --inventory DIR or set OSPF_FAILOVER_INVENTORY")
         raise InventoryError(problems.found)
     raw = read_files(problems)
     inventory = build_inventory(raw)  # what is of the wrong shape is left out, and a problem already
     defaults = None if "defaults.yaml" in problems.unreadable else _defaults(problems, raw)
-    hosts = _hosts(problems, inventory)
+    run = defaults.data if defaults is not None else RunSettings()
+    hosts = _hosts(problems, inventory, run)
     fogs = _fogs(problems, raw, inventory, hosts)
-    add_unknown_keys(problems.found, problems.directory, raw.hosts, raw.groups)  # typos, with the key meant
+    add_unknown_keys(  # typos, with the key meant
+        problems.found,
+        problems.directory,
+        {name: entry.model_dump(exclude_unset=True) for name, entry in raw.hosts.items()},
+        {name: entry.model_dump(exclude_unset=True) for name, entry in raw.groups.items()},
+    )
     if problems.found or defaults is None:
         raise InventoryError(problems.found)
+    for name, view in hosts.items():
+        host = inventory.hosts[name]
+        assert isinstance(host, ValidatedHost)  # build_inventory builds no other kind
+        host.view = view
     return Fleet(
         directory=problems.directory,
         inventory=inventory,
@@ -42,16 +53,13 @@ def load_inventory(directory: str | Path) -> Fleet:
         fogs=fogs,
         username=defaults.username,
         ssh=defaults.connection_options.netmiko.extras,
-        timeouts=defaults.data.timeouts,
-        max_connects_in_flight=defaults.data.max_connects_in_flight,
-        convergence_budget=defaults.data.convergence_budget,
-        lab=defaults.data.lab,
+        run=defaults.data,
     )
 
 
 def _defaults(problems: Problems, raw: RawInventory) -> Defaults | None:
     try:
-        return Defaults.model_validate(raw.defaults)
+        return Defaults.model_validate(raw.defaults_mapping)
     except ValidationError as exc:
         shape = {p.key for p in problems.found if Path(p.file).name == "defaults.yaml"}  # said already
         for file, key, message in problems_of(exc, Defaults, lambda key: ("defaults.yaml", key)):
@@ -60,7 +68,7 @@ def _defaults(problems: Problems, raw: RawInventory) -> Defaults | None:
         return None
 
 
-def _hosts(problems: Problems, inventory: Inventory) -> dict[str, Host]:
+def _hosts(problems: Problems, inventory: Inventory, run: RunSettings) -> dict[str, Host]:
     hosts: dict[str, Host] = {}
     inherited: dict[tuple[str, str, str], list[str]] = defaultdict(list)
     hostnames: dict[str, str] = {}
@@ -77,11 +85,10 @@ def _hosts(problems: Problems, inventory: Inventory) -> dict[str, Host]:
             )
             continue
         try:
-            view = validate_host(host)
+            view = validate_host(host, run)
         except ValidationError as exc:
             for found in problems_of(exc, HOST_MODELS[roles[0]], origin_of(host)):
-                if not (found[0] == "defaults.yaml" and found[1].split(".")[1] in RUN_WIDE):  # said for defaults
-                    inherited[found].append(name)
+                inherited[found].append(name)
             continue
         hosts[name] = view
         _unique(problems, hostnames, view.hostname, name, key=f"{name}.hostname", what="")
@@ -104,9 +111,9 @@ def _unique(problems: Problems, seen: dict[str, str], value: str, name: str, *, 
 
 def _fogs(problems: Problems, raw: RawInventory, inventory: Inventory, hosts: Mapping[str, Host]) -> dict[str, Fog]:
     fogs: dict[str, Fog] = {}
-    parents = {parent for entry in raw.groups.values() for parent in group_list(entry)}
+    parents = {parent for entry in raw.groups.values() for parent in entry.group_names}
     for name, entry in raw.groups.items():
-        own: dict[str, Any] = entry.get("data") or {}
+        own: dict[str, Any] = entry.data or {}
         if name in ROLE_GROUPS:
             misplaced = FOG_KEYS & set(own)
             if misplaced:
@@ -180,7 +187,7 @@ def _check_members(
         elif observer in routers:
             problems.add("groups.yaml", f"{where}.observers", f"{observer} is one of this group's own routers")
     for host_name, host_entry in raw.hosts.items() if members.valid else ():
-        listed = fog in group_list(host_entry)
+        listed = fog in host_entry.group_names
         involved = host_name in members.pairing or host_name in routers
         if involved and not listed:
             problems.add("hosts.yaml", f"{host_name}.groups", f"add {fog!r}: the host is in {fog}'s pairing")

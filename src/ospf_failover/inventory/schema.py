@@ -148,8 +148,12 @@ class LabMarker(BaseModel):
     )
 
 
-class _DefaultsData(BaseModel):
-    model_config = ConfigDict(frozen=True, extra="allow")  # anything else is data every host inherits
+class RunSettings(BaseModel):
+    """What bounds a whole run, from defaults.yaml ``data`` (a failover group may set its own convergence_budget),
+    and the rehearsal lab's marker: the one model of it, which tasks, runbooks and the session plugin read through
+    a host's view (``host_view(host).run``) or the fleet (``fleet.run``)."""
+
+    model_config = ConfigDict(frozen=True, extra="ignore")  # the defaults' other data is host data, not ours
     lab: LabMarker | None = Field(
         default=None,
         description="the rehearsal lab's marker (prefix, absolute directory, its hosts' namespaces), written by "
@@ -168,7 +172,7 @@ class Defaults(BaseModel):
     model_config = ConfigDict(frozen=True, extra="allow")
     username: str = Field(min_length=1, description="the SSH login user on every host (e.g. root)")
     connection_options: _ConnectionOptions = Field(description="connection_options.netmiko.extras: the SSH settings")
-    data: _DefaultsData = Field(default_factory=_DefaultsData, description="data every host inherits")
+    data: RunSettings = Field(default_factory=RunSettings, description="data every host inherits")
 
 
 class Fog(BaseModel):
@@ -250,10 +254,7 @@ class Host(BaseModel):
     hostname: str = Field(min_length=1, description="the address SSH connects to")
     role: Role
     groups: tuple[str, ...]
-    timeouts: Timeouts = Timeouts()
-    max_connects_in_flight: int = Field(
-        default=8, ge=1, le=10, description="give 1 to 10 (OpenSSH's MaxStartups refuses bursts above 10)"
-    )
+    run: RunSettings = Field(default_factory=RunSettings, description="the run-wide settings (defaults.yaml data)")
     ecx_server: str = Field(min_length=1, description="the node's ECX server name, as clpstat shows it")
     routing_suite: Suite | None = None
     vtysh: str = Field(default="vtysh", min_length=1, description="the command that runs vtysh (vtysh, sudo vtysh)")
@@ -313,3 +314,17 @@ class ClusterNode(Host):
 
 
 HOST_MODELS: dict[Role, type[Host]] = {"router": Router, "observer": Observer, "cluster_node": ClusterNode}
+
+
+SESSION = "ospf_failover"  # the Nornir connection name of the tool's SSH sessions (ospf_failover.transport)
+
+
+class SessionOptions(BaseModel):
+    """The session plugin's extras: the host they are for (its inventory name, for messages), netmiko's own
+    arguments (defaults.yaml ``connection_options.netmiko.extras``, which a plain nornir_netmiko script uses too)
+    and the run-wide settings. Validated again when a session opens, so no Nornir opens one with unsafe settings."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+    host: str | None = None
+    netmiko: SshExtras = Field(description="netmiko's SSH settings (connection_options.netmiko.extras)")
+    run: RunSettings = Field(default_factory=RunSettings, description="the run-wide settings (defaults.yaml data)")

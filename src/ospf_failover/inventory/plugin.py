@@ -1,0 +1,40 @@
+"""The Nornir inventory plugin ``OspfFailoverInventory``: the inventory directory, validated, for any Nornir.
+
+Registered by entry point (group ``nornir.plugins.inventory``), so a script of one's own gets what the tool gets::
+
+    nr = InitNornir(inventory={"plugin": "OspfFailoverInventory", "options": {"inventory": "/path/to/inventory"}})
+
+Its hosts carry their validated views (``host_view(host)``, or ``host.view``); a broken inventory raises one
+InventoryError listing every problem, the very ones ``ospf-failover inventory validate`` prints, because the
+command line loads through this plugin too (:func:`load_inventory`).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from nornir.core.inventory import Inventory
+
+from .fleet import Fleet
+from .load import validate_directory
+
+
+class OspfFailoverInventory:
+    """Read ``inventory`` (a directory with hosts.yaml, groups.yaml, defaults.yaml) and validate it."""
+
+    def __init__(self, inventory: str | Path = "inventory") -> None:
+        self.directory = Path(inventory)
+
+    def load(self) -> Inventory:
+        """Nornir's inventory (hosts of :class:`~.fleet.ValidatedHost`); InventoryError when it is not valid."""
+        return self.load_fleet().inventory
+
+    def load_fleet(self) -> Fleet:
+        """The validated inventory with its typed hosts and failover groups."""
+        return validate_directory(self.directory)
+
+
+def load_inventory(directory: str | Path) -> Fleet:
+    """Read and validate an inventory directory (through the inventory plugin); raise InventoryError listing
+    every problem found."""
+    return OspfFailoverInventory(inventory=directory).load_fleet()

@@ -1,0 +1,160 @@
+"""The Nornir connection plugin ``ospf_failover``: the one place where every SSH session of the tool opens.
+
+Registered by entry point (group ``nornir.plugins.connections``). It reads netmiko's parameters (the inventory's
+``connection_options.netmiko``: address, port, user, and its ``extras``, netmiko's own arguments, which a plain
+nornir_netmiko script uses too), validates them (:class:`~ospf_failover.inventory.SessionOptions`: no session
+opens without key login, verified host keys and bounded connects), waits for a connect slot
+(``max_connects_in_flight``, a bound this plugin owns), and connects with netmiko's own SSH client code: the
+client netmiko builds from those arguments (known hosts, host key policy) and the connect parameters netmiko
+derives from them (keys, timeouts, ssh_config). It does not open netmiko's interactive terminal: the session's
+commands run in a shell on an exec channel (:mod:`.channel`). Failures are classified by exception type
+(:mod:`.errors`).
+"""
+
+from __future__ import annotations
+
+import socket
+import threading
+from typing import Any, ClassVar
+
+from nornir.core.configuration import Config
+from nornir.core.plugins.connections import ConnectionPluginRegister
+from nornir.core.task import Task
+from pydantic import ValidationError
+
+from ospf_failover.containment import refuse_outside_lab
+from ospf_failover.errors import ConnectTimeout, InventoryError, InventoryProblem
+from ospf_failover.inventory import SESSION, SessionOptions, session_options
+from ospf_failover.inventory.problems import problems_of
+
+from .bound import ConnectsInFlight, NoConnectSlot
+from .channel import SHELL, Session
+from .errors import RefuseUnknownHost, classify_connect_error
+from .tcp import tcp_connection
+
+SLOT_WAIT = 600.0  # seconds a connect may wait for a slot: each holder is bounded by its own SSH timeouts
+WHERE = {"netmiko": "connection_options.netmiko.extras", "run": "data", "host": "name"}
+
+
+class SessionPlugin:
+    """Nornir connection plugin: ``connection`` is the host's :class:`~.channel.Session` (``run_batch``)."""
+
+    connects: ClassVar[ConnectsInFlight] = ConnectsInFlight()  # every session of this process counts here
+
+    def __init__(self) -> None:
+        self.connection: Session | None = None
+
+    def open(  # noqa: PLR0917 (Nornir's ConnectionPlugin protocol)
+        self,
+        hostname: str | None,
+        username: str | None,
+        password: str | None,
+        port: int | None,
+        platform: str | None,
+        extras: dict[str, Any] | None = None,
+        configuration: Config | None = None,
+    ) -> None:
+        """Open the session; raises InventoryError for unsafe or missing settings, a ConnectionFailed subclass
+        when the host cannot be reached, verified or logged into."""
+        options = validated(extras)
+        refuse_outside_lab(options.run.lab)  # a rehearsal lab's inventory connects only from inside that lab
+        name, address = options.host or str(hostname), str(hostname)
+        try:
+            with self.connects.slot(options.run.max_connects_in_flight, timeout=SLOT_WAIT):
+                self.connection = connect(
+                    name=name,
+                    parameters={
+                        "host": hostname,
+                        "username": username,
+                        "password": password,
+                        "port": port,
+                        "device_type": platform or "linux",
+                        **options.netmiko.model_dump(),
+                    },
+                    shell_timeout=options.netmiko.auth_timeout,
+                )
+        except NoConnectSlot as exc:
+            raise ConnectTimeout(host=name, address=address, reason=str(exc)) from exc
+        except Exception as exc:
+            raise classify_connect_error(exc, host=name, address=address) from exc
+
+    def close(self) -> None:
+        if self.connection is not None:
+            self.connection.close()
+
+
+def validated(extras: dict[str, Any] | None) -> SessionOptions:
+    """The plugin's extras as SessionOptions; InventoryError naming each unsafe or missing setting."""
+    try:
+        return SessionOptions.model_validate(extras or {})
+    except ValidationError as exc:
+        found = problems_of(exc, SessionOptions, lambda key: ("defaults.yaml", WHERE.get(key, key)))
+        raise InventoryError([InventoryProblem(*problem) for problem in found]) from None
+
+
+def connect(*, name: str, parameters: dict[str, Any], shell_timeout: float) -> Session:
+    """Connect as netmiko would (its client, its connect parameters), then start the session's shell."""
+    from netmiko import ConnectHandler
+
+    netmiko = ConnectHandler(**parameters, auto_connect=False)
+    client = netmiko._build_ssh_client()  # known hosts loaded as the extras say; ssh_strict refuses unknown hosts
+    client.set_missing_host_key_policy(RefuseUnknownHost())  # the same refusal, with a type of its own
+    arguments = netmiko._connect_params_dict()
+    sock = arguments.get("sock")
+    try:
+        if sock is None:  # no ProxyCommand from an ssh_config: the TCP connection is ours to tune (.tcp)
+            sock = arguments["sock"] = tcp_connection(netmiko.host, netmiko.port, timeout=netmiko.conn_timeout)
+        client.connect(**arguments)
+        channel = start_shell(client, timeout=shell_timeout)
+    except BaseException:
+        client.close()
+        if isinstance(sock, socket.socket):
+            sock.close()
+        raise
+    return Session(host=name, client=client, channel=channel)
+
+
+def start_shell(client: Any, *, timeout: float) -> Any:
+    """An exec channel running the session's shell, stderr merged. paramiko waits for the host's answer to an
+    exec request without a bound: a timer closes the connection if it does not come within ``timeout``."""
+    transport = client.get_transport()
+    expired = threading.Event()
+
+    def expire() -> None:
+        expired.set()
+        transport.close()
+
+    timer = threading.Timer(timeout, expire)
+    timer.daemon = True
+    timer.start()
+    try:
+        channel = transport.open_session(timeout=timeout)
+        channel.set_combine_stderr(True)
+        channel.exec_command(SHELL)
+    except Exception as exc:
+        if expired.is_set():
+            raise TimeoutError(f"no shell within {timeout:.0f} s") from exc
+        raise
+    finally:
+        timer.cancel()
+    if expired.is_set():
+        raise TimeoutError(f"no shell within {timeout:.0f} s")
+    return channel
+
+
+def session_of(task: Task) -> Session:
+    """The task's host's session, opened on first use (and again after a failure broke it), through the plugin,
+    with netmiko's parameters and the run-wide settings (:func:`~ospf_failover.inventory.session_options`)."""
+    host = task.host
+    plugin = host.connections.get(SESSION)
+    if plugin is not None:
+        session = plugin.connection
+        if isinstance(session, Session) and not session.broken:
+            return session
+        host.close_connection(SESSION)
+    if SESSION not in ConnectionPluginRegister.available:  # a Nornir built without InitNornir's auto_register
+        ConnectionPluginRegister.register(SESSION, SessionPlugin)
+    opened = host.open_connection(SESSION, configuration=task.nornir.config, **session_options(host).dict())
+    session = opened.connection
+    assert isinstance(session, Session)  # what SessionPlugin.open sets
+    return session
