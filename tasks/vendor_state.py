@@ -1,6 +1,7 @@
 """The facts of an observer of another vendor's platform (Cisco IOS/IOS-XE/NX-OS, Arista EOS, Junos, Yamaha RTX,
 VyOS): the read commands its platform answers, and their outputs parsed by the vendor readers into the same
-shapes as an FRR observer's (pure; :mod:`.vendor_observer` sends the commands).
+shapes as an FRR observer's (pure; :func:`~.router_state.read_router_state` sends the commands through the host's
+session, netmiko's driver for its device type, and hands the outputs here).
 
 Only ``show`` commands are ever sent. Routes to the asked prefixes: one exact lookup per prefix where the platform
 has one (``show ip route A.B.C.D MASK``, Junos ``show route P exact table inet.0``), the whole table once when
@@ -16,12 +17,19 @@ from __future__ import annotations
 import ipaddress
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from ospf_failover.errors import DeviceError, ParseError
 from ospf_failover.models import Fact, NotRead, Route, RouterState
-from ospf_failover.parsers.vendors.dispatch import VendorPlatform, parse_vendor_ospf_neighbors, parse_vendor_routes
+from ospf_failover.parsers.vendors.dispatch import (
+    VENDOR_PLATFORMS,
+    VendorPlatform,
+    parse_vendor_ospf_neighbors,
+    parse_vendor_routes,
+)
 
-from .router_state import Reads
+if TYPE_CHECKING:
+    from .router_state import Reads
 
 LOOKUPS_PER_READ = 4
 
@@ -56,13 +64,20 @@ class VendorCommand:
     fact: Fact | None = None
 
 
-def vendor_commands(reads: Reads, platform: VendorPlatform) -> list[VendorCommand]:
+def vendor_platform(platform: str, *, host: str) -> VendorPlatform:
+    """``platform`` as one the vendor readers read; DeviceError for any other."""
+    if platform not in VENDOR_PLATFORMS:
+        raise DeviceError(host=host, command="", output="", reason=f"no reader for platform {platform!r}")
+    return platform
+
+
+def vendor_commands(reads: Reads, platform: VendorPlatform, *, host: str = "") -> list[VendorCommand]:
     """The read commands of ``reads`` on ``platform``, in the order :func:`vendor_state` reads their outputs.
 
     NIC states and configuration files are not a vendor observer's facts: asking for them is a DeviceError."""
     if reads.nics or reads.nic_files:
         raise DeviceError(
-            host="", command="", output="", reason=f"NIC states and files are not read on a {platform} observer"
+            host=host, command="", output="", reason=f"NIC states and files are not read on a {platform} observer"
         )
     commands: list[VendorCommand] = []
     lookup = LOOKUP[platform]
