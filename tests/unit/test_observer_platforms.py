@@ -99,3 +99,16 @@ def test_salt_slices_carry_the_observers_platform(tmp_path: Path) -> None:
         "gw2": "juniper_junos",
         "vr1": "linux",
     }
+
+
+def test_a_vendor_observer_cannot_be_backed_up(tmp_path: Path) -> None:
+    directory = lab_inventory(tmp_path, platforms={"gw1": "cisco_ios"})
+    edit(directory, "hosts.yaml", lambda hosts: hosts["gw1"].setdefault("data", {}).update(backup=True))
+    assert problems(directory) == [
+        (
+            "hosts.yaml",
+            "gw1.data.backup",
+            "backup keeps Linux routers' configuration files: a cisco_ios observer cannot be backed up; remove "
+            "backup: true",
+        )
+    ]

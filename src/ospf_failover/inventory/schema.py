@@ -349,6 +349,18 @@ class Observer(Host):
             )
         return suite
 
+    @field_validator("backup")
+    @classmethod
+    def _backup_on_linux(cls, backup: bool | None, info: ValidationInfo) -> bool | None:
+        platform = info.data.get("platform")
+        if backup and platform not in (None, LINUX):
+            raise _problem(
+                "platform",
+                f"backup keeps Linux routers' configuration files: a {platform} observer cannot be backed up; "
+                "remove backup: true",
+            )
+        return backup
+
 
 class ClusterNode(Host):
     """An ECX server: clpstat is read on it over SSH."""
