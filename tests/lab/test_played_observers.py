@@ -22,6 +22,7 @@ from ospf_failover.polling import wait_until
 from ospf_failover_lab.lab import Lab
 
 SESSION = Path(__file__).resolve().with_name("played_session.py")
+TOOL = Path(sys.executable).with_name("ospf-failover")
 PREFIX = f"ofl-v{os.getpid() % 100000}-"
 PLATFORMS: dict[str, VendorPlatform] = {"gw1": "cisco_ios", "gw2": "juniper_junos"}
 ROUTES = {"cisco_ios": "show ip route", "juniper_junos": "show route"}
@@ -126,3 +127,62 @@ def test_paging_is_on_until_the_session_turns_it_off(
     answer = report["text"].split(commands[-1], 1)[1]
     with pytest.raises(ParseError, match="pager"):
         parse_vendor_routes(answer, PLATFORMS[observer])
+
+
+def tool(lab: Lab, node: str, *args: str, timeout: float = 120) -> tuple[int, dict[str, Any]]:
+    done = lab.run(node, [str(TOOL), "--inventory", str(lab.inventory_dir), *args, "--json"], timeout=timeout)
+    assert "Traceback" not in done.stdout + done.stderr, done.stderr
+    document: dict[str, Any] = json.loads(done.stdout)
+    return done.returncode, document
+
+
+def rows(document: dict[str, Any], step: str) -> dict[str, tuple[str, str]]:
+    return {row["host"]: (row["outcome"], row["message"]) for row in document["steps"] if row["step"] == step}
+
+
+def checks(document: dict[str, Any], fog: str, name: str) -> dict[str | None, tuple[str, str]]:
+    found = next(f for f in document["fogs"] if f["name"] == fog)
+    return {c["host"]: (c["status"], c["detail"]) for c in found["checks"] if c["name"] == name}
+
+
+def test_switch_and_check_read_the_played_observers_and_find_a_route_left_on_the_old_router(played_lab: Lab) -> None:
+    """A switch to node-b verified through gw1 (IOS) and gw2 (Junos); check passes their routes and adjacencies
+    and says their timers are not judged; vr1 brought up again by hand leaves the route on the old router: both
+    observers route via both, and check and verify say so for each."""
+    lab = played_lab
+    try:
+        lab.set_fog_node("customer1", "node-b")  # what ECX records when it starts the group there
+        code, switched = tool(lab, "node-b", "switch", "customer1", "--node", "node-b")
+        assert code == 0, switched
+        verified = rows(switched, "verify")
+        for observer in PLATFORMS:
+            outcome, message = verified[observer]
+            assert outcome == "PASS" and message.startswith("10.0.0.0/24 via 192.168.76.252 (after "), verified
+        code, healthy = tool(lab, "node-b", "check", "customer1")
+        assert code == 0, healthy
+        routes = checks(healthy, "customer1", "observer-route")
+        assert {h: routes[h] for h in PLATFORMS} == {h: ("pass", "10.0.0.0/24 via 192.168.76.252") for h in PLATFORMS}
+        adjacent = checks(healthy, "customer1", "ospf-neighbors")
+        assert {h: adjacent[h] for h in PLATFORMS} == {h: ("pass", "adjacent to vr1, vr2") for h in PLATFORMS}
+        budget = checks(healthy, "customer1", "convergence-budget")[None]
+        assert budget[0] == "warn" and "gw1, gw2 not judged" in budget[1], budget
+
+        lab.set_nic("vr1", up=True)  # the old router takes the gateway again by hand
+        wait_until(
+            lambda: (lab.route_carriers("gw2")["10.0.0.0/24"] == ["vr1", "vr2"], None, str(lab.route_carriers("gw2"))),
+            what="both routers advertising",
+            timeout=20,
+        )
+        code, split = tool(lab, "node-b", "check", "customer1")
+        assert code == 1, split
+        routes = checks(split, "customer1", "observer-route")
+        assert routes["gw1"] == ("fail", "10.0.0.0/24 via 192.168.76.251 and 192.168.76.252"), routes
+        assert routes["gw2"][0] == "fail" and "192.168.76.251 and 192.168.76.252" in routes["gw2"][1], routes
+        code, verify = tool(lab, "node-b", "verify", "customer1", "--node", "node-b", "--timeout", "5")
+        assert code == 3, verify
+        found = rows(verify, "verify")
+        for observer in PLATFORMS:
+            outcome, message = found[observer]
+            assert outcome == "FAIL" and message.startswith("split brain: 10.0.0.0/24 via 192.168.76.251 and "), found
+    finally:
+        lab.reset()
