@@ -112,3 +112,14 @@ def test_a_vendor_observer_cannot_be_backed_up(tmp_path: Path) -> None:
             "backup: true",
         )
     ]
+
+
+def test_the_inventory_reference_shows_an_observer_of_each_platform_that_validates(tmp_path: Path) -> None:
+    text = (Path(__file__).resolve().parents[2] / "docs" / "inventory.md").read_text()
+    section = text.split("## Observers of other platforms", 1)[1]
+    example: dict[str, Any] = yaml.safe_load(section.split("```yaml\n", 1)[1].split("```", 1)[0])
+    directory = lab_inventory(tmp_path)
+    edit(directory, "hosts.yaml", lambda hosts: hosts.update(example))
+    edit(directory, "groups.yaml", lambda groups: groups["customer1"]["data"].update(observers=list(example)))
+    fleet = load_inventory(directory)
+    assert [fleet.hosts[name].platform for name in example] == list(OBSERVER_PLATFORMS)
