@@ -61,7 +61,12 @@ def write_files(lab: LabHosts, timers: frr.Timers) -> None:
                     host=host,
                     host_dir=host_dir,
                     authorized_keys=lab.directory / "ssh" / "authorized_keys",
-                    force_command=played.force_command(python=sys.executable, platform=platform, hostname=host.name)
+                    force_command=played.force_command(
+                        python=sys.executable,
+                        platform=platform,
+                        hostname=host.name,
+                        log=str(host_dir / played.TYPED_LOG),
+                    )
                     if platform
                     else None,
                 )

@@ -37,8 +37,13 @@ def checked_observer_platforms(platforms: dict[str, str], observers: tuple[str, 
     return dict(platforms)
 
 
-def force_command(*, python: str, platform: str, hostname: str) -> str:
-    """The sshd ``ForceCommand`` that makes every login to ``hostname`` talk to its played ``platform`` CLI."""
+TYPED_LOG = "played.log"  # in the host's directory: every line the played CLI was sent
+
+
+def force_command(*, python: str, platform: str, hostname: str, log: str | None = None) -> str:
+    """The sshd ``ForceCommand`` that makes every login to ``hostname`` talk to its played ``platform`` CLI
+    (``log``: where it appends every line it is sent)."""
     import shlex
 
-    return shlex.join([python, "-m", "ospf_failover_lab.played", "--platform", platform, "--hostname", hostname])
+    argv = [python, "-m", "ospf_failover_lab.played", "--platform", platform, "--hostname", hostname]
+    return shlex.join([*argv, *(["--log", log] if log else [])])

@@ -19,6 +19,7 @@ import sys
 import termios
 import tty
 from collections.abc import Sequence
+from pathlib import Path
 
 from . import PLAYED_PLATFORMS, frr_state
 from .cli import IosCli, JunosCli, PlayedCli
@@ -127,14 +128,18 @@ class Terminal:
         return True
 
 
-def converse(terminal: Terminal, cli: PlayedCli) -> None:
-    """Prompt, line, answer, until the session ends (``exit``, or the end of input)."""
+def converse(terminal: Terminal, cli: PlayedCli, *, log: Path | None = None) -> None:
+    """Prompt, line, answer, until the session ends (``exit``, or the end of input); every line typed is
+    appended to ``log`` when given."""
     terminal.write(cli.banner())
     while True:
         terminal.write(cli.prompt())
         line = terminal.read_line()
         if line is None:
             return
+        if log is not None:
+            with log.open("a") as typed:
+                typed.write(line + "\n")
         answer = cli.answer(line)
         length = cli.screen_length if answer.paged else 0
         if answer.text and not terminal.show(answer.text, length=length, pager=cli.pager):
@@ -156,19 +161,23 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--hostname", required=True)
     parser.add_argument("--user", default="observer", help="the login name Junos's prompt shows")
     parser.add_argument("--vtysh", default="vtysh")
+    parser.add_argument("--log", type=Path, default=None, help="append every line typed (or asked by exec) here")
     args = parser.parse_args(argv)
     interactive = os.isatty(0)
     rows = os.get_terminal_size(0).lines if interactive else None
     cli = played_cli(args.platform, hostname=args.hostname, user=args.user, vtysh=args.vtysh, rows=rows)
     command = os.environ.get("SSH_ORIGINAL_COMMAND")
     if command is not None:
+        if args.log is not None:
+            with args.log.open("a") as typed:
+                typed.write(command + "\n")
         sys.stdout.write(cli.answer(command).text)
         return 0
     saved = termios.tcgetattr(0) if interactive else None
     try:
         if interactive:
             tty.setraw(0)
-        converse(Terminal(0, 1, echo=interactive, newline="\r\n" if interactive else "\n"), cli)
+        converse(Terminal(0, 1, echo=interactive, newline="\r\n" if interactive else "\n"), cli, log=args.log)
     except OSError:
         pass  # the session went away (EIO on its terminal, EPIPE)
     finally:

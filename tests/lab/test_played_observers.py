@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import sys
 from collections.abc import Iterator
 from pathlib import Path
@@ -20,6 +21,7 @@ from ospf_failover.errors import ParseError
 from ospf_failover.parsers.vendors.dispatch import VendorPlatform, parse_vendor_ospf_neighbors, parse_vendor_routes
 from ospf_failover.polling import wait_until
 from ospf_failover_lab.lab import Lab
+from ospf_failover_lab.played import TYPED_LOG
 
 SESSION = Path(__file__).resolve().with_name("played_session.py")
 TOOL = Path(sys.executable).with_name("ospf-failover")
@@ -145,11 +147,31 @@ def checks(document: dict[str, Any], fog: str, name: str) -> dict[str | None, tu
     return {c["host"]: (c["status"], c["detail"]) for c in found["checks"] if c["name"] == name}
 
 
+# What the tool may send an observer: its driver's session commands, the read commands, exit (and Return).
+SENT = {
+    "cisco_ios": re.compile(
+        r"^(?:|terminal width 511|terminal length 0|exit|show ip route \d+\.\d+\.\d+\.\d+ \d+\.\d+\.\d+\.\d+"
+        r"|show ip ospf neighbor)$"
+    ),
+    "juniper_junos": re.compile(
+        r"^(?:|set cli screen-width 511|set cli complete-on-space off|set cli screen-length 0|exit"
+        r"|show route \d+\.\d+\.\d+\.\d+/\d+ exact table inet\.0|show ospf neighbor)$"
+    ),
+}
+
+
+def typed(lab: Lab, observer: str) -> list[str]:
+    """Every line the played CLI of ``observer`` was sent so far."""
+    log = lab.host_dir(observer) / TYPED_LOG
+    return log.read_text().splitlines() if log.exists() else []
+
+
 def test_switch_and_check_read_the_played_observers_and_find_a_route_left_on_the_old_router(played_lab: Lab) -> None:
     """A switch to node-b verified through gw1 (IOS) and gw2 (Junos); check passes their routes and adjacencies
     and says their timers are not judged; vr1 brought up again by hand leaves the route on the old router: both
-    observers route via both, and check and verify say so for each."""
+    observers route via both, and check and verify say so for each. Only read commands reached the observers."""
     lab = played_lab
+    before = {observer: len(typed(lab, observer)) for observer in PLATFORMS}
     try:
         lab.set_fog_node("customer1", "node-b")  # what ECX records when it starts the group there
         code, switched = tool(lab, "node-b", "switch", "customer1", "--node", "node-b")
@@ -184,5 +206,23 @@ def test_switch_and_check_read_the_played_observers_and_find_a_route_left_on_the
         for observer in PLATFORMS:
             outcome, message = found[observer]
             assert outcome == "FAIL" and message.startswith("split brain: 10.0.0.0/24 via 192.168.76.251 and "), found
+        for observer, platform in PLATFORMS.items():
+            sent = typed(lab, observer)[before[observer] :]
+            assert any(line.startswith("show ") for line in sent), sent
+            assert [line for line in sent if not SENT[platform].match(line)] == [], sent
     finally:
         lab.reset()
+
+
+def test_a_played_observer_with_another_host_key_is_refused(played_lab: Lab) -> None:
+    """The driver's session is refused as every session is: the host key error says so, never a timeout."""
+    lab = played_lab
+    lab.change_host_key("gw2")
+    try:
+        code, verified = tool(lab, "node-a", "verify", "customer1", "--node", "node-a", "--timeout", "10")
+        assert code == 3, verified
+        outcome, message = rows(verified, "verify")["gw2"]
+        assert outcome == "FAIL" and "host key does not match the inventory's known_hosts" in message, message
+        assert rows(verified, "verify")["gw1"][0] == "PASS", verified
+    finally:
+        lab.restore_host_key("gw2")
