@@ -17,7 +17,7 @@ system:
 # A strict editable install: a link tree in build/ that maps tasks/, runbooks/, ecx/ and lab/ into their packages,
 # so mypy and the tests import one name per module. The tree lists files, so a new or removed module re-links it.
 EDITABLE := --config-settings editable_mode=strict
-PACKAGE_FILES = find src tasks runbooks ecx lab -type f \( -name '*.py' -o -name '*.sh' -o -path 'lab/files/*' \) | sort
+PACKAGE_FILES = find src tasks runbooks ecx lab -type f \( -name '*.py' -o -name '*.sh' -o -path 'lab/files/*' -o -path 'ecx/sudoers' \) | sort
 
 venv: $(VENV)/.installed
 	@$(PACKAGE_FILES) > $(VENV)/.files.new; \

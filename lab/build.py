@@ -17,6 +17,7 @@ from ospf_failover.errors import InputError, LabError
 from . import cluster, cutoff, daemons, frr, host_start, inspection, inventory_writer, namespaces, played, sshd, vm_side
 from . import nic_style as styles_of_nics
 from . import state as lab_state
+from . import unprivileged as unprivileged_lab
 from .directory import CREATED_MARKER, EXISTING_MARKER, Progress, check_lab_directory, orphan_owner
 from .hosts import LabHosts
 from .topology import CLUSTER_NODES, OBSERVERS, Host, plan
@@ -33,6 +34,9 @@ def write_files(lab: LabHosts, timers: frr.Timers) -> None:
     nmcli = lab.directory / "nmcli"
     shutil.copyfile(styles_of_nics.STANDIN, nmcli)
     nmcli.chmod(0o755)
+    user = lab.login_user
+    uid = unprivileged_lab.write_accounts(lab.directory) if user != "root" else 0
+    login = unprivileged_lab.inventory_data() if user != "root" else None
     for host in topology.hosts.values():
         host_dir = lab.host_dir(host.name)
         host_dir.mkdir(parents=True, exist_ok=True)
@@ -69,12 +73,18 @@ def write_files(lab: LabHosts, timers: frr.Timers) -> None:
                     )
                     if platform
                     else None,
+                    user=user,
                 )
             )
         clpstat = lab.directory / "clpstat" if host.role == "node" else None
         standin = nmcli if host.role == "router" else None
+        accounts = (
+            unprivileged_lab.start_lines(host_dir=host_dir, directory=lab.directory, uid=uid)
+            if login is not None and host.runs_sshd
+            else []
+        )
         (host_dir / "start.sh").write_text(
-            host_start.script(host=host, host_dir=host_dir, clpstat=clpstat, nmcli=standin)
+            host_start.script(host=host, host_dir=host_dir, clpstat=clpstat, nmcli=standin, accounts=accounts)
         )
     sshd.generate_keys([lab.key_file, *host_keys.values()])
     (lab.directory / "ssh" / "authorized_keys").write_text(sshd.public_key(lab.key_file) + " lab\n")
@@ -86,7 +96,11 @@ def write_files(lab: LabHosts, timers: frr.Timers) -> None:
         known_hosts=known,
         styles=router_styles,
         platforms=lab.observer_platforms,
+        user=user,
+        login=login,
     )
+    if login is not None:
+        unprivileged_lab.write_sudoers(lab)  # rendered from the inventory just written
     standin = lab.directory / "clpstat"
     standin.write_text(cluster.standin_script(lab.directory))
     standin.chmod(0o755)
@@ -158,19 +172,24 @@ def prepare(
     say: Progress,
     router_pairs: int | None = None,
     observer_platforms: dict[str, str] | None = None,
+    unprivileged: bool = False,
 ) -> tuple[Path, lab_state.LabState]:
     """Check that a lab can be built in ``directory`` and record its state there before anything exists (so that
     `lab down` can undo a partial `lab up`). Returns the directory's absolute path and the recorded state."""
     topology = plan(customers, router_pairs=router_pairs, prefix=prefix)  # bad sizes are refused before all else
+    try:
+        platforms = played.checked_observer_platforms(observer_platforms or {}, OBSERVERS)
+    except ValueError as exc:
+        raise InputError(f"observer platforms: {exc}") from None
+    if platforms and unprivileged:  # the played CLI reads FRR with vtysh as the login user, who may not
+        raise InputError("observer platforms: not with --unprivileged (a played CLI reads FRR as root)")
     if os.geteuid() != 0:
         raise LabError("the lab needs root (network namespaces, FRR, sshd)")
     if timers not in frr.TIMER_CHOICES:
         raise InputError(f"timers must be one of {', '.join(frr.TIMER_CHOICES)}; got {timers!r}")
     style = styles_of_nics.checked(nic_style)
-    try:
-        platforms = played.checked_observer_platforms(observer_platforms or {}, OBSERVERS)
-    except ValueError as exc:
-        raise InputError(f"observer platforms: {exc}") from None
+    if unprivileged:
+        unprivileged_lab.check_ready()
     path = Path(directory).resolve()
     if lab_state.exists(path):
         raise LabError(f"lab already up in {path}; run lab down first")
@@ -186,7 +205,8 @@ def prepare(
     created = not path.exists()
     started = time.time()
     shared = f" on {topology.router_pairs} router pair(s)" if topology.shares_pairs else ""
-    say(f"lab: building {customers} customer(s){shared} in {path} ({len(topology.namespaces)} namespaces)")
+    login = f", login {unprivileged_lab.LOGIN_USER} through sudo" if unprivileged else ""
+    say(f"lab: building {customers} customer(s){shared} in {path} ({len(topology.namespaces)} namespaces{login})")
     recorded: lab_state.LabState = {
         "version": lab_state.STATE_VERSION,
         "directory": str(path),
@@ -203,6 +223,8 @@ def prepare(
         recorded["router_pairs"] = topology.router_pairs
     if platforms:
         recorded["observer_platforms"] = platforms
+    if unprivileged:
+        recorded["login_user"] = unprivileged_lab.LOGIN_USER
     path.mkdir(mode=0o700, parents=True, exist_ok=True)
     # The marker says whether the lab made the directory: `lab down` removes it only then (else its content).
     (path / lab_state.MARKER_FILE).write_text(CREATED_MARKER if created else EXISTING_MARKER)

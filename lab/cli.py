@@ -1,7 +1,8 @@
 """``ospf-failover lab ...``: build, inspect, enter, fail over and remove the rehearsal lab.
 
 lab up [--customers N] [--router-pairs M] [--dir .lab] [--timers fast|default]
-       [--nic-style link|address|mixed] [--observer-platforms gw1=cisco_ios,...] [--timeout S] [--prefix ofl-]
+       [--nic-style link|address|mixed] [--observer-platforms gw1=cisco_ios,...] [--unprivileged] [--timeout S]
+       [--prefix ofl-]
 lab down [--dir .lab]
 lab status [--dir .lab] [--json]
 lab exec [--dir .lab] HOST -- CMD [ARG...]
@@ -45,6 +46,7 @@ def _up(args: argparse.Namespace) -> int:
         timers=args.timers,
         nic_style=args.nic_style,
         observer_platforms=args.observer_platforms,
+        unprivileged=args.unprivileged,
         timeout=args.timeout,
         prefix=args.prefix,
         progress=_progress,
@@ -276,6 +278,12 @@ def register(subparsers: argparse._SubParsersAction[Any], *, summary: str) -> No
         metavar="OBSERVER=PLATFORM,...",
         help=f"observers whose SSH logins play a vendor's CLI ({', '.join(played.PLAYED_PLATFORMS)}), answering "
         "from their real FRR state, e.g. gw1=cisco_ios,gw2=juniper_junos; the inventory names their platform",
+    )
+    up.add_argument(
+        "--unprivileged",
+        action="store_true",
+        help="the inventory logs in as an ordinary user, who runs what needs root through the sudo rules the package "
+        "ships (docs/privileges.md); root cannot log in",
     )
     up.add_argument("--timeout", type=float, default=None, help="seconds to wait for convergence (default: by size)")
     up.add_argument(

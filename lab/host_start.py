@@ -9,6 +9,7 @@ Its private /run names the host's own network namespace only (``/run/netns/<pref
 from __future__ import annotations
 
 import shlex
+from collections.abc import Sequence
 from pathlib import Path
 
 from . import frr, sshd
@@ -56,11 +57,19 @@ def _sysctls(host: Host) -> list[str]:
     return [f"echo {value} > /proc/sys/{key}" for key, value in values.items()]
 
 
-def script(*, host: Host, host_dir: Path, clpstat: Path | None, nmcli: Path | None = None) -> str:
+def script(
+    *,
+    host: Host,
+    host_dir: Path,
+    clpstat: Path | None,
+    nmcli: Path | None = None,
+    accounts: Sequence[str] = (),
+) -> str:
     """The start script of ``host``; its files live in ``host_dir`` (see :mod:`ospf_failover_lab.lab`).
 
     ``clpstat`` (cluster nodes) and ``nmcli`` (routers) are stand-ins put on root's default PATH for this host
-    only; a router's NetworkManager keyfiles come from ``host_dir/nm``.
+    only; a router's NetworkManager keyfiles come from ``host_dir/nm``. ``accounts``: the unprivileged lab's lines
+    that mount its accounts and sudo rules (:func:`ospf_failover_lab.unprivileged.start_lines`), run before sshd.
     """
     q = shlex.quote
     lines = [
@@ -102,5 +111,5 @@ def script(*, host: Host, host_dir: Path, clpstat: Path | None, nmcli: Path | No
     if nmcli is not None:
         lines += [f"mkdir -p {KEYFILE_DIR}", f"cp {q(str(host_dir / 'nm'))}/*.nmconnection {KEYFILE_DIR}/"]
     if host.runs_sshd:
-        lines.append(sshd.daemon_command(host_dir))
+        lines += [*accounts, sshd.daemon_command(host_dir)]
     return "\n".join(lines) + "\n"

@@ -59,6 +59,11 @@ class LabHosts:
         """How the routers release their VM-side NIC: link, address or mixed."""
         return styles_of_nics.checked(self.state.get("nic_style", "link"))
 
+    @property
+    def login_user(self) -> str:
+        """The user the lab's inventory logs in as: root, or the unprivileged lab's login user (through sudo)."""
+        return self.state.get("login_user", "root")
+
     def router_style(self, router: str) -> styles_of_nics.RouterStyle:
         return styles_of_nics.router_styles(self.topology, self.nic_style)[router]
 
@@ -149,10 +154,11 @@ class LabHosts:
         return self.run(host, argv, timeout=timeout, check=True).stdout
 
     def ssh_argv(self, host: str, *command: str) -> list[str]:
-        """An ``ssh`` command line (to run on a cluster node) that logs into ``host`` as root, host key checked."""
+        """An ``ssh`` command line (to run on a cluster node) that logs into ``host`` as the inventory's login user
+        (root, or the unprivileged lab's), host key checked."""
         return [
             "ssh", "-i", str(self.key_file),
             "-o", f"UserKnownHostsFile={self.known_hosts}", "-o", "StrictHostKeyChecking=yes",
             "-o", "BatchMode=yes", "-o", "ConnectTimeout=5", "-o", "GlobalKnownHostsFile=/dev/null",
-            f"root@{self.topology.host(host).mgmt_address}", *command,
+            f"{self.login_user}@{self.topology.host(host).mgmt_address}", *command,
         ]  # fmt: skip

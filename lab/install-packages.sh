@@ -15,6 +15,7 @@ PACKAGES=(
   iputils-ping      # reachability checks inside the lab
   iputils-arping    # gratuitous ARP from a router that takes the gateway over
   util-linux        # unshare, nsenter
+  sudo              # the unprivileged lab (lab up --unprivileged): the login user's sudo rules
   procps            # ps, used by the lab's status and clean-up
   python3-venv      # the project's .venv
   git

@@ -33,15 +33,25 @@ ROUTER_DATA: dict[str, str] = {
 OBSERVER_DATA: dict[str, str] = {"routing_suite": "frr", "vtysh": "vtysh"}
 
 
+# Data of the unprivileged lab's login, per level (defaults, routers, observers, cluster_nodes, address_style):
+# see ospf_failover_lab.unprivileged.inventory_data.
+Login = Mapping[str, Mapping[str, str]]
+
+
 def hosts(
-    topology: Topology, styles: Mapping[str, RouterStyle] | None = None, platforms: Mapping[str, str] | None = None
+    topology: Topology,
+    styles: Mapping[str, RouterStyle] | None = None,
+    login: Login | None = None,
+    platforms: Mapping[str, str] | None = None,
 ) -> dict[str, Any]:
     """hosts.yaml: routers, observers and cluster nodes (clients and VMs are not managed by the tool).
 
     A router is in ``routers`` and in every failover group its pair serves. ``styles``: routers released by
-    address (NetworkManager-style) get their own ``nic_down``/``nic_up`` and ``nic_config_file``; the others use
-    the ``routers`` group's link commands. ``platforms``: observers that play a vendor's CLI get that platform.
+    address (NetworkManager-style) get their own ``nic_down``/``nic_up`` and ``nic_config_file`` (``login``'s, in
+    the unprivileged lab); the others use the ``routers`` group's link commands. ``platforms``: observers that
+    play a vendor's CLI get that platform.
     """
+    address_data = (login or {}).get("address_style", ADDRESS_STYLE_DATA)
     result: dict[str, Any] = {}
     fogs = [c.fog for c in topology.customers]
     for customer in topology.customers:
@@ -52,7 +62,7 @@ def hosts(
             host = topology.hosts[router]
             data: dict[str, Any] = {"ospf_address": host.uplink_address}
             if (styles or {}).get(router) == "address":
-                data.update(ADDRESS_STYLE_DATA)
+                data.update(address_data)
             result[router] = {"hostname": host.mgmt_address, "groups": ["routers", customer.fog], "data": data}
     for name in OBSERVERS:
         result[name] = {"hostname": topology.hosts[name].mgmt_address, "groups": ["observers"]}
@@ -63,12 +73,14 @@ def hosts(
     return result
 
 
-def groups(topology: Topology) -> dict[str, Any]:
-    """groups.yaml: the role groups and one group per failover group (FOG), each with its NIC on its pair."""
+def groups(topology: Topology, login: Login | None = None) -> dict[str, Any]:
+    """groups.yaml: the role groups (with ``login``'s templates in the unprivileged lab) and one group per
+    failover group (FOG), each with its NIC on its pair."""
+    extra = login or {}
     result: dict[str, Any] = {
-        "routers": {"data": dict(ROUTER_DATA)},
-        "cluster_nodes": {"data": {}},
-        "observers": {"data": dict(OBSERVER_DATA)},
+        "routers": {"data": {**ROUTER_DATA, **extra.get("routers", {})}},
+        "cluster_nodes": {"data": {**extra.get("cluster_nodes", {})}},
+        "observers": {"data": {**OBSERVER_DATA, **extra.get("observers", {})}},
     }
     for customer in topology.customers:
         result[customer.fog] = {
@@ -95,9 +107,17 @@ def marker(topology: Topology, lab_directory: Path) -> dict[str, Any]:
     return lab.model_dump(mode="json")
 
 
-def defaults(key_file: Path, known_hosts: Path, lab: dict[str, Any] | None = None) -> dict[str, Any]:
-    """defaults.yaml: root over SSH with the lab's key, host keys from the lab's known_hosts (absolute paths), and
-    the lab's marker (``lab``, see :func:`marker`)."""
+def defaults(
+    key_file: Path,
+    known_hosts: Path,
+    lab: dict[str, Any] | None = None,
+    *,
+    user: str = "root",
+    login: Login | None = None,
+) -> dict[str, Any]:
+    """defaults.yaml: ``user`` (root, or the unprivileged lab's login user with ``login``'s data) over SSH with the
+    lab's key, host keys from the lab's known_hosts (absolute paths), and the lab's marker (``lab``, see
+    :func:`marker`)."""
     ssh = SshExtras(
         use_keys=True,
         key_file=str(key_file),
@@ -112,11 +132,16 @@ def defaults(key_file: Path, known_hosts: Path, lab: dict[str, Any] | None = Non
         auth_timeout=5,
     )
     return {
-        "username": "root",
+        "username": user,
         "platform": "linux",
         "port": 22,
         "connection_options": {"netmiko": {"extras": ssh.model_dump()}},
-        "data": {"timeouts": {"command": 10}, "max_connects_in_flight": 8, **({"lab": lab} if lab else {})},
+        "data": {
+            "timeouts": {"command": 10},
+            "max_connects_in_flight": 8,
+            **(login or {}).get("defaults", {}),
+            **({"lab": lab} if lab else {}),
+        },
     }
 
 
@@ -138,19 +163,28 @@ def write(
     known_hosts: list[str],
     styles: Mapping[str, RouterStyle] | None = None,
     platforms: Mapping[str, str] | None = None,
+    user: str = "root",
+    login: Login | None = None,
 ) -> None:
     """Write the four inventory files into ``directory``, the lab directory's ``inventory`` folder (the marker
-    names its parent as the lab's directory)."""
+    names its parent as the lab's directory). ``user`` and ``login``: the unprivileged lab's login user and its
+    data (templates through sudo)."""
     directory.mkdir(parents=True, exist_ok=True)
     lab = marker(topology, directory.resolve().parent)
-    _write_yaml(directory / "hosts.yaml", hosts(topology, styles, platforms))
-    _write_yaml(directory / "groups.yaml", groups(topology))
-    _write_yaml(directory / "defaults.yaml", defaults(key_file, directory.resolve() / "known_hosts", lab))
+    known = directory.resolve() / "known_hosts"
+    _write_yaml(directory / "hosts.yaml", hosts(topology, styles, login, platforms))
+    _write_yaml(directory / "groups.yaml", groups(topology, login))
+    _write_yaml(directory / "defaults.yaml", defaults(key_file, known, lab, user=user, login=login))
     (directory / "known_hosts").write_text("".join(line + "\n" for line in known_hosts))
 
 
 def write_hosts(
-    *, topology: Topology, directory: Path, styles: Mapping[str, RouterStyle], platforms: Mapping[str, str]
+    *,
+    topology: Topology,
+    directory: Path,
+    styles: Mapping[str, RouterStyle],
+    login: Login | None = None,
+    platforms: Mapping[str, str] | None = None,
 ) -> None:
     """Rewrite hosts.yaml only: the routers' NIC style changed."""
-    _write_yaml(directory / "hosts.yaml", hosts(topology, styles, platforms))
+    _write_yaml(directory / "hosts.yaml", hosts(topology, styles, login, platforms))

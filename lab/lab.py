@@ -31,6 +31,7 @@ from ospf_failover.errors import LabError
 from . import build, cutoff, daemons, ecx_play, frr, inspection, inventory_writer, vm_side
 from . import nic_style as styles_of_nics
 from . import state as lab_state
+from . import unprivileged as unprivileged_lab
 from .directory import Progress, check_lab_directory, quiet, teardown
 from .ecx_play import FailoverResult
 from .hosts import LabHosts
@@ -59,12 +60,16 @@ class Lab(LabHosts):
             raise LabError("this lab was built without the nmcli stand-in: run lab down, then lab up --nic-style")
         self.state["nic_style"] = checked
         lab_state.write(self.directory, self.state)
+        unprivileged = self.login_user != "root"
         inventory_writer.write_hosts(
             topology=self.topology,
             directory=self.inventory_dir,
             styles=styles_of_nics.router_styles(self.topology, checked),
             platforms=self.observer_platforms,
+            login=unprivileged_lab.inventory_data() if unprivileged else None,
         )
+        if unprivileged:
+            unprivileged_lab.write_sudoers(self)  # the routers' NIC commands changed: so do their rules
 
     # --- life cycle -----------------------------------------------------------------------------------
 
@@ -86,6 +91,7 @@ class Lab(LabHosts):
         prefix: str = NAMESPACE_PREFIX,
         nic_style: str = "link",
         observer_platforms: dict[str, str] | None = None,
+        unprivileged: bool = False,
         progress: Progress | None = None,
     ) -> Lab:
         """Build the lab in ``directory`` and return once OSPF has converged (LabError/ConvergenceTimeout if not).
@@ -98,6 +104,9 @@ class Lab(LabHosts):
 
         ``observer_platforms``: observers whose SSH logins play a vendor's CLI (``{"gw1": "cisco_ios"}``, see
         :mod:`ospf_failover_lab.played`); the inventory names their platform.
+
+        ``unprivileged``: the inventory logs in as an ordinary user who runs what needs root through the sudo
+        rules the package ships (see :mod:`ospf_failover_lab.unprivileged`); root cannot log in.
 
         ``prefix``: namespace name prefix (must start with ``ofl-``); a second lab may run beside the first under
         another prefix, e.g. ``ofl-t-``. On any failure everything built so far is removed again.
@@ -112,6 +121,7 @@ class Lab(LabHosts):
             nic_style=nic_style,
             observer_platforms=observer_platforms,
             say=say,
+            unprivileged=unprivileged,
         )
         started = recorded["started"]
         lab = cls(path, recorded)

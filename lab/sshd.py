@@ -18,12 +18,19 @@ KEYGEN = "ssh-keygen"
 HOST_KEY_NAME = "ssh_host_ed25519_key"
 
 
-def sshd_config(*, host: Host, host_dir: Path, authorized_keys: Path, force_command: str | None = None) -> str:
-    """sshd configuration of ``host``: root logs in with the lab's key only, on the mgmt address only.
+def sshd_config(
+    *, host: Host, host_dir: Path, authorized_keys: Path, user: str = "root", force_command: str | None = None
+) -> str:
+    """sshd configuration of ``host``: ``user`` (root, or the unprivileged lab's login user, and then root no
+    longer) logs in with the lab's key only, on the mgmt address only.
 
     ``force_command``: what every login runs instead of what it asks for (a played observer's CLI).
     """
     ssh_dir = host_dir / "ssh"
+    logins = ["PermitRootLogin prohibit-password"] if user == "root" else ["PermitRootLogin no", f"AllowUsers {user}"]
+    # sshd reads a user's keys as that user, who cannot reach the lab's directory: the unprivileged lab's start
+    # script copies them into the user's home.
+    keys = authorized_keys if user == "root" else "%h/.ssh/authorized_keys"
     played = [f"ForceCommand {force_command}"] if force_command else []
     return "\n".join(
         [
@@ -32,8 +39,8 @@ def sshd_config(*, host: Host, host_dir: Path, authorized_keys: Path, force_comm
             "Port 22",
             f"HostKey {ssh_dir / HOST_KEY_NAME}",
             f"PidFile {ssh_dir / 'sshd.pid'}",
-            f"AuthorizedKeysFile {authorized_keys}",
-            "PermitRootLogin prohibit-password",
+            f"AuthorizedKeysFile {keys}",
+            *logins,
             "PubkeyAuthentication yes",
             "PasswordAuthentication no",
             "KbdInteractiveAuthentication no",

@@ -8,7 +8,7 @@ from pathlib import Path
 from nornir.core.task import Result, Task
 from nornir_utils.plugins.tasks.files import write_file
 
-from ospf_failover.archive import RUNNING_CONFIG, clean, stored_files, stored_path
+from ospf_failover.archive import RUNNING_CONFIG, clean, scrub_secrets, stored_files, stored_path
 from ospf_failover.inventory import host_view
 from ospf_failover.models import Fact, NotRead
 from ospf_failover.parsers.ospf_config import OspfConfig, parse_ospf_config
@@ -24,10 +24,11 @@ def stage_backup(task: Task, *, nics: Sequence[str] = (), directory: str, keep_s
     and ``changed`` are nornir-utils' ``write_file`` run as a dry run, so nothing is written here.
 
     Result: ``result`` is ``{"files": {path: text}, "ospf_config": OspfConfig or NotRead, "saved_config":
-    OspfConfig or NotRead, "changed": [path], "secrets": N}`` (``ospf_config``: the running configuration's OSPF
-    part, parsed once, for the pure drift judge; ``saved_config``: the saved files' OSPF part, for the pure
-    judge of a change not saved); ``diff`` the unified diffs, files removed included; ``changed`` True when a
-    file differs, is new or is gone.
+    OspfConfig or NotRead, "changed": [path], "secrets": N, "secrets_per_file": {path: N}}`` (``ospf_config``: the
+    running configuration's OSPF part, parsed once, for the pure drift judge; ``saved_config``: the saved files'
+    OSPF part, for the pure judge of a change not saved, both read without their secrets; ``secrets_per_file``:
+    the secrets removed from each file, 0 included); ``diff`` the unified diffs, files removed included;
+    ``changed`` True when a file differs, is new or is gone.
     """
     root = Path(directory) / task.host.name
     stored = stored_files(root)
@@ -36,12 +37,12 @@ def stage_backup(task: Task, *, nics: Sequence[str] = (), directory: str, keep_s
     files: dict[str, str] = {}
     diffs: list[str] = []
     changed: list[str] = []
-    secrets = 0
+    per_file: dict[str, int] = {}
     for source, text in fetched.items():
         relative = stored_path(source)
         cleaned = clean(text, keep_secrets=keep_secrets)
         files[relative] = cleaned.text
-        secrets += cleaned.secrets
+        per_file[relative] = cleaned.secrets
         compared = task.run(
             task=write_file,
             name=f"compare {relative}",
@@ -56,14 +57,17 @@ def stage_backup(task: Task, *, nics: Sequence[str] = (), directory: str, keep_s
     removed = sorted(set(stored) - set(files))
     changed += removed
     diffs += [f"--- {task.host.name}/{relative} (stored)\n+++ /dev/null (gone from the router)" for relative in removed]
-    running = CommandOutput(command="show running-config", output=fetched[RUNNING_CONFIG], exit_status=0)
+    # The drift and saved judges show configuration lines (even with --keep-secrets): they read them scrubbed.
+    scrubbed, _ = scrub_secrets(fetched[RUNNING_CONFIG])
+    running = CommandOutput(command="show running-config", output=scrubbed, exit_status=0)
     ospf_config = read_fact(Fact.OSPF_CONFIG, running, parse_ospf_config, host=task.host.name)
     result = {
         "files": files,
         "ospf_config": ospf_config,
         "saved_config": _saved_config(task, fetched),
         "changed": changed,
-        "secrets": secrets,
+        "secrets": sum(per_file.values()),
+        "secrets_per_file": dict(sorted(per_file.items())),
     }
     return Result(host=task.host, result=result, changed=bool(diffs), diff="\n".join(diffs))
 
@@ -73,7 +77,7 @@ def _saved_config(task: Task, fetched: dict[str, str]) -> OspfConfig | NotRead:
     text = saved_text(fetched, host_view(task.host).routing_suite or "frr")
     if text is None:
         return NotRead(Fact.SAVED_CONFIG, "no saved configuration file", absent=True)
-    saved = CommandOutput(command="cat", output=text, exit_status=0)
+    saved = CommandOutput(command="cat", output=scrub_secrets(text)[0], exit_status=0)
     return read_fact(Fact.SAVED_CONFIG, saved, parse_ospf_config, host=task.host.name, what=Fact.SAVED_CONFIG.label)
 
 

@@ -2,25 +2,28 @@
 
 from __future__ import annotations
 
+import shlex
 import subprocess
 import time
 
 from nornir.core.task import Result, Task
 
 from ospf_failover.errors import ClpstatBusy, CommandFailed, ConnectTimeout
+from ospf_failover.inventory import host_view
 from ospf_failover.models import ClpstatReading
 from ospf_failover.parsers.clpstat import parse_clpstat
 
 from .shell import CommandOutput, command_timeout, run_command
+from .sudo import sudo_refused
 
-CLPSTAT = "clpstat --local"
+CLPSTAT = "clpstat --local"  # the inventory's default (clpstat: sudo -n /usr/sbin/clpstat --local when not root)
 BUSY = 9  # clpstat's exit status while the cluster is busy: ask again shortly
 
 
 def _run_here(command: str, timeout: float) -> CommandOutput:
     try:
         done = subprocess.run(
-            command.split(), capture_output=True, text=True, timeout=timeout, check=False, stdin=subprocess.DEVNULL
+            shlex.split(command), capture_output=True, text=True, timeout=timeout, check=False, stdin=subprocess.DEVNULL
         )
     except FileNotFoundError:
         return CommandOutput(command=command, output="clpstat: command not found", exit_status=127)
@@ -37,7 +40,8 @@ def read_clpstat(
     retry_interval: float = 1.0,
     max_wait: float = 30.0,
 ) -> Result:
-    """Run ``clpstat --local`` (as a local process when ``local``, else over the host's SSH session) and parse it.
+    """Run the host's ``clpstat`` command (``clpstat --local`` by default; as a local process when ``local``, else
+    over the host's SSH session) and parse it. sudo refusing it raises PrivilegeError.
 
     While clpstat exits 9 (busy) it is asked again every ``retry_interval`` seconds, at most ``max_attempts``
     times and ``max_wait`` seconds in all; then ClpstatBusy. Any other non-zero exit raises CommandFailed with
@@ -46,17 +50,21 @@ def read_clpstat(
     Result: ``result`` is a ClpstatReading (the parsed status and how many runs it took); ``changed`` is False.
     """
     host = task.host
+    command = host_view(host).clpstat
     timeout = command_timeout(task)
     deadline = time.monotonic() + max_wait
     attempt = 0
     while True:
         attempt += 1
-        output = _run_here(CLPSTAT, timeout) if local else run_command(task, CLPSTAT, check=False)
+        output = _run_here(command, timeout) if local else run_command(task, command, check=False)
         if output.exit_status == 0:
             reading = ClpstatReading(status=parse_clpstat(output.output), attempts=attempt)
             return Result(host=host, result=reading, changed=False)
+        refused = sudo_refused(host.name, output)
+        if refused is not None:
+            raise refused
         if output.exit_status != BUSY:
-            raise CommandFailed(host=host.name, command=CLPSTAT, output=output.output, exit_status=output.exit_status)
+            raise CommandFailed(host=host.name, command=command, output=output.output, exit_status=output.exit_status)
         if attempt >= max_attempts or time.monotonic() + retry_interval > deadline:
-            raise ClpstatBusy(host=host.name, command=CLPSTAT, output=output.output, exit_status=BUSY)
+            raise ClpstatBusy(host=host.name, command=command, output=output.output, exit_status=BUSY)
         time.sleep(retry_interval)

@@ -12,6 +12,7 @@ from ospf_failover.parsers.iproute import address_command, link_command, parse_n
 
 from .router_state import NicProbe, read_router_state
 from .shell import run_batch
+from .sudo import sudo_refused
 
 __all__ = ["describe", "in_wanted_state", "set_nic_state"]
 
@@ -79,6 +80,9 @@ def set_nic_state(
         commands.append(announce_template.format(nic=nic, gateway=gateway))
     commands += [link_command(nic), address_command(nic)]
     outputs = run_batch(task, commands, timeout=timeout)
+    refused = sudo_refused(host.name, outputs[0]) if command else None
+    if refused is not None:
+        raise refused
     link, addresses = outputs[-2], outputs[-1]
     after = parse_nic_state(
         nic=nic, link=link.output, link_status=link.exit_status, addresses=addresses.output, gateway=gateway

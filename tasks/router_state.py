@@ -34,6 +34,7 @@ from ospf_failover.parsers.route import parse_route_batch, parse_routes
 from ospf_failover.parsers.vtysh import find_vtysh_error, vtysh_error
 
 from .shell import ABSENT, CommandOutput, read_file_command, run_batch, vtysh_command
+from .sudo import sudo_refused
 from .vendor_state import vendor_commands, vendor_platform, vendor_state
 
 T = TypeVar("T")
@@ -135,12 +136,14 @@ SAVED_FILES = {
 }
 
 
-def saved_config_command(suite: str) -> str:
-    """The saved configuration's text; exit status ABSENT when the router has none of the files."""
-    integrated, daemons = SAVED_FILES["frr" if suite == "frr" else "quagga"]
+def saved_config_command(suite: str, reader: str = "cat {path}") -> str:
+    """The saved configuration's text, printed by ``reader`` (the inventory's ``read_file``); exit status ABSENT
+    when the router has none of the files."""
+    integrated, (zebra, ospfd) = SAVED_FILES["frr" if suite == "frr" else "quagga"]
     return (
-        f"if [ -f {integrated} ]; then cat {integrated}; elif [ -f {daemons[1]} ]; then "
-        f"cat {' '.join(daemons)} 2>/dev/null; true; else (exit {ABSENT}); fi"
+        f"if [ -f {integrated} ]; then {reader.format(path=integrated)}; elif [ -f {ospfd} ]; then "
+        f"{{ if [ -f {zebra} ]; then {reader.format(path=zebra)}; fi; {reader.format(path=ospfd)}; }}; "
+        f"else (exit {ABSENT}); fi"
     )
 
 
@@ -155,16 +158,20 @@ def saved_text(files: Mapping[str, str], suite: str) -> str | None:
     return None
 
 
-def fact_command(fact: Fact, *, suite: str, vtysh: str) -> str:
+def fact_command(fact: Fact, *, suite: str, vtysh: str, reader: str = "cat {path}") -> str:
     if fact is Fact.IP_FORWARDING:
         return "cat /proc/sys/net/ipv4/ip_forward"
     if fact is Fact.SAVED_CONFIG:
-        return saved_config_command(suite)
+        return saved_config_command(suite, reader)
     return vtysh_command(vtysh, VTYSH_FACTS[fact](suite))
 
 
 def checked_vtysh_output(host: str, output: CommandOutput) -> str:
-    """vtysh's answer, or VtyshError when it is an error text (vtysh exits 0 on most of them)."""
+    """vtysh's answer, or VtyshError when it is an error text (vtysh exits 0 on most of them); PrivilegeError when
+    sudo refused to run it."""
+    refused = sudo_refused(host, output)
+    if refused is not None:
+        raise refused
     reason = vtysh_error(output.output)
     if reason is None and output.exit_status != 0:
         reason = f"exit status {output.exit_status}"
@@ -180,6 +187,9 @@ def read_fact(
     OSPF process, the command's failure, or the parser's refusal (its one message, not prefixed again).
     ``what``: the thing read, in words, when the fact's label does not say enough (a file's path)."""
     label = what or fact.label
+    refused = sudo_refused(host, output)
+    if refused is not None:
+        return NotRead(fact, f"{label} could not be read: {refused.reason}", cause=refused)
     through_vtysh = fact in VTYSH_FACTS
     found = find_vtysh_error(output.output) if through_vtysh else None
     if found is not None:
@@ -220,7 +230,7 @@ def _empty_json(text: str) -> bool:
 def read_nic_config(path: str, output: CommandOutput, *, host: str) -> NicConfig | NotRead:
     """A NIC configuration file's settings; NotRead, ``absent``, when the file does not exist."""
     what = f"the NIC's configuration file {path}"
-    if output.exit_status == ABSENT:
+    if output.exit_status == ABSENT and sudo_refused(host, output) is None:
         return NotRead(Fact.NIC_CONFIG, f"{what} does not exist", absent=True)
     return read_fact(Fact.NIC_CONFIG, output, parse_nic_config, host=host, what=what)
 
@@ -272,21 +282,22 @@ def read_router_state(
         answers = [output.output for output in run_batch(task, sent, timeout=timeout)] if sent else []
         state = vendor_state(asked, answers, platform=platform, host=task.host.name)
         return Result(host=task.host, result=state, changed=False)
-    commands = router_commands(asked, suite=suite, vtysh=vtysh)
+    commands = router_commands(asked, suite=suite, vtysh=vtysh, reader=view.read_file)
     outputs = run_batch(task, commands, timeout=timeout) if commands else []
     state = router_state(asked, outputs, platform="frr" if suite == "frr" else "quagga", host=task.host.name)
     return Result(host=task.host, result=state, changed=False)
 
 
-def router_commands(reads: Reads, *, suite: str, vtysh: str) -> list[str]:
-    """The shell commands of ``reads``, in the order :func:`router_state` reads their outputs."""
+def router_commands(reads: Reads, *, suite: str, vtysh: str, reader: str = "cat {path}") -> list[str]:
+    """The shell commands of ``reads``, in the order :func:`router_state` reads their outputs (files printed by
+    ``reader``, the inventory's ``read_file``)."""
     commands: list[str] = []
     for probe in reads.nics:
         commands += [link_command(probe.nic), address_command(probe.nic)]
     runs = route_reads(suite, reads.prefixes)
     commands += [vtysh_command(vtysh, *(route_command(suite, prefix) for prefix in run)) for run in runs]
-    commands += [fact_command(fact, suite=suite, vtysh=vtysh) for fact in reads.facts]
-    commands += [read_file_command(path) for path in reads.nic_files]
+    commands += [fact_command(fact, suite=suite, vtysh=vtysh, reader=reader) for fact in reads.facts]
+    commands += [read_file_command(path, reader) for path in reads.nic_files]
     return commands
 
 

@@ -29,11 +29,12 @@ __all__ = [
 ABSENT = 3  # exit status of read_file_command for a file that does not exist
 
 
-def read_file_command(path: str) -> str:
-    """A file's content; exit status ABSENT when there is no such file (``(exit 3)``: the status, without ending
-    the shell that runs the batch)."""
+def read_file_command(path: str, reader: str = "cat {path}") -> str:
+    """A file's content, printed by ``reader`` (the inventory's ``read_file``, e.g. ``sudo -n /usr/bin/cat
+    {path}``); exit status ABSENT when there is no such file (``(exit 3)``: the status, without ending the shell
+    that runs the batch)."""
     quoted = shlex.quote(path)
-    return f"if [ -e {quoted} ]; then cat {quoted}; else (exit {ABSENT}); fi"
+    return f"if [ -e {quoted} ]; then {reader.format(path=quoted)}; else (exit {ABSENT}); fi"
 
 
 def command_timeout(task: Task) -> float:

@@ -68,6 +68,7 @@ class HostBackup:
     error: str | None
     seconds: float
     secrets_removed: int | None = None  # None: the host's files were never staged
+    secrets_per_file: dict[str, int] | None = None  # file -> secrets removed from it (None: never staged)
     diff: str | None = None  # with --diff only
     saved: dict[str, Any] | None = None  # the running OSPF configuration against the saved one (judge_saved)
 
@@ -81,6 +82,8 @@ class HostBackup:
         }
         if self.secrets_removed is not None:
             entry["secrets_removed"] = self.secrets_removed
+        if self.secrets_per_file is not None:
+            entry["secrets_per_file"] = self.secrets_per_file
         if self.saved is not None:
             entry["saved"] = self.saved
         if self.diff is not None:
@@ -173,6 +176,7 @@ def host_backup(outcome: HostRun, error: str | None, *, diff: bool) -> HostBacku
         error=error,
         seconds=round(outcome.seconds or 0.0, 3),
         secrets_removed=staged.result["secrets"] if staged is not None else None,
+        secrets_per_file=dict(staged.result["secrets_per_file"]) if staged is not None else None,
         diff=(staged.diff if staged is not None and changed else "") if diff else None,
         saved=judge_saved(staged.result["ospf_config"], staged.result["saved_config"]) if staged is not None else None,
     )
@@ -239,7 +243,16 @@ class Summary(Silent):
             for entry in self.report.hosts.values():
                 if entry.diff:
                     print(entry.diff.rstrip("\n"), file=self.stream)
+        scrubbed = secrets_line(self.report)
+        if scrubbed:
+            print(scrubbed, file=self.stream)
         print(summary_line(self.report), file=self.stream, flush=True)
+
+
+def secrets_line(report: BackupReport) -> str:
+    """``secrets removed: vr1 4, vr3 1`` (the hosts whose files had any), or nothing."""
+    counts = [f"{host} {entry.secrets_removed}" for host, entry in report.hosts.items() if entry.secrets_removed]
+    return f"secrets removed: {', '.join(counts)}" if counts else ""
 
 
 def summary_line(report: BackupReport) -> str:

@@ -9,6 +9,7 @@ from .findings import Finding, FogSeen, Judgement
 from .judges import cluster_agreement, observer_route, ospf_neighbors, reachable, single_advertiser
 from .observe import Observed
 from .plan import FogPlan
+from .privileges import privileges
 from .readiness import config_drift, config_saved, convergence_budget, standby_ready
 
 Judge = Callable[[FogSeen], list[Judgement]]
@@ -23,6 +24,7 @@ CHECKS: dict[str, Judge] = {
     "config-drift": config_drift,
     "config-saved": config_saved,
     "convergence-budget": convergence_budget,
+    "privileges": privileges,
 }
 
 

@@ -86,6 +86,21 @@ class CommandFailed(DeviceError):
         super().__init__(host=host, command=command, output=output, reason=f"exit status {exit_status}")
 
 
+SUDO_REFUSES = "sudo refuses"  # how a PrivilegeError names the command, for whoever reads its text
+
+
+class PrivilegeError(CommandFailed, PermissionError):
+    """sudo refused a command the tool runs through it: the login user has no rule for it. ``refused`` is the
+    command as sudo would have run it (program and arguments), ``refusal`` sudo's own line."""
+
+    def __init__(self, *, host: str, command: str, output: str, exit_status: int, refused: str, refusal: str) -> None:
+        self.refused = refused
+        self.refusal = refusal
+        super().__init__(host=host, command=command, output=output, exit_status=exit_status)
+        self.reason = f"{SUDO_REFUSES} {refused!r} ({refusal}): the login user needs its rule"
+        self.args = (f"{host}: {self.reason}",)
+
+
 class CommandTimeout(DeviceError, TimeoutError):
     """A command did not finish within its timeout (the host answered SSH but not the command)."""
 

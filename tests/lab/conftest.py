@@ -30,7 +30,7 @@ LAB_RANGES = re.compile(r"\b(192\.168\.7[56]\.\d+|10\.0\.([0-9]|[1-5][0-9]|6[0-3
 
 
 # The fixtures that build a lab; whoever uses one of them (or a fixture that does) needs root and the lab.
-LAB_FIXTURES = frozenset({"lab", "shared_lab"})
+LAB_FIXTURES = frozenset({"lab", "shared_lab", "unprivileged_lab"})
 
 
 @pytest.hookimpl(tryfirst=True)  # before `-m` deselects by marker

@@ -31,7 +31,7 @@ def test_a_healthy_group_is_the_how_tos_picture(lab_at_start: Lab) -> None:
     assert "| runs customer2: the VM is here" in text and "| standby" in text
     assert "| eth1 10.0.1.254/24 UP: holds the VM's" in text and "| eth1 10.0.1.254/24 DOWN: released" in text
     assert "  gw1 192.168.76.1: via vr3; adjacent: vr3 Full/DROther, vr4 Full/DROther" in text.splitlines()
-    assert text.splitlines()[-1] == "verdict: pass (22 pass, 0 warn, 0 fail)"
+    assert text.splitlines()[-1] == "verdict: pass (28 pass, 0 warn, 0 fail)"  # privileges: 6 items
     picture: dict[str, Any] = json.loads(status(lab_at_start, "customer2", "--json").stdout)
     assert picture["vm_side"] == "vr3" and picture["vm_node"] == "node-a" and picture["exit_code"] == 0
     assert [o["next_hops"] for o in picture["observers"]] == [["vr3"], ["vr3"]]

@@ -62,6 +62,19 @@ def test_the_wheel_ships_the_package_and_its_files(installed: Path) -> None:
     assert lines[3] == "True True"
 
 
+def test_the_wheel_renders_the_shipped_sudo_rules(installed: Path, tmp_path: Path) -> None:
+    inventory = tmp_path / "inventory"
+    inventory.mkdir()
+    for name in ("hosts.yaml", "groups.yaml", "known_hosts"):
+        (inventory / name).write_text((REPO / "inventory" / name).read_text())
+    defaults = (REPO / "inventory" / "defaults.yaml").read_text().replace("username: root", "username: operator")
+    (inventory / "defaults.yaml").write_text(defaults + "  clpstat: sudo -n /usr/sbin/clpstat --local\n")
+    rules = run([str(installed / "ospf-failover"), "--inventory", str(inventory), "inventory", "sudoers", "node-a"],
+                timeout=60, cwd=installed)  # fmt: skip
+    assert "Cmnd_Alias OSPF_FAILOVER_CLPSTAT = /usr/sbin/clpstat --local" in rules, rules
+    assert rules.rstrip().endswith("operator ALL = (root) NOPASSWD: OSPF_FAILOVER_CLPSTAT"), rules
+
+
 def test_switch_help_from_the_wheel_imports_no_lab_module(installed: Path) -> None:
     env = dict(os.environ, PYTHONPROFILEIMPORTTIME="1")
     done = subprocess.run(

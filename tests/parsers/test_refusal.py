@@ -7,6 +7,8 @@ from typing import Any
 import pytest
 
 from ospf_failover.errors import ParseError
+from ospf_failover.parsers.nic_config import parse_nic_config
+from ospf_failover.parsers.ospf_config import parse_ospf_config
 from ospf_failover.parsers.refusal import Refuser, json_field
 
 
@@ -17,6 +19,22 @@ def test_a_refuser_builds_its_parsers_parse_error() -> None:
     assert (error.kind, error.reason, error.line_number, error.line) == ("route", "not a route line", 3, "  garbage  ")
     assert str(error) == "cannot parse route output at line 3: not a route line: 'garbage'"
     assert str(refuse("empty output")) == "cannot parse route output: empty output"
+
+
+@pytest.mark.parametrize(
+    ("parse", "text", "secret", "shown"),
+    [
+        (parse_nic_config, "DEVICE=eth1\nWPA_PSK=pass\\phrase9\n", "phrase9", "WPA_PSK=<removed>"),
+        (parse_nic_config, "[wifi-security]\npsk=first-psk7\npsk=other-psk7\n", "psk7", "psk=<removed>"),
+        (parse_ospf_config, "hostname r1\n neighbor 10.1.1.1 password Bgp5ecret\n", "Bgp5ecret", "password <removed>"),
+        (parse_ospf_config, "hostname r1\nip ospf authentication-key Sk3y0spf\n", "Sk3y0spf", "authentication-key"),
+    ],
+)
+def test_a_refused_line_is_shown_without_its_secret(parse: Any, text: str, secret: str, shown: str) -> None:
+    with pytest.raises(ParseError) as refused:
+        parse(text)
+    assert secret not in str(refused.value) and secret not in (refused.value.line or ""), refused.value
+    assert shown in str(refused.value), "the line is still shown, its secret removed"
 
 
 ENTRY: dict[str, Any] = {"nbrState": "Full/DR", "state": "Init/DROther", "priority": 1, "up": True, "none": None}

@@ -143,6 +143,7 @@ def test_a_healthy_group_passes_with_every_item(plan: FogPlan) -> None:
         ("config-drift", "vr2"),
         *[("config-saved", h) for h in ("vr1", "vr2")],
         ("convergence-budget", None),
+        *[("privileges", h) for h in ("vr1", "vr2", "gw1", "node-a", "node-b")],
     ]
     found = by_item(findings)
     assert found[("reachable", "node-b")].detail == "not asked: clpstat answered on node-a"
@@ -291,7 +292,7 @@ def test_the_picture_marks_the_rogue_router_in_split_brain(plan: FogPlan) -> Non
     assert [(n["name"], n["state"]) for n in picture["nodes"]] == [("node-a", "runs"), ("node-b", "standby")]
     assert any("eth1 10.0.0.254/24 UP: holds the VM's" in line for line in lines), lines
     assert "  gw1 192.168.76.1: via vr1; adjacent: vr1 Full/DROther, vr2 Full/DROther" in lines, lines
-    assert lines[-1] == "verdict: pass (19 pass, 0 warn, 0 fail)"
+    assert lines[-1] == "verdict: pass (24 pass, 0 warn, 0 fail)"  # privileges: one item per host
     picture, lines = picture_of(plan, faults(plan)["split brain"])
     rogue = {r["name"]: r["rogue"] for r in picture["routers"]}
     assert rogue == {"vr1": False, "vr2": True}  # clpstat says node-a: vr2 is the one that should not hold it

@@ -18,11 +18,11 @@ from typing import Any
 import pytest
 import yaml
 
-from ospf_failover.errors import ParseError
+from ospf_failover.errors import InputError, ParseError
 from ospf_failover.parsers.ospf import parse_ospf_neighbors
 from ospf_failover.parsers.route import parse_routes
 from ospf_failover.parsers.vendors.dispatch import parse_vendor_ospf_neighbors, parse_vendor_routes
-from ospf_failover_lab import inventory_writer, played, sshd
+from ospf_failover_lab import build, inventory_writer, played, sshd
 from ospf_failover_lab.played import frr_state
 from ospf_failover_lab.played.cli import IosCli, JunosCli
 from ospf_failover_lab.topology import plan
@@ -293,3 +293,28 @@ def test_the_lab_files_of_played_observers(tmp_path: Path) -> None:
     assert "ForceCommand" not in sshd.sshd_config(
         host=topology.hosts["gw1"], host_dir=tmp_path, authorized_keys=tmp_path
     )
+
+
+@pytest.mark.parametrize(
+    ("platforms", "unprivileged", "refused"),
+    [
+        ({"gw3": "cisco_ios"}, False, "'gw3' is not one of the lab's observers"),
+        ({"gw1": "arista_eos"}, False, "the lab cannot play 'arista_eos'"),
+        ({"gw1": "cisco_ios"}, True, "not with --unprivileged"),
+    ],
+)
+def test_lab_up_refuses_what_it_cannot_play_before_building_anything(
+    tmp_path: Path, platforms: dict[str, str], unprivileged: bool, refused: str
+) -> None:
+    with pytest.raises(InputError, match=refused):
+        build.prepare(
+            tmp_path / "lab",
+            customers=1,
+            timers="fast",
+            prefix="ofl-u-",
+            nic_style="link",
+            say=print,
+            observer_platforms=platforms,
+            unprivileged=unprivileged,
+        )
+    assert not (tmp_path / "lab").exists()

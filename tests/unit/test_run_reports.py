@@ -27,10 +27,13 @@ SAVED_UNREAD = NotRead(Fact.SAVED_CONFIG, "no saved configuration file")
 
 
 def staged(files: dict[str, str], *, changed: bool, diff: str = "", secrets: int = 0) -> HostRun:
+    per_file = {path: 0 for path in sorted(files)}
+    per_file[min(files)] = secrets
     result = {
         "files": files,
         "changed": sorted(files) if changed else [],
         "secrets": secrets,
+        "secrets_per_file": per_file,
         "ospf_config": NotRead(Fact.OSPF_CONFIG, "not parsed here"),
         "saved_config": SAVED_UNREAD,
     }
@@ -43,9 +46,19 @@ def test_a_host_backed_up_and_one_not() -> None:
     )
     unknown = {"status": "unknown", "only_running": [], "only_saved": [], "detail": "not parsed here"}
     assert ok == HostBackup(
-        "ok", True, ["etc/frr/frr.conf", "running-config"], None, 0.412, secrets_removed=2, saved=unknown
+        "ok",
+        True,
+        ["etc/frr/frr.conf", "running-config"],
+        None,
+        0.412,
+        secrets_removed=2,
+        secrets_per_file={"etc/frr/frr.conf": 2, "running-config": 0},
+        saved=unknown,
     )
-    assert list(ok.as_dict()) == ["status", "changed", "files", "error", "seconds", "secrets_removed", "saved"]
+    assert list(ok.as_dict()) == [
+        "status", "changed", "files", "error", "seconds", "secrets_removed", "secrets_per_file", "saved"
+    ]  # fmt: skip
+    assert ok.as_dict()["secrets_per_file"] == {"etc/frr/frr.conf": 2, "running-config": 0}
     unreachable = HostRun(result=None, error=TimeoutError("vr4: connect timed out"), seconds=5.0)
     failed = host_backup(unreachable, "vr4: connect timed out", diff=False)
     assert failed.as_dict() == {
@@ -54,7 +67,7 @@ def test_a_host_backed_up_and_one_not() -> None:
         "files": [],
         "error": "vr4: connect timed out",
         "seconds": 5.0,
-    }, "a host never staged has no secrets_removed"
+    }, "a host never staged has no secrets_removed and no secrets_per_file"
     not_written = host_backup(staged({"running-config": "x"}, changed=True, diff="+x"), "disk full", diff=True)
     assert not_written.status == "failed" and not not_written.changed and not_written.files == []
     assert not_written.diff == "", "--diff shows nothing for a host whose files were not written"
@@ -135,3 +148,15 @@ def test_the_check_document_reads_the_report() -> None:
         "cause": None,
     }
     assert shaped["summary"]["pass"] == 1 and shaped["summary"]["fogs"] == 1
+
+
+def test_people_see_the_secrets_removed_per_host() -> None:
+    report = backed_up()
+    stream = io.StringIO()
+    Run("backup", ["customer1"], [Summary(stream, report)]).close()
+    assert "secrets removed" not in stream.getvalue(), "nothing removed: no line"
+    report.hosts["vr2"] = host_backup(staged({"running-config": "y"}, changed=True, secrets=3), None, diff=False)
+    stream = io.StringIO()
+    Run("backup", ["customer1"], [Summary(stream, report)]).close()
+    assert stream.getvalue().splitlines() == ["secrets removed: vr2 3", summary_line(report)]
+    assert report.hosts["vr2"].as_dict()["secrets_per_file"] == {"running-config": 3}

@@ -103,8 +103,8 @@ def register_check(subparsers: argparse._SubParsersAction[Any]) -> None:
         description="Read every router and observer of the failover groups once (one SSH round trip each, for "
         "all the groups it serves) and clpstat once per cluster, then judge each group: reachable, "
         "ospf-neighbors, single-advertiser, cluster-agreement, observer-route, standby-ready, config-drift, "
-        "config-saved, convergence-budget: the same items every run, each not a pass pointing to its cause. "
-        "Changes nothing. One line per group with its causes, then a table of what is not right; --json: one "
+        "config-saved, convergence-budget, privileges: the same items every run, each not a pass pointing to its "
+        "cause. Changes nothing. One line per group with its causes, then a table of what is not right; --json: one "
         "document; --format: Prometheus text or a Nagios/Icinga plugin line.",
         epilog=CHECK_EXIT_CODES,
     )

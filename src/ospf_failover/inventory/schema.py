@@ -30,7 +30,7 @@ def _problem(kind: str, message: str) -> PydanticCustomError:
     return PydanticCustomError(kind, message)
 
 
-def _template(allowed: frozenset[str], *, needs_nic: bool = False) -> AfterValidator:
+def _template(allowed: frozenset[str], *, needs_nic: bool = False, needs: str | None = None) -> AfterValidator:
     def check(value: str) -> str:
         try:
             found = {name for _, name, _, _ in string.Formatter().parse(value) if name is not None}
@@ -41,6 +41,8 @@ def _template(allowed: frozenset[str], *, needs_nic: bool = False) -> AfterValid
             raise _problem("template", f"unknown placeholder {unknown}: use {sorted(allowed)}")
         if needs_nic and "nic" not in found:
             raise _problem("template", f"{value!r} must name the NIC with {{nic}}")
+        if needs is not None and needs not in found:
+            raise _problem("template", f"{value!r} must name the {needs} with {{{needs}}}")
         return value
 
     return AfterValidator(check)
@@ -266,7 +268,9 @@ class Host(BaseModel):
     ecx_server: str = Field(min_length=1, description="the node's ECX server name, as clpstat shows it")
     platform: str = Field(default=LINUX, description="the host's netmiko device type (Nornir's platform)")
     routing_suite: Suite | None = None
-    vtysh: str = Field(default="vtysh", min_length=1, description="the command that runs vtysh (vtysh, sudo vtysh)")
+    vtysh: str = Field(
+        default="vtysh", min_length=1, description="the command that runs vtysh (vtysh, sudo -n /usr/bin/vtysh)"
+    )
     nic_down: NicCommand | None = None
     nic_up: NicCommand | None = None
     announce_gateway: Annotated[str, _template(frozenset({"nic", "gateway"}))] | None = Field(
@@ -274,6 +278,17 @@ class Host(BaseModel):
     )
     nic_config_file: Annotated[str, _template(frozenset({"nic"}))] | None = Field(
         default=None, description="the NIC's configuration file, a path template with {nic}"
+    )
+    read_file: Annotated[str, Field(min_length=1), _template(frozenset({"path"}), needs="path")] = Field(
+        default="cat {path}",
+        description="the command that prints a file, a template with {path} (cat {path}, or "
+        "sudo -n /usr/bin/cat {path} when the login user is not root)",
+    )
+    clpstat: str = Field(
+        default="clpstat --local",
+        min_length=1,
+        description="the command that prints the cluster's status (clpstat --local, or "
+        "sudo -n /usr/sbin/clpstat --local when the login user is not root)",
     )
     backup: bool | None = Field(
         default=None,

@@ -20,6 +20,8 @@ from __future__ import annotations
 
 import ipaddress
 import re
+from collections.abc import Sequence
+from pathlib import PurePosixPath
 from typing import Literal, TypedDict
 
 from ospf_failover.parsers.detect import split_lines
@@ -37,6 +39,23 @@ class NicConfig(TypedDict):
     addresses: list[str]  # static IPv4 addresses with their prefix length ("10.0.0.254/24"), in order
     dhcp: bool  # BOOTPROTO=dhcp|bootp / method=auto: more addresses may come from DHCP
     starts_at_boot: bool  # ONBOOT= / autoconnect=
+
+
+# CentOS's network-scripts keep a connection's WPA/WEP keys out of ifcfg-<nic>, in keys-<nic> beside it.
+IFCFG = "ifcfg-"
+KEYS = "keys-"
+
+
+def nic_config_paths(template: str, nics: Sequence[str]) -> list[str]:
+    """The configuration files of ``nics`` from the host's ``nic_config_file`` template, each NIC's
+    ``keys-<nic>`` following its ``ifcfg-<nic>`` (pure)."""
+    paths: list[str] = []
+    for nic in nics:
+        path = PurePosixPath(template.format(nic=nic))
+        paths.append(str(path))
+        if path.name.startswith(IFCFG):
+            paths.append(str(path.with_name(KEYS + path.name.removeprefix(IFCFG))))
+    return list(dict.fromkeys(paths))
 
 
 _TRUE = frozenset({"yes", "true", "t", "y", "1"})

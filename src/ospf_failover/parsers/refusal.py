@@ -1,9 +1,15 @@
-"""How a parser refuses output: its ParseError built in one place, and JSON fields read only with the right type."""
+"""How a parser refuses output: its ParseError built in one place, and JSON fields read only with the right type.
+
+A refusal shows the line it refuses, and that line may come from a configuration (a key, a password, a PSK):
+the line shown is the line with its secrets removed, as a backup stores it, so that no error text, ``--debug``
+output or JSON document ever carries one.
+"""
 
 from __future__ import annotations
 
 from typing import Any, Final, TypeVar, overload
 
+from ospf_failover.archive.clean import scrub_secrets
 from ospf_failover.errors import ParseError
 
 T = TypeVar("T")
@@ -29,7 +35,8 @@ class Refuser:
         self.kind = kind
 
     def __call__(self, reason: str, line_number: int | None = None, line: str | None = None) -> ParseError:
-        return ParseError(kind=self.kind, reason=reason, line_number=line_number, line=line)
+        shown = None if line is None else scrub_secrets(line)[0]
+        return ParseError(kind=self.kind, reason=reason, line_number=line_number, line=shown)
 
 
 @overload
