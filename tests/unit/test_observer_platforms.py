@@ -9,10 +9,11 @@ from typing import Any
 import pytest
 import yaml
 
-from ospf_failover.errors import InventoryError
+from ospf_failover.errors import InputError, InventoryError
 from ospf_failover.inventory import load_inventory
 from ospf_failover.inventory.schema import OBSERVER_PLATFORMS
 from ospf_failover.parsers.vendors.dispatch import VENDOR_PLATFORMS
+from ospf_failover.privileges import host_privileges, render_sudoers
 from ospf_failover.salt.slices import SlicePaths, write_slices
 from ospf_failover_lab import inventory_writer
 from ospf_failover_lab.topology import plan
@@ -123,3 +124,16 @@ def test_the_inventory_reference_shows_an_observer_of_each_platform_that_validat
     edit(directory, "groups.yaml", lambda groups: groups["customer1"]["data"].update(observers=list(example)))
     fleet = load_inventory(directory)
     assert [fleet.hosts[name].platform for name in example] == list(OBSERVER_PLATFORMS)
+
+
+def test_an_observer_of_another_platform_gets_no_sudo_rule(tmp_path: Path) -> None:
+    """With an ordinary login and vtysh through sudo for the observers group, a site gateway still needs no rule:
+    it is read through its own CLI."""
+    directory = lab_inventory(tmp_path, platforms={"gw2": "juniper_junos"})
+    edit(directory, "defaults.yaml", lambda defaults: defaults.update(username="ospf-failover"))
+    edit(directory, "groups.yaml", lambda groups: groups["observers"]["data"].update(vtysh="sudo -n /usr/bin/vtysh"))
+    fleet = load_inventory(directory)
+    assert host_privileges(fleet, "gw2") == []
+    assert [p.key for p in host_privileges(fleet, "gw1")] == ["vtysh"]
+    with pytest.raises(InputError, match="gw2 is a juniper_junos observer: read through its own CLI, no sudo rule"):
+        render_sudoers(fleet, "gw2")
