@@ -8,18 +8,19 @@ from __future__ import annotations
 import os
 import shutil
 import subprocess
+import sys
 import time
 from pathlib import Path
 
 from ospf_failover.errors import InputError, LabError
 
-from . import cluster, cutoff, daemons, frr, host_start, inspection, inventory_writer, namespaces, sshd, vm_side
+from . import cluster, cutoff, daemons, frr, host_start, inspection, inventory_writer, namespaces, played, sshd, vm_side
 from . import nic_style as styles_of_nics
 from . import state as lab_state
 from . import unprivileged as unprivileged_lab
 from .directory import CREATED_MARKER, EXISTING_MARKER, Progress, check_lab_directory, orphan_owner
 from .hosts import LabHosts
-from .topology import CLUSTER_NODES, Host, plan
+from .topology import CLUSTER_NODES, OBSERVERS, Host, plan
 
 START_IN_FLIGHT = 24  # host start scripts run at once: enough to keep 2 cores busy without thrashing
 
@@ -58,9 +59,21 @@ def write_files(lab: LabHosts, timers: frr.Timers) -> None:
         if host.runs_sshd:
             (host_dir / "ssh").mkdir(exist_ok=True)
             host_keys[host.name] = host_dir / "ssh" / sshd.HOST_KEY_NAME
+            platform = lab.observer_platforms.get(host.name)
             (host_dir / "ssh" / "sshd_config").write_text(
                 sshd.sshd_config(
-                    host=host, host_dir=host_dir, authorized_keys=lab.directory / "ssh" / "authorized_keys", user=user
+                    host=host,
+                    host_dir=host_dir,
+                    authorized_keys=lab.directory / "ssh" / "authorized_keys",
+                    force_command=played.force_command(
+                        python=sys.executable,
+                        platform=platform,
+                        hostname=host.name,
+                        log=str(host_dir / played.TYPED_LOG),
+                    )
+                    if platform
+                    else None,
+                    user=user,
                 )
             )
         clpstat = lab.directory / "clpstat" if host.role == "node" else None
@@ -82,6 +95,7 @@ def write_files(lab: LabHosts, timers: frr.Timers) -> None:
         key_file=lab.key_file,
         known_hosts=known,
         styles=router_styles,
+        platforms=lab.observer_platforms,
         user=user,
         login=login,
     )
@@ -157,11 +171,18 @@ def prepare(
     nic_style: str,
     say: Progress,
     router_pairs: int | None = None,
+    observer_platforms: dict[str, str] | None = None,
     unprivileged: bool = False,
 ) -> tuple[Path, lab_state.LabState]:
     """Check that a lab can be built in ``directory`` and record its state there before anything exists (so that
     `lab down` can undo a partial `lab up`). Returns the directory's absolute path and the recorded state."""
     topology = plan(customers, router_pairs=router_pairs, prefix=prefix)  # bad sizes are refused before all else
+    try:
+        platforms = played.checked_observer_platforms(observer_platforms or {}, OBSERVERS)
+    except ValueError as exc:
+        raise InputError(f"observer platforms: {exc}") from None
+    if platforms and unprivileged:  # the played CLI reads FRR with vtysh as the login user, who may not
+        raise InputError("observer platforms: not with --unprivileged (a played CLI reads FRR as root)")
     if os.geteuid() != 0:
         raise LabError("the lab needs root (network namespaces, FRR, sshd)")
     if timers not in frr.TIMER_CHOICES:
@@ -200,6 +221,8 @@ def prepare(
     }
     if topology.shares_pairs:
         recorded["router_pairs"] = topology.router_pairs
+    if platforms:
+        recorded["observer_platforms"] = platforms
     if unprivileged:
         recorded["login_user"] = unprivileged_lab.LOGIN_USER
     path.mkdir(mode=0o700, parents=True, exist_ok=True)

@@ -1,7 +1,8 @@
 """``ospf-failover lab ...``: build, inspect, enter, fail over and remove the rehearsal lab.
 
 lab up [--customers N] [--router-pairs M] [--dir .lab] [--timers fast|default]
-       [--nic-style link|address|mixed] [--unprivileged] [--timeout S] [--prefix ofl-]
+       [--nic-style link|address|mixed] [--observer-platforms gw1=cisco_ios,...] [--unprivileged] [--timeout S]
+       [--prefix ofl-]
 lab down [--dir .lab]
 lab status [--dir .lab] [--json]
 lab exec [--dir .lab] HOST -- CMD [ARG...]
@@ -25,7 +26,7 @@ from rich.table import Table
 
 from ospf_failover.errors import EXIT_BAD_INPUT, EXIT_OK
 
-from . import daemons, frr, nic_style
+from . import daemons, frr, nic_style, played
 from .lab import Lab, teardown
 from .topology import MAX_CUSTOMERS, MAX_VM_NICS, NAMESPACE_PREFIX
 
@@ -44,6 +45,7 @@ def _up(args: argparse.Namespace) -> int:
         router_pairs=args.router_pairs,
         timers=args.timers,
         nic_style=args.nic_style,
+        observer_platforms=args.observer_platforms,
         unprivileged=args.unprivileged,
         timeout=args.timeout,
         prefix=args.prefix,
@@ -220,6 +222,13 @@ def _customers(text: str) -> int:
     return value
 
 
+def _observer_platforms(text: str) -> dict[str, str]:
+    try:
+        return played.parse_observer_platforms(text)
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from None
+
+
 def _count(text: str) -> int:
     try:
         return int(text)
@@ -261,6 +270,14 @@ def register(subparsers: argparse._SubParsersAction[Any], *, summary: str) -> No
         default="link",
         help="how routers release their VM-side NIC: link (ip link set down, default), address (NetworkManager's "
         "way: the address goes, the link stays up), mixed (site A link, site B address)",
+    )
+    up.add_argument(
+        "--observer-platforms",
+        type=_observer_platforms,
+        default=None,
+        metavar="OBSERVER=PLATFORM,...",
+        help=f"observers whose SSH logins play a vendor's CLI ({', '.join(played.PLAYED_PLATFORMS)}), answering "
+        "from their real FRR state, e.g. gw1=cisco_ios,gw2=juniper_junos; the inventory names their platform",
     )
     up.add_argument(
         "--unprivileged",

@@ -67,6 +67,12 @@ class LabHosts:
     def router_style(self, router: str) -> styles_of_nics.RouterStyle:
         return styles_of_nics.router_styles(self.topology, self.nic_style)[router]
 
+    @property
+    def observer_platforms(self) -> dict[str, str]:
+        """Observer -> the vendor CLI its SSH logins get (see :mod:`ospf_failover_lab.played`); the others are
+        FRR observers."""
+        return dict(self.state.get("observer_platforms", {}))
+
     # --- hosts ----------------------------------------------------------------------------------------
 
     def checked_host(self, host: str) -> str:

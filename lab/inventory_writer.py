@@ -39,13 +39,17 @@ Login = Mapping[str, Mapping[str, str]]
 
 
 def hosts(
-    topology: Topology, styles: Mapping[str, RouterStyle] | None = None, login: Login | None = None
+    topology: Topology,
+    styles: Mapping[str, RouterStyle] | None = None,
+    login: Login | None = None,
+    platforms: Mapping[str, str] | None = None,
 ) -> dict[str, Any]:
     """hosts.yaml: routers, observers and cluster nodes (clients and VMs are not managed by the tool).
 
     A router is in ``routers`` and in every failover group its pair serves. ``styles``: routers released by
     address (NetworkManager-style) get their own ``nic_down``/``nic_up`` and ``nic_config_file`` (``login``'s, in
-    the unprivileged lab); the others use the ``routers`` group's link commands.
+    the unprivileged lab); the others use the ``routers`` group's link commands. ``platforms``: observers that
+    play a vendor's CLI get that platform.
     """
     address_data = (login or {}).get("address_style", ADDRESS_STYLE_DATA)
     result: dict[str, Any] = {}
@@ -62,6 +66,8 @@ def hosts(
             result[router] = {"hostname": host.mgmt_address, "groups": ["routers", customer.fog], "data": data}
     for name in OBSERVERS:
         result[name] = {"hostname": topology.hosts[name].mgmt_address, "groups": ["observers"]}
+        if name in (platforms or {}):
+            result[name]["platform"] = (platforms or {})[name]
     for name in CLUSTER_NODES:
         result[name] = {"hostname": topology.hosts[name].mgmt_address, "groups": ["cluster_nodes", *fogs]}
     return result
@@ -156,6 +162,7 @@ def write(
     key_file: Path,
     known_hosts: list[str],
     styles: Mapping[str, RouterStyle] | None = None,
+    platforms: Mapping[str, str] | None = None,
     user: str = "root",
     login: Login | None = None,
 ) -> None:
@@ -165,14 +172,19 @@ def write(
     directory.mkdir(parents=True, exist_ok=True)
     lab = marker(topology, directory.resolve().parent)
     known = directory.resolve() / "known_hosts"
-    _write_yaml(directory / "hosts.yaml", hosts(topology, styles, login))
+    _write_yaml(directory / "hosts.yaml", hosts(topology, styles, login, platforms))
     _write_yaml(directory / "groups.yaml", groups(topology, login))
     _write_yaml(directory / "defaults.yaml", defaults(key_file, known, lab, user=user, login=login))
     (directory / "known_hosts").write_text("".join(line + "\n" for line in known_hosts))
 
 
 def write_hosts(
-    *, topology: Topology, directory: Path, styles: Mapping[str, RouterStyle], login: Login | None = None
+    *,
+    topology: Topology,
+    directory: Path,
+    styles: Mapping[str, RouterStyle],
+    login: Login | None = None,
+    platforms: Mapping[str, str] | None = None,
 ) -> None:
     """Rewrite hosts.yaml only: the routers' NIC style changed."""
-    _write_yaml(directory / "hosts.yaml", hosts(topology, styles, login))
+    _write_yaml(directory / "hosts.yaml", hosts(topology, styles, login, platforms))

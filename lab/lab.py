@@ -65,6 +65,7 @@ class Lab(LabHosts):
             topology=self.topology,
             directory=self.inventory_dir,
             styles=styles_of_nics.router_styles(self.topology, checked),
+            platforms=self.observer_platforms,
             login=unprivileged_lab.inventory_data() if unprivileged else None,
         )
         if unprivileged:
@@ -89,6 +90,7 @@ class Lab(LabHosts):
         timeout: float | None = None,
         prefix: str = NAMESPACE_PREFIX,
         nic_style: str = "link",
+        observer_platforms: dict[str, str] | None = None,
         unprivileged: bool = False,
         progress: Progress | None = None,
     ) -> Lab:
@@ -99,6 +101,9 @@ class Lab(LabHosts):
 
         ``nic_style``: how the routers release their VM-side NICs, ``link``, ``address`` (NetworkManager's way)
         or ``mixed`` (see :mod:`ospf_failover_lab.nic_style`).
+
+        ``observer_platforms``: observers whose SSH logins play a vendor's CLI (``{"gw1": "cisco_ios"}``, see
+        :mod:`ospf_failover_lab.played`); the inventory names their platform.
 
         ``unprivileged``: the inventory logs in as an ordinary user who runs what needs root through the sudo
         rules the package ships (see :mod:`ospf_failover_lab.unprivileged`); root cannot log in.
@@ -114,6 +119,7 @@ class Lab(LabHosts):
             timers=timers,
             prefix=prefix,
             nic_style=nic_style,
+            observer_platforms=observer_platforms,
             say=say,
             unprivileged=unprivileged,
         )

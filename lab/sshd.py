@@ -18,14 +18,20 @@ KEYGEN = "ssh-keygen"
 HOST_KEY_NAME = "ssh_host_ed25519_key"
 
 
-def sshd_config(*, host: Host, host_dir: Path, authorized_keys: Path, user: str = "root") -> str:
+def sshd_config(
+    *, host: Host, host_dir: Path, authorized_keys: Path, user: str = "root", force_command: str | None = None
+) -> str:
     """sshd configuration of ``host``: ``user`` (root, or the unprivileged lab's login user, and then root no
-    longer) logs in with the lab's key only, on the mgmt address only."""
+    longer) logs in with the lab's key only, on the mgmt address only.
+
+    ``force_command``: what every login runs instead of what it asks for (a played observer's CLI).
+    """
     ssh_dir = host_dir / "ssh"
     logins = ["PermitRootLogin prohibit-password"] if user == "root" else ["PermitRootLogin no", f"AllowUsers {user}"]
     # sshd reads a user's keys as that user, who cannot reach the lab's directory: the unprivileged lab's start
     # script copies them into the user's home.
     keys = authorized_keys if user == "root" else "%h/.ssh/authorized_keys"
+    played = [f"ForceCommand {force_command}"] if force_command else []
     return "\n".join(
         [
             f"# sshd of lab host {host.name}",
@@ -48,6 +54,7 @@ def sshd_config(*, host: Host, host_dir: Path, authorized_keys: Path, user: str 
             # Sessions keep no shell or vtysh history in the machine's /root.
             "SetEnv HISTFILE=/dev/null VTYSH_HISTFILE=/dev/null",
             "Subsystem sftp internal-sftp",
+            *played,
             "",
         ]
     )

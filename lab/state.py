@@ -32,6 +32,7 @@ class LabState(TypedDict):
     up_seconds: float | None  # how long `lab up` took to converge; None while starting
     nic_style: NotRequired[str]  # link, address or mixed (see lab.nic_style); absent: link
     router_pairs: NotRequired[int]  # router pairs sharing the customers' failover groups; absent: one per customer
+    observer_platforms: NotRequired[dict[str, str]]  # observer -> the vendor CLI it plays (lab.played); absent: none
     login_user: NotRequired[
         str
     ]  # the user the inventory logs in as, through sudo (lab up --unprivileged); absent: root

@@ -9,14 +9,20 @@ from __future__ import annotations
 
 from nornir.core.task import Result, Task
 
+from ospf_failover.transport import TerminalSession, session_of
+
 from .shell import run_command
 
 
 def open_session(task: Task) -> Result:
     """Open the host's SSH session now and prove it answers.
 
-    Result: ``result`` is the host's own hostname (``hostname`` run in the session); ``changed`` is False.
-    Raises a ConnectionFailed subclass when the host cannot be reached or logged into.
+    Result: ``result`` is the host's own hostname (``hostname`` run in the session; a device of another platform:
+    the name its prompt shows, once its driver prepared the session); ``changed`` is False. Raises a
+    ConnectionFailed subclass when the host cannot be reached or logged into.
     """
+    session = session_of(task)
+    if isinstance(session, TerminalSession):
+        return Result(host=task.host, result=session.hostname, changed=False)
     answer = run_command(task, "hostname")
     return Result(host=task.host, result=answer.output.strip(), changed=False)

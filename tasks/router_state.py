@@ -35,6 +35,7 @@ from ospf_failover.parsers.vtysh import find_vtysh_error, vtysh_error
 
 from .shell import ABSENT, CommandOutput, read_file_command, run_batch, vtysh_command
 from .sudo import sudo_refused
+from .vendor_state import vendor_commands, vendor_platform, vendor_state
 
 T = TypeVar("T")
 
@@ -269,11 +270,18 @@ def read_router_state(
 
     Result: ``result`` is a RouterState (:func:`router_state`); ``changed`` is False. A NIC state or route that
     cannot be read raises (vtysh error texts VtyshError, unreadable output ParseError); any other fact is then a
-    NotRead. An unreachable host raises a ConnectionFailed subclass.
+    NotRead. An unreachable host raises a ConnectionFailed subclass. An observer of another platform is read
+    through its own CLI (:mod:`.vendor_state`): the same facts, the same shapes.
     """
     view = host_view(task.host)
     suite, vtysh = view.routing_suite or "frr", view.vtysh
     asked = Reads(nics=tuple(nics), prefixes=tuple(prefixes), facts=tuple(map(Fact, facts)), nic_files=tuple(nic_files))
+    if not view.on_linux:
+        platform = vendor_platform(view.platform, host=task.host.name)
+        sent = [read.command for read in vendor_commands(asked, platform, host=task.host.name)]
+        answers = [output.output for output in run_batch(task, sent, timeout=timeout)] if sent else []
+        state = vendor_state(asked, answers, platform=platform, host=task.host.name)
+        return Result(host=task.host, result=state, changed=False)
     commands = router_commands(asked, suite=suite, vtysh=vtysh, reader=view.read_file)
     outputs = run_batch(task, commands, timeout=timeout) if commands else []
     state = router_state(asked, outputs, platform="frr" if suite == "frr" else "quagga", host=task.host.name)

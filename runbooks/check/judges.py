@@ -223,5 +223,8 @@ def _route_text(routes: list[Route], prefix: str) -> str:
     route = next((route for route in routes if route["selected"]), None)
     if route is None:
         return f"no route to {prefix}"
-    hops = sorted({hop["ip"] for hop in route["nexthops"] if hop["ip"] and hop["active"]})
-    return f"{prefix} via {' and '.join(hops)}" if hops else f"{prefix} {route['protocol']}"
+    # Every path listed: an equal-cost path Junos does not forward to (no '>') still names its router.
+    hops = sorted({hop["ip"] for hop in route["nexthops"] if hop["ip"]})
+    idle = sorted(set(hops) - {hop["ip"] for hop in route["nexthops"] if hop["active"]})
+    unused = f" ({' and '.join(idle)} not forwarded to)" if idle else ""
+    return f"{prefix} via {' and '.join(hops)}{unused}" if hops else f"{prefix} {route['protocol']}"

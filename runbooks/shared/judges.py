@@ -24,17 +24,24 @@ def _selected(routes: list[Route]) -> Route | None:
 
 
 def judge_route_via(routes: list[Route], *, prefix: str, nexthop: str) -> Verdict:
-    """Does the router route ``prefix`` by OSPF via ``nexthop`` only?"""
+    """Does the router route ``prefix`` by OSPF via ``nexthop`` only?
+
+    An equal-cost path through another router is split brain even when the router forwards on one path only
+    (Junos marks one ``>`` next hop and installs only that one without a load-balancing policy): that router
+    still advertises the VM network."""
     route = _selected(routes)
     if route is None:
         return False, f"no route to {prefix}"
     if route["protocol"] != "ospf":
         return False, f"{prefix} is {route['protocol']}, not learnt by OSPF"
     hops = sorted({hop["ip"] for hop in route["nexthops"] if hop["ip"] and hop["active"]})
-    if hops == [nexthop]:
+    listed = sorted({hop["ip"] for hop in route["nexthops"] if hop["ip"]})
+    if hops == [nexthop] and listed == hops:
         return True, f"{prefix} via {nexthop}"
-    if nexthop in hops:
-        return False, f"split brain: {prefix} via {' and '.join(hops)} (ECMP through another router)"
+    if nexthop in listed and len(listed) > 1:
+        idle = [hop for hop in listed if hop not in hops]
+        unused = f"; {' and '.join(idle)} not forwarded to" if idle else ""
+        return False, f"split brain: {prefix} via {' and '.join(listed)} (ECMP through another router{unused})"
     shown = ", ".join(hops) or "no next hop"
     return False, f"{prefix} via {shown}, not via {nexthop}"
 

@@ -56,16 +56,19 @@ def _ospf_addresses(state: RouterState) -> list[str]:
 
 
 def _adjacencies(state: RouterState | None, names: dict[str, str], wanted: tuple[str, ...]) -> list[str] | None:
-    """``name state/role`` of each neighbour among ``wanted`` (hosts); None when the neighbours were not read."""
+    """``name state/role`` of each neighbour among ``wanted`` (hosts); None when the neighbours were not read;
+    ``unknown`` for a host whose OSPF addresses were not read (an observer of another platform)."""
     if state is None:
         return None
     neighbors = state["neighbors"]
     if neighbors is None or isinstance(neighbors, NotRead):
         return None
     shown: list[str] = []
+    known = set(names.values())
     for host in wanted:
         found = [n for n in neighbors if host in (names.get(n["address"]), names.get(n["neighbor_id"]))]
-        shown.append(f"{host} {_state(found[0])}" if found else f"{host} none")
+        missing = "none" if host in known else "unknown"
+        shown.append(f"{host} {_state(found[0])}" if found else f"{host} {missing}")
     return shown
 
 
@@ -267,7 +270,8 @@ def draw(picture: dict[str, Any], width: int = WIDTH) -> list[str]:
             via = " and ".join(observer["next_hops"] or []) or "nothing"
             mark = "X " if any(w.startswith("X observer-route") for w in observer["wrong"]) else ""
             adjacent = ", ".join(observer["adjacencies"] or ["not read"])
-            text = f"{mark}{observer['name']} {observer['address'] or ''}: via {via}; adjacent: {adjacent}"
+            address = f" {observer['address']}" if observer["address"] else ""  # not read on other platforms
+            text = f"{mark}{observer['name']}{address}: via {via}; adjacent: {adjacent}"
         lines += textwrap.wrap(text, width, initial_indent="  ", subsequent_indent="      ")
         for wrong in _compact(observer["wrong"], unread=bool(observer["error"])):
             lines += textwrap.wrap(wrong, width, initial_indent="      ", subsequent_indent="        ")

@@ -150,7 +150,7 @@ def host_privileges(fleet: Fleet, name: str) -> list[Privilege]:
                 add(key, [template.format(nic=nic)] if template else [])
             if host.announce_gateway:
                 add("announce_gateway", [host.announce_gateway.format(nic=nic, gateway=gateway)])
-    if host.role in ("router", "observer"):
+    if host.role in ("router", "observer") and host.on_linux:  # a site gateway is read through its own CLI
         add("vtysh", [host.vtysh])
         add("read_file", [host.read_file.format(path=shlex.quote(path)) for path in _files(fleet, host)])
     if host.role == "cluster_node":
@@ -181,6 +181,8 @@ def render_sudoers(fleet: Fleet, name: str, *, template: str | None = None) -> s
     user = login_user(fleet, name)
     if user == ROOT:
         raise InputError(f"{name} logs in as root: it needs no sudo rule (set username to the login user)")
+    if not fleet.hosts[name].on_linux:
+        raise InputError(f"{name} is a {fleet.hosts[name].platform} observer: read through its own CLI, no sudo rule")
     privileges = host_privileges(fleet, name)
     relative = [p.command for p in privileges if not p.command.startswith("/")]
     if relative:

@@ -7,6 +7,7 @@ from pathlib import Path
 from ospf_failover.models import NicState, Route
 from ospf_failover.parsers.ospf import parse_ospf_neighbors
 from ospf_failover.parsers.route import parse_routes
+from ospf_failover.parsers.vendors.dispatch import parse_vendor_routes
 from ospf_failover.runbooks.shared.judges import judge_adjacencies, judge_connected, judge_nic, judge_route_via
 
 FRR = Path(__file__).resolve().parents[1] / "fixtures" / "frr-8.4"
@@ -105,3 +106,17 @@ def test_a_missing_nic_is_neither_up_nor_released() -> None:
     missing: NicState = {**nic(up=False, address=False), "exists": False}
     assert judge_nic(missing, up=False) == (False, "eth1 does not exist")
     assert judge_nic(missing, up=True) == (False, "eth1 does not exist")
+
+
+def test_an_equal_cost_path_not_forwarded_to_is_split_brain_too(shared_fixtures: Path) -> None:
+    """Junos lists both equal-cost paths and marks one ``>`` (a recording of a vMX): whichever router the group
+    runs on, the other still advertises the network."""
+    recording = shared_fixtures / "vendor-outputs" / "juniper_junos__show_route_10.0.0.3__svdk_vmx_ecmp.txt"
+    routes = parse_vendor_routes(recording.read_text(), "juniper_junos")
+    for via, idle in (("192.168.1.1", "192.168.4.1"), ("192.168.4.1", "192.168.4.1")):
+        holds, text = judge_route_via(routes, prefix="10.0.0.3/32", nexthop=via)
+        assert not holds, text
+        assert text == (
+            f"split brain: 10.0.0.3/32 via 192.168.1.1 and 192.168.4.1 (ECMP through another router; {idle} not "
+            "forwarded to)"
+        )

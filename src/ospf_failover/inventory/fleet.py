@@ -22,6 +22,7 @@ from .problems import Origin, problems_of
 from .schema import (
     FOG_KEYS,
     HOST_MODELS,
+    LINUX,
     ROLE_GROUPS,
     SESSION,
     Fog,
@@ -66,6 +67,8 @@ def origin_of(host: NornirHost) -> Origin:
     """Where ``host``'s value of a key comes from, as Nornir resolves it: host, its groups in order, defaults."""
 
     def origin(key: str) -> tuple[str, str]:
+        if key == "platform":
+            return platform_origin(host)
         if key in ("name", "hostname", "groups", "role"):
             return "hosts.yaml", f"{host.name}.{'groups' if key == 'role' else key}"
         if key in host.data:
@@ -78,6 +81,22 @@ def origin_of(host: NornirHost) -> Origin:
         return "hosts.yaml", f"{host.name}.data.{key}"
 
     return origin
+
+
+def platform_origin(host: NornirHost) -> tuple[str, str]:
+    """Where ``host``'s platform comes from, as Nornir resolves the netmiko connection's: a level's
+    ``connection_options.netmiko.platform`` first (host, groups, defaults), then a level's ``platform``."""
+    levels: list[tuple[str, str, Any]] = [("hosts.yaml", f"{host.name}.", host)]
+    levels += [("groups.yaml", f"{group.name}.", group) for group in host.extended_groups()]
+    levels.append(("defaults.yaml", "", host.defaults))
+    for file, prefix, level in levels:
+        options = level.connection_options.get("netmiko")
+        if options is not None and options.platform is not None:
+            return file, f"{prefix}connection_options.netmiko.platform"
+    for file, prefix, level in levels:
+        if object.__getattribute__(level, "platform") is not None:
+            return file, f"{prefix}platform"
+    return "hosts.yaml", f"{host.name}.platform"
 
 
 def validate_host(host: NornirHost, run: RunSettings) -> Host:
@@ -97,6 +116,8 @@ def validate_host(host: NornirHost, run: RunSettings) -> Host:
         "role": roles[0],
         "groups": tuple(g.name for g in host.groups),
         "run": run,
+        # What the session connects with: the netmiko connection's platform, else the host's (Nornir's order).
+        "platform": NornirHost.get_connection_parameters(host, "netmiko").platform or LINUX,
     }
     return HOST_MODELS[roles[0]].model_validate(fields)
 

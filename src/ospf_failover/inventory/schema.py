@@ -12,7 +12,7 @@ import ipaddress
 import re
 import string
 from pathlib import Path
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any, Literal, get_args
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, ValidationInfo, field_validator, model_validator
 from pydantic_core import PydanticCustomError
@@ -22,7 +22,7 @@ ROLE_GROUPS: dict[str, Role] = {"routers": "router", "cluster_nodes": "cluster_n
 _NIC_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.:@-]{0,14}$")
 
 
-PROBLEM_KINDS = frozenset({"template", "nic", "absolute", "network", "gateway", "pairing", "ipv4"})
+PROBLEM_KINDS = frozenset({"template", "nic", "absolute", "network", "gateway", "pairing", "ipv4", "platform"})
 
 
 def _problem(kind: str, message: str) -> PydanticCustomError:
@@ -77,6 +77,14 @@ Budget = Annotated[
     Field(gt=0, le=3600, description="seconds the VM network may stay unreachable in a failover (a positive number)"),
 ]
 Suite = Annotated[Literal["frr", "quagga"], Field(description="set quagga or frr (on the host or its group)")]
+
+# A host's platform is netmiko's device type (Nornir's ``platform``). Routers and cluster nodes are Linux; an
+# observer is Linux with FRR or Quagga, or a site gateway of one of the platforms the vendor readers read.
+LINUX: Literal["linux"] = "linux"
+ObserverPlatform = Literal[
+    "linux", "cisco_ios", "cisco_xe", "cisco_nxos", "arista_eos", "juniper_junos", "yamaha", "vyos"
+]
+OBSERVER_PLATFORMS: tuple[str, ...] = get_args(ObserverPlatform)
 
 
 MIN_COMMAND_TIMEOUT = 0.5  # seconds: below it a round trip (a shell marker, vtysh) cannot finish, every host fails
@@ -258,6 +266,7 @@ class Host(BaseModel):
     groups: tuple[str, ...]
     run: RunSettings = Field(default_factory=RunSettings, description="the run-wide settings (defaults.yaml data)")
     ecx_server: str = Field(min_length=1, description="the node's ECX server name, as clpstat shows it")
+    platform: str = Field(default=LINUX, description="the host's netmiko device type (Nornir's platform)")
     routing_suite: Suite | None = None
     vtysh: str = Field(
         default="vtysh", min_length=1, description="the command that runs vtysh (vtysh, sudo -n /usr/bin/vtysh)"
@@ -309,23 +318,69 @@ class Host(BaseModel):
         """The address other routers see as next hop to the VM network (ospf_address, else hostname)."""
         return self.ospf_address if self.ospf_address is not None else self.hostname
 
+    @property
+    def on_linux(self) -> bool:
+        """A Linux host, read with shell commands (vtysh); otherwise a site gateway read through its own CLI."""
+        return self.platform == LINUX
+
+
+Linux = Annotated[
+    Literal["linux"],
+    Field(description="give linux (routers and cluster nodes run Linux; only observers may be other platforms)"),
+]
+
 
 class Router(Host):
     """A router that may carry a VM gateway: it needs its NIC commands."""
 
+    platform: Linux = LINUX
     routing_suite: Suite
     nic_down: NicCommand
     nic_up: NicCommand
 
 
 class Observer(Host):
-    """An OSPF router that must learn the VM networks."""
+    """An OSPF router that must learn the VM networks: Linux with FRR or Quagga (``routing_suite``), or a site
+    gateway of another platform, named by netmiko's device type, read through that platform's CLI (only ``show``
+    commands; ``routing_suite`` and ``vtysh`` are then not used)."""
 
-    routing_suite: Suite
+    platform: Annotated[
+        ObserverPlatform,
+        Field(
+            description=f"give linux (FRR or Quagga, with routing_suite) or the gateway's netmiko device type: "
+            f"{', '.join(OBSERVER_PLATFORMS[1:])}"
+        ),
+    ] = LINUX
+    routing_suite: Suite | None = Field(default=None, validate_default=True)
+
+    @field_validator("routing_suite")
+    @classmethod
+    def _suite_on_linux(cls, suite: str | None, info: ValidationInfo) -> str | None:
+        if suite is None and info.data.get("platform") == LINUX:
+            raise _problem(
+                "platform",
+                "missing: set quagga or frr (on the host or its group) for a linux observer, or give the "
+                "observer's platform (e.g. platform: cisco_ios)",
+            )
+        return suite
+
+    @field_validator("backup")
+    @classmethod
+    def _backup_on_linux(cls, backup: bool | None, info: ValidationInfo) -> bool | None:
+        platform = info.data.get("platform")
+        if backup and platform not in (None, LINUX):
+            raise _problem(
+                "platform",
+                f"backup keeps Linux routers' configuration files: a {platform} observer cannot be backed up; "
+                "remove backup: true",
+            )
+        return backup
 
 
 class ClusterNode(Host):
     """An ECX server: clpstat is read on it over SSH."""
+
+    platform: Linux = LINUX
 
 
 HOST_MODELS: dict[Role, type[Host]] = {"router": Router, "observer": Observer, "cluster_node": ClusterNode}

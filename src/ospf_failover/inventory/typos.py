@@ -70,7 +70,7 @@ def unknown_keys(
 def known_data_keys() -> tuple[frozenset[str], frozenset[str]]:
     """What a host's ``data`` may hold (the host models' settings, and what the defaults' data gives every host),
     and what a group's may hold (that, and failover groups' keys, which a site group may give its groups)."""
-    own = frozenset(Host.model_fields) - {"name", "hostname", "role", "groups"}
+    own = frozenset(Host.model_fields) - {"name", "hostname", "role", "groups", "platform"}
     defaults = Defaults.model_fields["data"].annotation
     inherited = frozenset(getattr(defaults, "model_fields", {}))
     host = own | inherited

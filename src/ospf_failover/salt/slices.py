@@ -150,4 +150,8 @@ def write_slices(fleet: Fleet, out: str | Path, paths: SlicePaths) -> dict[str, 
             raise InputError(f"the slice of minion {minion} does not load: {exc}") from None
         if sorted(written.fogs) != sorted(fogs):
             raise InputError(f"the slice of minion {minion} holds {sorted(written.fogs)}, not {sorted(fogs)}")
+        # An observer's platform says how it is read (a shell, or its own CLI): the slice must keep it.
+        lost = [host for host, view in written.hosts.items() if view.platform != fleet.hosts[host].platform]
+        if lost:
+            raise InputError(f"the slice of minion {minion} changes the platform of {', '.join(lost)}")
     return grouped

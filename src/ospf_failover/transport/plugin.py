@@ -6,8 +6,10 @@ nornir_netmiko script uses too), validates them (:class:`~ospf_failover.inventor
 opens without key login, verified host keys and bounded connects), waits for a connect slot
 (``max_connects_in_flight``, a bound this plugin owns), and connects with netmiko's own SSH client code: the
 client netmiko builds from those arguments (known hosts, host key policy) and the connect parameters netmiko
-derives from them (keys, timeouts, ssh_config). It does not open netmiko's interactive terminal: the session's
-commands run in a shell on an exec channel (:mod:`.channel`). Failures are classified by exception type
+derives from them (keys, timeouts, ssh_config). For a Linux host (platform ``linux``) it does not open netmiko's
+interactive terminal: the session's commands run in a shell on an exec channel (:mod:`.channel`). Any other
+platform is a device with a CLI of its own (a site gateway of another vendor): its session is netmiko's
+interactive driver for that device type (:mod:`.terminal`). Failures are classified by exception type
 (:mod:`.errors`).
 """
 
@@ -26,23 +28,26 @@ from ospf_failover.containment import refuse_outside_lab
 from ospf_failover.errors import ConnectTimeout, InventoryError, InventoryProblem
 from ospf_failover.inventory import SESSION, SessionOptions, session_options
 from ospf_failover.inventory.problems import problems_of
+from ospf_failover.inventory.schema import LINUX
 
 from .bound import ConnectsInFlight, NoConnectSlot
 from .channel import SHELL, Session
 from .errors import RefuseUnknownHost, classify_connect_error
 from .tcp import tcp_connection
+from .terminal import TerminalSession, connect_terminal
 
 SLOT_WAIT = 600.0  # seconds a connect may wait for a slot: each holder is bounded by its own SSH timeouts
 WHERE = {"netmiko": "connection_options.netmiko.extras", "run": "data", "host": "name"}
 
 
 class SessionPlugin:
-    """Nornir connection plugin: ``connection`` is the host's :class:`~.channel.Session` (``run_batch``)."""
+    """Nornir connection plugin: ``connection`` is the host's :class:`~.channel.Session`, or on a device of
+    another platform its :class:`~.terminal.TerminalSession` (both ``run_batch``)."""
 
     connects: ClassVar[ConnectsInFlight] = ConnectsInFlight()  # every session of this process counts here
 
     def __init__(self) -> None:
-        self.connection: Session | None = None
+        self.connection: Session | TerminalSession | None = None
 
     def open(  # noqa: PLR0917 (Nornir's ConnectionPlugin protocol)
         self,
@@ -60,19 +65,25 @@ class SessionPlugin:
         refuse_outside_lab(options.run.lab)  # a rehearsal lab's inventory connects only from inside that lab
         name, address = options.host or str(hostname), str(hostname)
         try:
+            parameters = {
+                "host": hostname,
+                "username": username,
+                "password": password,
+                "port": port,
+                "device_type": platform or LINUX,
+                **options.netmiko.model_dump(),
+            }
             with self.connects.slot(options.run.max_connects_in_flight, timeout=SLOT_WAIT):
-                self.connection = connect(
-                    name=name,
-                    parameters={
-                        "host": hostname,
-                        "username": username,
-                        "password": password,
-                        "port": port,
-                        "device_type": platform or "linux",
-                        **options.netmiko.model_dump(),
-                    },
-                    shell_timeout=options.netmiko.auth_timeout,
-                )
+                if (platform or LINUX) == LINUX:
+                    self.connection = connect(
+                        name=name, parameters=parameters, shell_timeout=options.netmiko.auth_timeout
+                    )
+                else:  # the driver's session preparation is a few exchanges with the device: a command's time
+                    self.connection = connect_terminal(
+                        name=name,
+                        parameters=parameters,
+                        preparation_timeout=options.netmiko.auth_timeout + options.run.timeouts.command,
+                    )
         except NoConnectSlot as exc:
             raise ConnectTimeout(host=name, address=address, reason=str(exc)) from exc
         except Exception as exc:
@@ -143,19 +154,19 @@ def start_shell(client: Any, *, timeout: float) -> Any:
     return channel
 
 
-def session_of(task: Task) -> Session:
+def session_of(task: Task) -> Session | TerminalSession:
     """The task's host's session, opened on first use (and again after a failure broke it), through the plugin,
     with netmiko's parameters and the run-wide settings (:func:`~ospf_failover.inventory.session_options`)."""
     host = task.host
     plugin = host.connections.get(SESSION)
     if plugin is not None:
         session = plugin.connection
-        if isinstance(session, Session) and not session.broken:
+        if isinstance(session, Session | TerminalSession) and not session.broken:
             return session
         host.close_connection(SESSION)
     if SESSION not in ConnectionPluginRegister.available:  # a Nornir built without InitNornir's auto_register
         ConnectionPluginRegister.register(SESSION, SessionPlugin)
     opened = host.open_connection(SESSION, configuration=task.nornir.config, **session_options(host).dict())
     session = opened.connection
-    assert isinstance(session, Session)  # what SessionPlugin.open sets
+    assert isinstance(session, Session | TerminalSession)  # what SessionPlugin.open sets
     return session
