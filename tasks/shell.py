@@ -44,12 +44,13 @@ def command_timeout(task: Task) -> float:
 def run_batch(task: Task, commands: Sequence[str], *, timeout: float | None = None) -> list[CommandOutput]:
     """Run ``commands`` in one round trip on the host's session; each output with its exit status.
 
-    Bounded by ``timeout`` (default: the inventory's command timeout). Raises CommandTimeout when the commands
+    Bounded by ``timeout`` (default: the inventory's command timeout), a session opened for it too (connect,
+    banner and authentication each cut to it). Raises CommandTimeout when the commands
     do not finish in time, DeviceError when the session fails or the output cannot be cut, a ConnectionFailed
     subclass when the session cannot open. After a timeout or a lost session the next call opens a new one.
     """
     limit = timeout if timeout is not None else command_timeout(task)
-    return session_of(task).run_batch(commands, timeout=limit)
+    return session_of(task, connect_within=limit).run_batch(commands, timeout=limit)
 
 
 def run_command(task: Task, command: str, *, timeout: float | None = None, check: bool = True) -> CommandOutput:

@@ -108,7 +108,10 @@ def connect(state: SwitchState, step: StepRun) -> Ending | None:
     Observers are needed only to verify: each one's session opens in the background while the routers change."""
     plan = state.plan
     observers = [] if state.options.dry_run else plan.observers
-    state.observer_sessions = {host: run_in_background(step.nornir, [host], open_session) for host in observers}
+    bound = step.timeout()  # an observer's connect waits no longer than the run has left
+    state.observer_sessions = {
+        host: run_in_background(step.nornir, [host], open_session, timeout=bound) for host in observers
+    }
     arguments = {router: reads.arguments() for router, reads in plan.connect_reads().items()}
     finished = Finished()
     step.awaiting(lambda: "SSH sessions to " + ", ".join(r for r in plan.routers if r not in finished.at))

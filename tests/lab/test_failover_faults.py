@@ -209,6 +209,23 @@ def test_an_observer_cut_off_is_unreachable_not_slow_and_skews_no_other(lab_at_s
     assert gw2 and all("connect timeout" in s["message"] and s["outcome"] in ("WARN", "FAIL") for s in gw2), gw2
 
 
+def test_a_connect_waits_no_longer_than_the_run_has_left(lab_at_start: Lab) -> None:
+    """gw2 cut off: its SSH connect would wait the inventory's conn_timeout (5 s in the lab); with --timeout 2
+    it is cut to what the run has left, so the run ends by itself, with its verdict and its document, not by the
+    watchdog."""
+    lab = lab_at_start
+    lab.cut_off("gw2")
+    try:
+        ran = run_tool(lab, "node-b", "switch", "customer1", "--node", "node-b", "--timeout", "2", "--json")
+    finally:
+        lab.restore("gw2")
+    print(f"measured: switch --timeout 2 with gw2 cut off took {ran.seconds:.2f} s")
+    assert "still running after" not in ran.stderr, ran.stderr
+    assert ran.code == 3 and ran.seconds < 3.0, (ran.code, ran.seconds, ran.stderr)
+    report = json.loads(ran.text)
+    assert report["routes"]["gw2"] == "unreachable" and report["convergence_seconds"]["gw1"] is not None, report
+
+
 def test_verify_on_a_steady_state_says_where_the_route_is_not_that_it_moved(lab_at_start: Lab) -> None:
     ran = run_tool(lab_at_start, "node-a", "verify", "customer1", "--node", "node-a")
     assert ran.code == 0 and ran.seconds < 10, ran.text

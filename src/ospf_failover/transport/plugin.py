@@ -154,9 +154,17 @@ def start_shell(client: Any, *, timeout: float) -> Any:
     return channel
 
 
-def session_of(task: Task) -> Session | TerminalSession:
+CONNECT_BOUNDS = ("conn_timeout", "banner_timeout", "auth_timeout")  # netmiko's bounds on opening a session
+MIN_CONNECT_BOUND = 0.1
+
+
+def session_of(task: Task, *, connect_within: float | None = None) -> Session | TerminalSession:
     """The task's host's session, opened on first use (and again after a failure broke it), through the plugin,
-    with netmiko's parameters and the run-wide settings (:func:`~ospf_failover.inventory.session_options`)."""
+    with netmiko's parameters and the run-wide settings (:func:`~ospf_failover.inventory.session_options`).
+
+    ``connect_within``: what is left of the run for this host's work; a session opened now waits for the TCP
+    connect, the banner and the authentication no longer than that (each of the inventory's bounds is cut to it).
+    """
     host = task.host
     plugin = host.connections.get(SESSION)
     if plugin is not None:
@@ -166,7 +174,14 @@ def session_of(task: Task) -> Session | TerminalSession:
         host.close_connection(SESSION)
     if SESSION not in ConnectionPluginRegister.available:  # a Nornir built without InitNornir's auto_register
         ConnectionPluginRegister.register(SESSION, SessionPlugin)
-    opened = host.open_connection(SESSION, configuration=task.nornir.config, **session_options(host).dict())
+    parameters = session_options(host).dict()
+    if connect_within is not None:
+        netmiko = dict(parameters["extras"].get("netmiko") or {})
+        for bound in CONNECT_BOUNDS:
+            if bound in netmiko:
+                netmiko[bound] = max(MIN_CONNECT_BOUND, min(float(netmiko[bound]), connect_within))
+        parameters["extras"] = {**parameters["extras"], "netmiko": netmiko}
+    opened = host.open_connection(SESSION, configuration=task.nornir.config, **parameters)
     session = opened.connection
     assert isinstance(session, Session | TerminalSession)  # what SessionPlugin.open sets
     return session
