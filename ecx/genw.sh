@@ -3,6 +3,8 @@
 # routes the VM network there; non-zero otherwise (3: not as it should be, an unreachable standby or observer
 # included; 1: the active router unreachable; 2: bad input).
 # Register one genw per failover group, monitoring while the group is active, and set FOG below.
+# A monitor never delays a failover: verify takes no lock (it changes nothing), so a start.sh switching this group
+# never waits for it; and it stops early (twice the OSPF dead interval) when what is wrong cannot converge.
 # The tool and the inventory are named by absolute paths: edit the two OSPF_FAILOVER lines below if ospf-failover
 # is installed elsewhere than /opt/ospf-failover.
 FOG="${FOG:?set FOG to the failover group this monitor watches}"

@@ -9,6 +9,8 @@ export OSPF_FAILOVER_INVENTORY
 
 # --verify warn: a start script that fails makes ECX fail the group over again. When only the verification is
 # unhappy (an observer slow to learn the route, or flapping) the VM must not bounce between sites because of it;
-# the problem is still logged as [W] lines here and raised in ECX's alert log.
+# the problem is still logged as [W] lines here and raised in ECX's alert log. A state that cannot converge (a
+# router the tool may not touch still holding the gateway) ends the wait after twice the OSPF dead interval,
+# not after 300 s; while it waits, a line at least every 5 s says for what.
 # A router that cannot take the gateway over does fail the script (exit 1): then the other site should try.
 exec "$OSPF_FAILOVER" switch "$CLP_GROUPNAME" --verify warn --timeout 300

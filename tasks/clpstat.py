@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import shlex
 import subprocess
+import threading
 import time
 
 from nornir.core.task import Result, Task
@@ -39,24 +40,31 @@ def read_clpstat(
     max_attempts: int = 10,
     retry_interval: float = 1.0,
     max_wait: float = 30.0,
+    timeout: float | None = None,
+    busy: threading.Event | None = None,
 ) -> Result:
     """Run the host's ``clpstat`` command (``clpstat --local`` by default; as a local process when ``local``, else
     over the host's SSH session) and parse it. sudo refusing it raises PrivilegeError.
 
     While clpstat exits 9 (busy) it is asked again every ``retry_interval`` seconds, at most ``max_attempts``
-    times and ``max_wait`` seconds in all; then ClpstatBusy. Any other non-zero exit raises CommandFailed with
-    the output; output that is not a complete status display raises ParseError (nothing is guessed).
+    times and ``max_wait`` seconds in all; then ClpstatBusy (with the runs and the seconds it took); ``busy`` is
+    set at the first busy answer (someone waiting for this read in the background may then stop waiting). Each
+    run is bounded by ``timeout`` (default: the inventory's command timeout), and by what is left of
+    ``max_wait``. Any other non-zero exit raises CommandFailed with the output; output that is not a complete
+    status display raises ParseError (nothing is guessed).
 
     Result: ``result`` is a ClpstatReading (the parsed status and how many runs it took); ``changed`` is False.
     """
     host = task.host
     command = host_view(host).clpstat
-    timeout = command_timeout(task)
-    deadline = time.monotonic() + max_wait
+    started = time.monotonic()
+    deadline = started + max_wait
+    limit = timeout if timeout is not None else command_timeout(task)
     attempt = 0
     while True:
         attempt += 1
-        output = _run_here(command, timeout) if local else run_command(task, command, check=False)
+        bound = max(0.1, min(limit, deadline - time.monotonic()))
+        output = _run_here(command, bound) if local else run_command(task, command, timeout=bound, check=False)
         if output.exit_status == 0:
             reading = ClpstatReading(status=parse_clpstat(output.output), attempts=attempt)
             return Result(host=host, result=reading, changed=False)
@@ -65,6 +73,15 @@ def read_clpstat(
             raise refused
         if output.exit_status != BUSY:
             raise CommandFailed(host=host.name, command=command, output=output.output, exit_status=output.exit_status)
+        if busy is not None:
+            busy.set()
         if attempt >= max_attempts or time.monotonic() + retry_interval > deadline:
-            raise ClpstatBusy(host=host.name, command=command, output=output.output, exit_status=BUSY)
+            raise ClpstatBusy(
+                host=host.name,
+                command=command,
+                output=output.output,
+                exit_status=BUSY,
+                attempts=attempt,
+                seconds=time.monotonic() - started,
+            )
         time.sleep(retry_interval)

@@ -12,7 +12,7 @@ import pytest
 import yaml
 from nornir import InitNornir
 
-from ospf_failover.cli import main
+from ospf_failover.cli.command_line import main
 from ospf_failover.errors import InventoryError
 from ospf_failover.inventory import fogs_of, host_view, load_inventory
 

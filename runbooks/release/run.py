@@ -33,6 +33,7 @@ class ReleaseOptions:
     dry_run: bool = False
     timeout: float = RELEASE_TIMEOUT
     as_json: bool = False
+    started: float | None = None  # time.monotonic() the timeout counts from (the command's start); None: the run's
 
 
 @dataclass
@@ -66,6 +67,7 @@ def plan(state: ReleaseState, step: StepRun) -> None:
 
 def release(state: ReleaseState, step: StepRun) -> Ending:
     router = state.plan.router
+    step.awaiting(f"{router} to release {state.plan.gateway} on {state.plan.nic}")
     outcome = run_per_host(step.nornir, set_nic_state, state.plan.change(), timeout=step.timeout())[router]
     if not outcome.ok or outcome.result is None:
         return not_released(state, step, outcome.error)
@@ -97,6 +99,8 @@ def run_release(fleet: Fleet, options: ReleaseOptions, *, environ: Mapping[str, 
         tuple(command_renderers(options.as_json)),
         lock=True,
         timeout=options.timeout,
+        started=options.started,
+        heartbeat=True,
         failure_exit=EXIT_FAILED if options.strict else EXIT_OK,
         dry_run=options.dry_run,
     )

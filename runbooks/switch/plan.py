@@ -30,6 +30,7 @@ class SwitchOptions:
     timeout: float = SWITCH_TIMEOUT
     verify: Verify = "fail"
     as_json: bool = False
+    started: float | None = None  # time.monotonic() the timeout counts from (the command's start); None: the run's
 
 
 @dataclass(frozen=True)
@@ -41,6 +42,7 @@ class Plan:
     observers: tuple[str, ...]
     nics: Mapping[str, str]  # router -> its NIC for this group
     via: str  # the active router's address, the next hop everyone else must use
+    addresses: Mapping[str, str]  # router -> the address others route the VM network through when it holds it
 
     @property
     def gateway(self) -> str:
@@ -85,10 +87,18 @@ class Plan:
         """set_nic_state's arguments per router: its NIC, the direction, and the state read at connect."""
         return {r: {"nic": self.nics[r], "up": up, "gateway": self.gateway, "known": known[r]} for r in routers}
 
-    def verify_reads(self, standbys: Sequence[str], unreachable: Sequence[str] = ()) -> dict[str, Reads]:
-        """What each poll reads: the active router's NIC, route and adjacencies; each reachable standby's NIC
-        and route; each reachable observer's route."""
-        active = Reads(nics=(self.probe(self.active),), prefixes=(self.prefix,), facts=(Fact.OSPF_NEIGHBORS,))
+    def router_named(self, address: str) -> str | None:
+        """The router of the group whose address this is (a next hop), if any."""
+        return next((router for router, known in self.addresses.items() if known == address), None)
+
+    def verify_reads(
+        self, standbys: Sequence[str], unreachable: Sequence[str] = (), *, timers: bool = False
+    ) -> dict[str, Reads]:
+        """What each poll reads: the active router's NIC, route and adjacencies (``timers``: and its OSPF
+        interfaces, for the dead interval); each reachable standby's NIC and route; each reachable observer's
+        route."""
+        facts = (Fact.OSPF_NEIGHBORS, Fact.OSPF_INTERFACES) if timers else (Fact.OSPF_NEIGHBORS,)
+        active = Reads(nics=(self.probe(self.active),), prefixes=(self.prefix,), facts=facts)
         reads = {self.active: active}
         for router in standbys:
             reads[router] = Reads(nics=(self.probe(router),), prefixes=(self.prefix,))
@@ -109,6 +119,7 @@ def plan_switch(fleet: Fleet, fog: Fog, location: Location) -> Plan:
         observers=fog.observers,
         nics={router: fog.nic_for(router) for router in fog.routers},
         via=fleet.hosts[active].next_hop,
+        addresses={router: fleet.hosts[router].next_hop for router in fog.routers},
     )
 
 

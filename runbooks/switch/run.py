@@ -3,7 +3,11 @@ verify command, which is the switch without the steps that change anything.
 
 locate -> plan (pure) -> connect to the group's routers and read their NICs (one round trip each, in parallel; the
 observers connect in the background) -> standby NICs down -> active NIC up + gratuitous ARP -> verify by polling,
-bounded. Called by ECX's start.sh on every failover; ECX's custom monitor (genw.sh) runs verify.
+bounded, stopping early when what is wrong cannot converge. Called by ECX's start.sh on every failover; ECX's
+custom monitor (genw.sh) runs verify.
+
+Locks: switch holds the group's lock (switch and release exclude each other); verify holds none, so that a
+monitor never delays a failover (it may see a switch under way, which the grace covers: see ``progress``).
 
 Exit codes: 0 done and verified (or verification warned/off), 1 the active router could not take over,
 2 bad input, inventory, or clpstat garbage/disagreement (nothing touched), 3 switched but not verified in time.
@@ -38,11 +42,11 @@ __all__ = ["SWITCH", "VERIFY", "SwitchOptions", "run_switch", "run_verify"]
 
 
 def run_switch(fleet: Fleet, options: SwitchOptions, *, environ: Mapping[str, str] | None = None) -> int:
-    return _run("switch", SWITCH, fleet, options, environ)
+    return _run("switch", SWITCH, fleet, options, environ, lock=True)
 
 
 def run_verify(fleet: Fleet, options: SwitchOptions, *, environ: Mapping[str, str] | None = None) -> int:
-    return _run("verify", VERIFY, fleet, options, environ)
+    return _run("verify", VERIFY, fleet, options, environ, lock=False)
 
 
 def _run(
@@ -51,16 +55,10 @@ def _run(
     fleet: Fleet,
     options: SwitchOptions,
     environ: Mapping[str, str] | None,
+    *,
+    lock: bool,
 ) -> int:
-    runbook = Runbook(
-        name,
-        (options.fog,),
-        tuple(command_renderers(options.as_json)),
-        lock=True,
-        timeout=options.timeout,
-        workers=min(MAX_WORKERS, max(4, len(fleet.hosts))),
-        dry_run=options.dry_run,
-    )
+    runbook = runbook_of(name, fleet, options, lock=lock)
 
     def prepare() -> SwitchState:
         fog = fleet.fog(options.fog)
@@ -68,3 +66,19 @@ def _run(
         return SwitchState(fleet=fleet, options=options, fog=fog, environ=environ)
 
     return run_steps(fleet, runbook, prepare, steps)
+
+
+def runbook_of(name: str, fleet: Fleet, options: SwitchOptions, *, lock: bool) -> Runbook:
+    """How a switch or a verify runs: bounded by ``--timeout`` from the command's start, never quiet, the
+    switch holding its group's lock."""
+    return Runbook(
+        name,
+        (options.fog,),
+        tuple(command_renderers(options.as_json)),
+        lock=lock,
+        timeout=options.timeout,
+        started=options.started,
+        heartbeat=True,
+        workers=min(MAX_WORKERS, max(4, len(fleet.hosts))),
+        dry_run=options.dry_run,
+    )

@@ -3,16 +3,29 @@ the engine runs and times: locate, plan, connect, a dry run's report, the standb
 
 from __future__ import annotations
 
+import contextlib
 import time
 from concurrent.futures import TimeoutError as FutureTimeout
 
 from nornir.core import Nornir
 
-from ospf_failover.engine import Ending, StepRun, error_text, in_background, run_per_host
-from ospf_failover.errors import EXIT_FAILED, EXIT_NOT_VERIFIED, EXIT_OK, InputError, OspfFailoverError
+from ospf_failover.engine import Ending, StepRun, error_text, run_per_host
+from ospf_failover.engine.batch import Finished, run_in_background
+from ospf_failover.errors import (
+    EXIT_FAILED,
+    EXIT_NOT_VERIFIED,
+    EXIT_OK,
+    AuthenticationFailed,
+    ClpstatBusy,
+    ConnectionFailed,
+    ConnectTimeout,
+    HostKeyError,
+    InputError,
+    OspfFailoverError,
+)
 from ospf_failover.gateway import already_released_text, describe
 from ospf_failover.models import RouterState
-from ospf_failover.nornir_setup import run_on
+from ospf_failover.nornir_setup import HostRun, run_on
 from ospf_failover.tasks.clpstat import read_clpstat
 from ospf_failover.tasks.connection import open_session
 from ospf_failover.tasks.nic import set_nic_state
@@ -22,38 +35,66 @@ from ..shared.locate import Location, ecx_group, node_from_clpstat, node_from_ec
 from .plan import dry_run_actions, plan_switch
 from .state import Opened, SwitchState
 
+CLPSTAT_WAIT = 30.0  # seconds clpstat may answer busy when it is what locates the group (run by hand)
+CROSS_CHECK_WAIT = 5.0  # ... when it only cross-checks ECX's call (in the background)
+CROSS_CHECK_GRACE = 0.5  # seconds a verified switch still gives a cross-check that has not answered (not busy)
+
 
 def locate(state: SwitchState, step: StepRun) -> None:
     """Where the group runs; under ECX also a clpstat cross-check, started in the background."""
-    state.location, state.cross_check = find_location(state, step.nornir)
+    state.location, state.cross_check = find_location(state, step)
     step.add("PASS", state.location.detail)
 
 
-def find_location(state: SwitchState, nr: Nornir) -> tuple[Location, Opened | None]:
-    fleet, fog, node = state.fleet, state.fog, state.options.node
+def find_location(state: SwitchState, step: StepRun) -> tuple[Location, Opened | None]:
+    fleet, fog, node, nr = state.fleet, state.fog, state.options.node, step.nornir
     local = this_node(fleet)
     if node is not None:
         return node_from_option(fleet, fog, node), None
     if ecx_group(state.environ) == fog.name:
         location = node_from_ecx(fleet, fog, local)
-        return location, in_background(run_on, nr, [location.node], read_clpstat, local=True, max_wait=5.0)
+        wait = min(CROSS_CHECK_WAIT, step.remaining())
+        cross_check = run_in_background(
+            nr, [location.node], read_clpstat, local=True, max_wait=wait, busy=state.clpstat_busy
+        )
+        return location, cross_check
     if local is not None:
-        outcome = run_on(nr, [local.name], read_clpstat, local=True)[local.name]
+        outcome = read_clpstat_of(step, nr, local.name, local=True)
         if outcome.ok and outcome.result is not None:
             status = outcome.result.result["status"]
             return node_from_clpstat(fleet, fog, status, where=f"{local.name} (local)"), None
-        if isinstance(outcome.error, OspfFailoverError):
-            raise outcome.error
-        raise OspfFailoverError(f"clpstat on {local.name}: {error_text(outcome.error)}")
+        raise clpstat_error(outcome.error, where=f"{local.name} (local)")
     errors = []
     for candidate in fog.nodes:
-        outcome = run_on(nr, [candidate], read_clpstat, local=False)[candidate]
+        outcome = read_clpstat_of(step, nr, candidate, local=False)
         if outcome.ok and outcome.result is not None:
             return node_from_clpstat(fleet, fog, outcome.result.result["status"], where=candidate), None
-        if isinstance(outcome.error, InputError):
-            raise outcome.error
+        if isinstance(outcome.error, InputError | ClpstatBusy):
+            raise clpstat_error(outcome.error, where=candidate)
         errors.append(f"{candidate}: {error_text(outcome.error)}")
     raise OspfFailoverError(f"clpstat could not be read on any node of {fog.name}: " + "; ".join(errors))
+
+
+def read_clpstat_of(step: StepRun, nr: Nornir, node: str, *, local: bool) -> HostRun:
+    """clpstat on ``node``, asked again while it answers busy, for at most what is left of the run."""
+    step.awaiting(f"clpstat --local on {node} (asked again every second while it answers busy)")
+    wait = min(CLPSTAT_WAIT, step.remaining())
+    return run_on(nr, [node], read_clpstat, local=local, max_wait=wait, timeout=step.timeout())[node]
+
+
+def clpstat_error(error: BaseException | None, *, where: str) -> OspfFailoverError:
+    """clpstat's failure when it is what locates the group: busy beyond the retry is bad input (exit 2: nothing
+    was touched, and another try later may work); another failure fails the run."""
+    if isinstance(error, ClpstatBusy):
+        how_long = f" for {error.seconds:.1f} s" if error.seconds is not None else ""
+        runs = f" ({error.attempts} runs)" if error.attempts is not None else ""
+        return InputError(
+            f"clpstat on {where} answered busy (exit status 9){how_long}{runs}: nothing touched; run it again "
+            "once the cluster has settled, or give --node"
+        )
+    if isinstance(error, OspfFailoverError):
+        return error
+    return OspfFailoverError(f"clpstat on {where}: {error_text(error)}")
 
 
 def plan(state: SwitchState, step: StepRun) -> None:
@@ -64,12 +105,14 @@ def plan(state: SwitchState, step: StepRun) -> None:
 
 def connect(state: SwitchState, step: StepRun) -> Ending | None:
     """Open every router's session with its first read; the end when the active router cannot be reached.
-    Observers are needed only to verify: their sessions open in the background while the routers change."""
+    Observers are needed only to verify: each one's session opens in the background while the routers change."""
     plan = state.plan
     observers = [] if state.options.dry_run else plan.observers
-    state.observer_sessions = in_background(run_on, step.nornir, observers, open_session)
+    state.observer_sessions = {host: run_in_background(step.nornir, [host], open_session) for host in observers}
     arguments = {router: reads.arguments() for router, reads in plan.connect_reads().items()}
-    first = run_per_host(step.nornir, read_router_state, arguments, timeout=step.timeout())
+    finished = Finished()
+    step.awaiting(lambda: "SSH sessions to " + ", ".join(r for r in plan.routers if r not in finished.at))
+    first = run_per_host(step.nornir, read_router_state, arguments, timeout=step.timeout(), processors=[finished])
     if not first[plan.active].ok:
         step.add("FAIL", error_text(first[plan.active].error), host=plan.active)
         return Ending(EXIT_FAILED, "active router unreachable, nothing changed")
@@ -81,8 +124,30 @@ def connect(state: SwitchState, step: StepRun) -> Ending | None:
             nic = plan.nics[router]
             step.add("PASS", f"session open; {nic} {describe(state.known[router], plan.gateway)}", host=router)
         else:
-            step.add("WARN", f"{error_text(outcome.error)}: cannot take its NIC down (network partition?)", host=router)
+            state.untouched[router] = not_reached(outcome.error)
+            step.add("WARN", untouched_text(outcome.error), host=router)
     return None
+
+
+def not_reached(error: BaseException | None) -> str:
+    """Why a host was not reached, in a few words (``host key refused``, ``unreachable``)."""
+    if isinstance(error, HostKeyError):
+        return "host key refused"
+    if isinstance(error, AuthenticationFailed):
+        return "key login refused"
+    if isinstance(error, ConnectTimeout | ConnectionFailed):
+        return "unreachable"
+    return "not reached"
+
+
+def untouched_text(error: BaseException | None) -> str:
+    """The row of a standby the switch cannot reach: a refused host key is a rebuilt router or an attack (its
+    error names both keys and says that nothing was sent); no SSH answer may be a network partition."""
+    if isinstance(error, HostKeyError):
+        return error_text(error)
+    if isinstance(error, AuthenticationFailed):
+        return f"{error_text(error)}: nothing was sent to it; its NIC is left as it is"
+    return f"{error_text(error)}: cannot take its NIC down (network partition?)"
 
 
 def dry_run(state: SwitchState, step: StepRun) -> Ending | None:
@@ -97,6 +162,7 @@ def dry_run(state: SwitchState, step: StepRun) -> Ending | None:
 def release_standbys(state: SwitchState, step: StepRun) -> None:
     """Every standby reached takes its NIC down; one that does not is a warning (the switch goes on)."""
     changes = state.plan.nic_changes(state.standbys, up=False, known=state.known)
+    step.awaiting(f"{', '.join(state.standbys) or 'no standby'} to release {state.plan.gateway}")
     for router, outcome in run_per_host(step.nornir, set_nic_state, changes, timeout=step.timeout()).items():
         if outcome.ok and outcome.result is not None:
             step.add("PASS", outcome.result.diff or already_released_text(state.known[router]), host=router)
@@ -108,7 +174,9 @@ def take_over(state: SwitchState, step: StepRun) -> Ending | None:
     """The active router's NIC up with the gateway, announced by gratuitous ARP (rows ``announce``)."""
     plan, active = state.plan, state.plan.active
     changes = plan.nic_changes([active], up=True, known=state.known)
-    up = run_per_host(step.nornir, set_nic_state, changes, timeout=step.timeout())[active]
+    finished = Finished()
+    step.awaiting(f"{active} to bring {plan.nics[active]} up with {plan.gateway}")
+    up = run_per_host(step.nornir, set_nic_state, changes, timeout=step.timeout(), processors=[finished])[active]
     if not up.ok or up.result is None:
         step.add("FAIL", error_text(up.error), host=active)
         return Ending(EXIT_FAILED, "active router could not take over")
@@ -118,7 +186,7 @@ def take_over(state: SwitchState, step: StepRun) -> Ending | None:
         step.add("WARN", f"gratuitous ARP failed: {change['announce_output']}", host=active, step="announce")
     elif change["announced"]:
         step.add("PASS", f"gratuitous ARP for {plan.gateway} sent", host=active, step="announce")
-    state.moved_at = time.monotonic()
+    state.moved_at = finished.at.get(active, time.monotonic())  # the change read back: confirmed
     return None
 
 
@@ -127,25 +195,18 @@ def after_take_over(state: SwitchState) -> int:
     return EXIT_NOT_VERIFIED if state.options.verify == "fail" else EXIT_OK
 
 
-def unreachable_observers(state: SwitchState, step: StepRun) -> dict[str, str]:
-    """The observers whose background session did not open (rows ``connect``), with why."""
-    try:
-        opened = state.observer_sessions.result(step.deadline - time.monotonic())
-    except FutureTimeout:
-        opened = {}
-    unreachable = {host: error_text(outcome.error) for host, outcome in opened.items() if not outcome.ok}
-    for observer, text in unreachable.items():
-        step.add("WARN", text, host=observer, step="connect")
-    return unreachable
-
-
 def report_cross_check(state: SwitchState, step: StepRun, cross_check: Opened) -> None:
-    """Under ECX, ECX's word wins; clpstat disagreeing is worth a warning and an alert (rows ``locate``)."""
-    try:
-        outcome = cross_check.result(step.deadline - time.monotonic())[state.location.node]
-    except FutureTimeout:
-        step.add("WARN", "clpstat did not answer in time; trusting ECX", step="locate")
+    """Under ECX, ECX's word wins; clpstat disagreeing is worth a warning and an alert (rows ``locate``). Nothing
+    waits for it: a clpstat that answers busy is a warning at once; one that is merely slow gets a short grace."""
+    if not cross_check.done() and not state.clpstat_busy.is_set():
+        step.awaiting("clpstat's cross-check")
+        with contextlib.suppress(FutureTimeout):
+            cross_check.result(min(CROSS_CHECK_GRACE, step.remaining()))
+    if not cross_check.done():
+        why = "answers busy (exit status 9)" if state.clpstat_busy.is_set() else "has not answered"
+        step.add("WARN", f"clpstat {why}; not waiting for it: trusting ECX", step="locate")
         return
+    outcome = cross_check.result().outcomes[state.location.node]
     if not outcome.ok or outcome.result is None:
         step.add("WARN", f"clpstat unreadable ({error_text(outcome.error)}); trusting ECX", step="locate")
         return

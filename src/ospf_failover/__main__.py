@@ -4,6 +4,6 @@ from __future__ import annotations
 
 import sys
 
-from ospf_failover.cli import main
+from ospf_failover.cli.command_line import main
 
 sys.exit(main())

@@ -106,7 +106,22 @@ class CommandTimeout(DeviceError, TimeoutError):
 
 
 class ClpstatBusy(CommandFailed):
-    """clpstat kept answering 'busy' (exit status 9) beyond the retry bound."""
+    """clpstat kept answering 'busy' (exit status 9) beyond the retry bound: ``attempts`` runs over ``seconds``
+    (None: not counted)."""
+
+    def __init__(
+        self,
+        *,
+        host: str,
+        command: str,
+        output: str,
+        exit_status: int,
+        attempts: int | None = None,
+        seconds: float | None = None,
+    ) -> None:
+        self.attempts = attempts
+        self.seconds = seconds
+        super().__init__(host=host, command=command, output=output, exit_status=exit_status)
 
 
 class ConnectionFailed(OspfFailoverError, ConnectionError):
@@ -123,7 +138,9 @@ class HostKeyError(ConnectionFailed):
     """The host's SSH host key is unknown or does not match the inventory's known_hosts: never talk to it.
 
     ``offered_fingerprint``: the SHA256 fingerprint of the key the host offered; ``known_fingerprint``: that of
-    the key known_hosts has for it (None when it has none, or when SSH did not say).
+    the key known_hosts has for it (None when it has none, or when SSH did not say); ``known_hosts``: that file;
+    ``key_type``: the offered key's type as ssh-keyscan names it (``ed25519``). The message is one line: the host,
+    its address, both fingerprints, that nothing was sent, and what to do (for an unknown host: how to add it).
     """
 
     def __init__(
@@ -134,10 +151,34 @@ class HostKeyError(ConnectionFailed):
         reason: str,
         offered_fingerprint: str | None = None,
         known_fingerprint: str | None = None,
+        known_hosts: str | None = None,
+        key_type: str | None = None,
     ) -> None:
         self.offered_fingerprint = offered_fingerprint
         self.known_fingerprint = known_fingerprint
+        self.known_hosts = known_hosts
+        self.key_type = key_type
         super().__init__(host=host, address=address, reason=reason)
+
+    def __str__(self) -> str:
+        return f"{self.host} ({self.address}): {self.reason}{self.advice()}"
+
+    def advice(self) -> str:
+        """What follows the reason: the fingerprints, that nothing was sent, what to do."""
+        offered = f"it offers {self.offered_fingerprint}" if self.offered_fingerprint else "its key not shown"
+        where = self.known_hosts or "the inventory's known_hosts"
+        if self.known_fingerprint is not None:
+            return (
+                f": {offered}, known_hosts has {self.known_fingerprint}; nothing was sent to it (a rebuilt "
+                f"router, or another machine answering at {self.address}): check the key on the router itself "
+                f"before replacing its line in {where}"
+            )
+        kind = self.key_type or "ed25519"
+        return (
+            f": {offered}; nothing was sent to it; to trust it, compare that with the router's own key "
+            f"(ssh-keygen -lf /etc/ssh/ssh_host_{kind}_key.pub on it), then add it: "
+            f"ssh-keyscan -t {kind} {self.address} >> {where}"
+        )
 
 
 class ConnectTimeout(ConnectionFailed, TimeoutError):
@@ -158,6 +199,17 @@ class ConvergenceTimeout(OspfFailoverError, TimeoutError):
         self.timeout = timeout
         self.last = last
         super().__init__(f"{what}: not true after {timeout:.1f} s: {last}")
+
+
+class NotConverging(OspfFailoverError):
+    """A polled state that no amount of waiting can mend: each of ``causes`` has lasted ``seconds``, the grace."""
+
+    exit_code = EXIT_NOT_VERIFIED
+
+    def __init__(self, *, causes: tuple[str, ...], seconds: float) -> None:
+        self.causes = causes
+        self.seconds = seconds
+        super().__init__(f"cannot converge: {'; '.join(causes)}")
 
 
 class LockTimeout(OspfFailoverError, TimeoutError):

@@ -29,14 +29,16 @@ LAB_CUSTOMERS = 2
 LAB_RANGES = re.compile(r"\b(192\.168\.7[56]\.\d+|10\.0\.([0-9]|[1-5][0-9]|6[0-3])\.\d+)")
 
 
-# The fixtures that build a lab; whoever uses one of them (or a fixture that does) needs root and the lab.
-LAB_FIXTURES = frozenset({"lab", "shared_lab", "unprivileged_lab"})
+def builds_a_lab(fixture: str) -> bool:
+    """The fixtures that build a lab are named for it: ``lab``, or ``<kind>_lab`` (shared_lab, played_lab,
+    unprivileged_lab, salt_lab...). Whoever uses one of them, or a fixture that does, needs root and the lab."""
+    return fixture == "lab" or fixture.endswith("_lab")
 
 
 @pytest.hookimpl(tryfirst=True)  # before `-m` deselects by marker
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     for item in items:
-        if LAB_FIXTURES.intersection(getattr(item, "fixturenames", ())):
+        if any(builds_a_lab(name) for name in getattr(item, "fixturenames", ())):
             item.add_marker(pytest.mark.lab)
 
 

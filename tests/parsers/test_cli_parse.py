@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from ospf_failover.cli import main
+from ospf_failover.cli.command_line import main
 
 from .cases import FIXTURES
 

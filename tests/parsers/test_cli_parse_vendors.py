@@ -11,9 +11,9 @@ from pathlib import Path
 
 import pytest
 
-from ospf_failover.cli import main
+from ospf_failover.cli.command_line import main
 from ospf_failover.models import OspfNeighbor, Route
-from ospf_failover.parsers.vendors import VENDOR_PLATFORMS, parse_vendor_ospf_neighbors, parse_vendor_routes
+from ospf_failover.parsers.vendors.dispatch import VENDOR_PLATFORMS, parse_vendor_ospf_neighbors, parse_vendor_routes
 
 from .cases import FIXTURES, shape_errors
 from .test_vendor_recordings import VENDOR_OUTPUTS

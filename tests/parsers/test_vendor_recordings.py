@@ -28,7 +28,7 @@ import pytest
 
 from ospf_failover.errors import ParseError
 from ospf_failover.models import OspfNeighbor, Route
-from ospf_failover.parsers.vendors import (
+from ospf_failover.parsers.vendors.dispatch import (
     VENDOR_PLATFORMS,
     VendorPlatform,
     parse_vendor_ospf_neighbors,

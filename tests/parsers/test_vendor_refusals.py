@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from ospf_failover.errors import ParseError
-from ospf_failover.parsers.vendors import (
+from ospf_failover.parsers.vendors.dispatch import (
     VendorPlatform,
     parse_vendor_ospf_neighbors,
     parse_vendor_route_tables,

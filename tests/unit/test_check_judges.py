@@ -209,7 +209,7 @@ def test_clusters_are_the_nodes_groups_join() -> None:
 
 
 def test_bad_input_is_exit_2_with_one_line(capsys: pytest.CaptureFixture[str]) -> None:
-    from ospf_failover.cli import main
+    from ospf_failover.cli.command_line import main
 
     assert main(["--inventory", str(REPO_INVENTORY), "check", "nosuch"]) == 2
     err = capsys.readouterr().err

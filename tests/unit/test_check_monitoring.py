@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from prometheus_client.parser import text_string_to_metric_families
 
-from ospf_failover.cli import main
+from ospf_failover.cli.command_line import main
 from ospf_failover.engine import Outcome, Run
 from ospf_failover.runbooks.check.findings import Finding
 from ospf_failover.runbooks.check.monitoring import NagiosLine, PrometheusText

@@ -9,11 +9,11 @@ from typing import TypedDict, cast
 
 import pytest
 
-from ospf_failover.cli import command_of
+from ospf_failover.cli.command_line import command_of
 
 PROBE = (
     "import json, sys\n"
-    "from ospf_failover.cli import main\n"
+    "from ospf_failover.cli.command_line import main\n"
     "code = main(sys.argv[1:])\n"
     "print(json.dumps({'code': code, 'lab': sorted(m for m in sys.modules if m.startswith('ospf_failover_lab'))}))\n"
 )

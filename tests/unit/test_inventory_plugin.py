@@ -14,7 +14,7 @@ from nornir import InitNornir
 from nornir.core import Nornir
 from nornir.plugins.inventory.simple import SimpleInventory
 
-from ospf_failover.cli import main
+from ospf_failover.cli.command_line import main
 from ospf_failover.errors import InventoryError
 from ospf_failover.inventory import SESSION, ValidatedHost, fleet, host_view, load_inventory
 

@@ -11,7 +11,7 @@ from typing import Any
 import pytest
 import yaml
 
-from ospf_failover.cli import main
+from ospf_failover.cli.command_line import main
 from ospf_failover.errors import InventoryError
 from ospf_failover.inventory import load_inventory
 from ospf_failover.inventory.typos import suggestion, unknown_keys

@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from ospf_failover.cli import main
+from ospf_failover.cli.command_line import main
 from ospf_failover.errors import InputError
 from ospf_failover.inventory import Fleet, load_inventory
 from ospf_failover.models import Fact

@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 import yaml
 
-from ospf_failover.cli import main
+from ospf_failover.cli.command_line import main
 from ospf_failover.errors import InputError, InventoryError
 from ospf_failover.inventory import load_inventory
 from ospf_failover_lab import cli, frr, host_start, inventory_writer, nic_style

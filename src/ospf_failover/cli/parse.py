@@ -21,7 +21,7 @@ from ospf_failover.parsers.clpstat import parse_clpstat
 from ospf_failover.parsers.detect import detect_platform
 from ospf_failover.parsers.ospf import parse_ospf_neighbors
 from ospf_failover.parsers.route import parse_routes
-from ospf_failover.parsers.vendors import (
+from ospf_failover.parsers.vendors.dispatch import (
     VENDOR_PLATFORMS,
     VendorPlatform,
     parse_vendor_ospf_neighbors,

@@ -7,13 +7,14 @@ from typing import Any
 
 from ospf_failover.runbooks.shared.defaults import CHECK_WORKERS, RELEASE_TIMEOUT, SWITCH_TIMEOUT, VERIFY_TIMEOUT
 
-from .arguments import positive_seconds, workers
+from .arguments import positive_seconds, process_started, timeout_help, workers
 from .loading import load_for, options_from
 
 SWITCH_EXIT_CODES = (
     "Exit codes: 0 switched and verified (or verification warned/off), 1 the active router could not take over "
     "(nothing changed when it was unreachable), 2 bad input, inventory, or clpstat garbage/disagreement "
-    "(nothing touched), 3 switched but not verified in time (--verify fail)."
+    "(nothing touched: clpstat busy beyond its retries included), 3 switched but not verified in time, or in a "
+    "state that cannot converge (--verify fail)."
 )
 RELEASE_EXIT_CODES = (
     "Exit codes: 0 released, or not released with a warning and an alert (router unreachable, NIC refusing, lock "
@@ -36,19 +37,16 @@ def register(subparsers: argparse._SubParsersAction[Any]) -> None:
         description="Find where the failover group FOG is active (--node; else this node when run by ECX, "
         "CLP_GROUPNAME set; else clpstat), take the gateway NIC down on every other router of the group, bring "
         "it up on the active side's router (with gratuitous ARP), then poll until OSPF shows the VM network via "
-        "the active router only on every standby and observer.",
+        "the active router only on every standby and observer; the poll stops early when what is wrong cannot "
+        "converge (e.g. a router it may not touch holds the gateway) once that lasted twice the OSPF dead "
+        "interval (10 s when unknown). A line at least every 5 s while it waits.",
         epilog=SWITCH_EXIT_CODES,
     )
     switch.add_argument("fog", metavar="FOG", help="failover group name, as in ECX")
     switch.add_argument("--node", help="the cluster node the group is active on (skips ECX's call and clpstat)")
     switch.add_argument("--dry-run", action="store_true", help="read the current state, say what would change")
     switch.add_argument("--json", action="store_true", help="one JSON document on stdout; step lines on stderr")
-    switch.add_argument(
-        "--timeout",
-        type=positive_seconds,
-        default=SWITCH_TIMEOUT,
-        help=f"bound on the whole run, seconds (default {SWITCH_TIMEOUT:.0f})",
-    )
+    switch.add_argument("--timeout", type=positive_seconds, default=SWITCH_TIMEOUT, help=timeout_help(SWITCH_TIMEOUT))
     switch.add_argument(
         "--verify",
         choices=("fail", "warn", "off"),
@@ -62,17 +60,18 @@ def register(subparsers: argparse._SubParsersAction[Any]) -> None:
         "verify",
         help="check, without changing anything, that a failover group's gateway and routes are where it runs",
         description="Locate the failover group FOG like switch does, then poll (up to --timeout) until the active "
-        "router carries the gateway and every standby and observer routes the VM network via it only. Changes "
-        "nothing: this is the check ECX's custom monitor (ecx/genw.sh) runs.",
+        "router carries the gateway and every standby and observer routes the VM network via it only, stopping "
+        "early when what is wrong cannot converge (twice the OSPF dead interval, 10 s when unknown). Changes "
+        "nothing and takes no lock, so it never delays a switch or release: this is the check ECX's custom "
+        "monitor (ecx/genw.sh) runs.",
         epilog="Exit codes: 0 as it should be, 1 the active router unreachable, 2 bad input or inventory, 3 not as it "
-        "should be within --timeout (an unreachable standby or observer included).",
+        "should be within --timeout or in a state that cannot converge (an unreachable standby or observer "
+        "included).",
     )
     verify.add_argument("fog", metavar="FOG", help="failover group name, as in ECX")
     verify.add_argument("--node", help="the cluster node the group is active on (default: ECX's call or clpstat)")
     verify.add_argument("--json", action="store_true", help="one JSON document on stdout; step lines on stderr")
-    verify.add_argument(
-        "--timeout", type=positive_seconds, default=VERIFY_TIMEOUT, help=f"seconds (default {VERIFY_TIMEOUT:.0f})"
-    )
+    verify.add_argument("--timeout", type=positive_seconds, default=VERIFY_TIMEOUT, help=timeout_help(VERIFY_TIMEOUT))
     verify.set_defaults(handler=handle_verify)
 
     release = subparsers.add_parser(
@@ -87,10 +86,7 @@ def register(subparsers: argparse._SubParsersAction[Any]) -> None:
     release.add_argument("--dry-run", action="store_true", help="read the current state, change nothing")
     release.add_argument("--json", action="store_true", help="one JSON document on stdout; step lines on stderr")
     release.add_argument(
-        "--timeout",
-        type=positive_seconds,
-        default=RELEASE_TIMEOUT,
-        help=f"bound on the whole run, seconds (default {RELEASE_TIMEOUT:.0f})",
+        "--timeout", type=positive_seconds, default=RELEASE_TIMEOUT, help=timeout_help(RELEASE_TIMEOUT)
     )
     release.set_defaults(handler=handle_release)
     register_check(subparsers)
@@ -146,19 +142,19 @@ def register_check(subparsers: argparse._SubParsersAction[Any]) -> None:
 def handle_switch(args: argparse.Namespace) -> int:
     from ospf_failover.runbooks.switch.run import SwitchOptions, run_switch
 
-    return run_switch(load_for(args, "switch"), options_from(args, SwitchOptions))
+    return run_switch(load_for(args, "switch"), options_from(args, SwitchOptions, started=process_started()))
 
 
 def handle_verify(args: argparse.Namespace) -> int:
     from ospf_failover.runbooks.switch.run import SwitchOptions, run_verify
 
-    return run_verify(load_for(args, "verify"), options_from(args, SwitchOptions))
+    return run_verify(load_for(args, "verify"), options_from(args, SwitchOptions, started=process_started()))
 
 
 def handle_release(args: argparse.Namespace) -> int:
     from ospf_failover.runbooks.release.run import ReleaseOptions, run_release
 
-    return run_release(load_for(args, "release"), options_from(args, ReleaseOptions))
+    return run_release(load_for(args, "release"), options_from(args, ReleaseOptions, started=process_started()))
 
 
 def handle_check(args: argparse.Namespace) -> int:

@@ -6,6 +6,7 @@ run's summary is drawn. Without clplogcmd on the machine they are still recorded
 
 from __future__ import annotations
 
+import math
 import shutil
 import subprocess
 import sys
@@ -28,6 +29,7 @@ class Alerts:
     mode: Mode = "row"
     say: Callable[[str], None] = field(default=lambda text: print(text, file=sys.stderr))  # "alert not sent"
     sent: list[str] = field(default_factory=list)
+    deadline: float = math.inf  # time.monotonic() after which the run waits for no alert any more (its bound)
     _threads: list[threading.Thread] = field(default_factory=list, repr=False)
 
     def for_row(self, row: Row) -> str | None:
@@ -72,6 +74,7 @@ class Alerts:
             self.say(f"alert not sent: {exc}")
 
     def wait(self, seconds: float = ALERT_WAIT) -> None:
-        deadline = time.monotonic() + seconds
+        """Wait for the alerts sent so far, at most ``seconds`` and not past ``deadline``."""
+        deadline = min(time.monotonic() + seconds, self.deadline)
         for thread in self._threads:
             thread.join(max(0.0, deadline - time.monotonic()))

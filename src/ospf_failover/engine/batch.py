@@ -7,15 +7,18 @@ import threading
 import time
 from collections.abc import Callable, Mapping, Sequence
 from concurrent.futures import Future
+from dataclasses import dataclass
 from typing import Any, TypeVar
 
 from nornir.core import Nornir
+from nornir.core.inventory import Host
 from nornir.core.processor import Processor
-from nornir.core.task import Result, Task
+from nornir.core.task import MultiResult, Result, Task
+from nornir.plugins.runners import SerialRunner
 
-from ospf_failover.nornir_setup import HostRun, run_on
+from ospf_failover.nornir_setup import HostRun, Unobservant, run_on
 
-MIN_STEP_TIMEOUT = 0.5
+MIN_STEP_TIMEOUT = 0.5  # seconds: the bound of a step begun just before the deadline (a read, and no false timeout)
 T = TypeVar("T")
 
 
@@ -41,9 +44,22 @@ def run_per_host(
     )
 
 
-def step_timeout(deadline: float, command_timeout: float) -> float:
-    """A step's bound: the inventory's command timeout, cut to what is left of the run (never below 0.5 s)."""
-    return max(MIN_STEP_TIMEOUT, min(command_timeout, deadline - time.monotonic()))
+def step_timeout(deadline: float, command_timeout: float, *, now: float | None = None) -> float:
+    """A step's bound: the inventory's command timeout, cut to what is left of the run (never below
+    MIN_STEP_TIMEOUT, so that a step begun just before the deadline still gets one short answer)."""
+    left = deadline - (time.monotonic() if now is None else now)
+    return max(MIN_STEP_TIMEOUT, min(command_timeout, left))
+
+
+class Finished(Unobservant):
+    """A Nornir processor: when (``time.monotonic()``) each host's instance of the task completed, failed hosts
+    included. A batch ends with its slowest host; this says when each host's own answer was in."""
+
+    def __init__(self) -> None:
+        self.at: dict[str, float] = {}
+
+    def task_instance_completed(self, task: Task, host: Host, result: MultiResult) -> None:
+        self.at[host.name] = time.monotonic()
 
 
 def in_background(function: Callable[..., T], *args: Any, **kwargs: Any) -> Future[T]:
@@ -64,3 +80,28 @@ def in_background(function: Callable[..., T], *args: Any, **kwargs: Any) -> Futu
 
     threading.Thread(target=target, daemon=True, name=f"background-{getattr(function, '__name__', 'work')}").start()
     return future
+
+
+def run_in_background(nr: Nornir, hosts: Sequence[str], task: Callable[..., Result], **kwargs: Any) -> Future[Timed]:
+    """Run ``task`` on ``hosts`` one after the other on a daemon thread (see :func:`in_background`); the Future
+    gives each host's outcome and when the work finished.
+
+    Nornir's threaded runner works on executor threads, which the interpreter waits for at exit: work left
+    behind there (a connect to a host that does not answer) would hold the process past its bound. The serial
+    runner works on the daemon thread itself; one Future per host keeps hosts apart.
+    """
+    serial = nr.with_runner(SerialRunner())
+
+    def work() -> Timed:
+        outcomes = run_on(serial, hosts, task, **kwargs)
+        return Timed(outcomes=outcomes, finished=time.monotonic())
+
+    return in_background(work)
+
+
+@dataclass(frozen=True)
+class Timed:
+    """Background work's outcome per host, and when (``time.monotonic()``) it finished."""
+
+    outcomes: dict[str, HostRun]
+    finished: float

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import threading
 import time
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -24,6 +25,8 @@ class FogRun:
     rows: list[Row] = field(default_factory=list)
     plan: dict[str, Any] = field(default_factory=dict)
     convergence: dict[str, float | None] = field(default_factory=dict)
+    timing: str = ""  # the runbook's account of its times, drawn after the summary ("route moved: gw1 0.10 s")
+    details: dict[str, Any] = field(default_factory=dict)  # keys the runbook adds to the group's document
     alerts: list[str] = field(default_factory=list)
     exit_code: int | None = None
     verdict: str | None = None
@@ -37,11 +40,7 @@ class FogRun:
         return worst(self.rows)
 
     def summary(self) -> str:
-        moved = ", ".join(
-            f"{host} {seconds:.2f} s" if seconds is not None else f"{host} not moved"
-            for host, seconds in self.convergence.items()
-        )
-        timing = f"; route moved: {moved}" if moved else ""
+        timing = f"; {self.timing}" if self.timing else ""
         return f"{self.runbook} {self.fog}: {self.verdict} in {self.elapsed:.2f} s (exit {self.exit_code}){timing}"
 
     def as_dict(self) -> dict[str, Any]:
@@ -55,12 +54,17 @@ class FogRun:
             "steps": [row.as_dict() for row in self.rows],
             "hosts": worst_per_host(self.rows),
             "convergence_seconds": {h: (round(s, 3) if s is not None else None) for h, s in self.convergence.items()},
+            **self.details,
             "alerts": self.alerts,
         }
 
 
 class Run:
-    """Rows of one run, in order, handed to every renderer as they come; alerts as the run's mode says."""
+    """Rows of one run, in order, handed to every renderer as they come; alerts as the run's mode says.
+
+    Rows and notes may come from more than one thread (a run's heartbeat): each is drawn whole, one at a time,
+    and ``last_drawn`` says when the last one was.
+    """
 
     def __init__(
         self,
@@ -76,6 +80,8 @@ class Run:
         self.renderers = list(renderers)
         self.alerts = alerts if alerts is not None else Alerts(mode="row" if len(self.fogs) == 1 else "run")
         self.exit_code: int | None = None
+        self.last_drawn = self.started  # time.monotonic() of the last row, note or summary drawn
+        self._drawing = threading.RLock()
 
     @property
     def elapsed(self) -> float:
@@ -103,9 +109,11 @@ class Run:
         row = Row(
             runbook=self.runbook, fog=fog, host=host, step=step, outcome=outcome, message=message, seconds=seconds
         )
-        record.rows.append(row)
-        for renderer in self.renderers:
-            renderer.row(self, row)
+        with self._drawing:
+            record.rows.append(row)
+            for renderer in self.renderers:
+                renderer.row(self, row)
+            self.last_drawn = time.monotonic()
         alert = self.alerts.for_row(row)
         if alert is not None:
             record.alerts.append(alert)
@@ -113,16 +121,20 @@ class Run:
 
     def note(self, fog: str, message: str, *, outcome: Outcome = "PASS") -> None:
         """A line for people (a plan, a wait; a warning such as an alert not sent): drawn, not a row."""
-        for renderer in self.renderers:
-            renderer.note(self, fog, message, outcome)
+        with self._drawing:
+            for renderer in self.renderers:
+                renderer.note(self, fog, message, outcome)
+            self.last_drawn = time.monotonic()
 
     def finish_fog(self, fog: str, exit_code: int, verdict: str) -> int:
         """Record ``fog``'s verdict; its summary is drawn once its alerts are out (bounded)."""
         record = self.fog(fog)
         record.exit_code, record.verdict, record.seconds = exit_code, verdict, time.monotonic() - record.started
         self.alerts.wait()
-        for renderer in self.renderers:
-            renderer.fog_done(self, record)
+        with self._drawing:
+            for renderer in self.renderers:
+                renderer.fog_done(self, record)
+            self.last_drawn = time.monotonic()
         return exit_code
 
     def close(self, exit_code: int | None = None) -> int:

@@ -5,7 +5,8 @@ The engine opens the run (:mod:`.opening`), takes the group's lock and opens Nor
 connects, and turns the project's errors into rows and exit codes: bad input (``InputError``) is refused at the
 step that met it (exit 2, nothing touched); any other error fails the run at the exit code of its phase (a step
 may move the phase on, as the switch does once the active router took over) unless the step that raised it
-says what it means (``on_error``).
+says what it means (``on_error``). A run whose time is up starts no further step: it ends at its phase's exit
+code, saying which step it did not reach.
 """
 
 from __future__ import annotations
@@ -29,6 +30,12 @@ REFUSED = "refused, nothing touched"
 FAILED = "failed"
 
 
+def out_of_time(timeout: float | None, step: str) -> str:
+    """The verdict of a run whose time ran out before ``step``."""
+    bound = f" (--timeout {timeout:g} s)" if timeout is not None else ""
+    return f"out of time{bound} before {step}"
+
+
 @dataclass(frozen=True)
 class Ending:
     """How a run ends: its exit code and its verdict."""
@@ -43,6 +50,7 @@ class StepRun:
     def __init__(self, opened: OpenRun, name: str, *, connects: bool = False) -> None:
         self.opened, self.name, self.connects = opened, name, connects
         self.started = time.monotonic()
+        opened.awaiting(name, f"{name} to finish")
 
     @property
     def fog(self) -> str:
@@ -67,6 +75,14 @@ class StepRun:
     def timeout(self) -> float:
         """A bound for one Nornir run in this step: the inventory's command timeout, cut to what is left."""
         return self.opened.step_timeout()
+
+    def remaining(self) -> float:
+        """Seconds left of the run's timeout."""
+        return self.opened.remaining()
+
+    def awaiting(self, what: str | Callable[[], str], *, step: str | None = None) -> None:
+        """What this step waits for from now on, in words for the run's heartbeat (``gw2's SSH session``)."""
+        self.opened.awaiting(step or self.name, what)
 
     def add(self, outcome: Outcome, message: str, *, host: str | None = None, step: str | None = None) -> Row:
         """A row of this step (``step``: under another row name, as the switch's ``announce``), its seconds
@@ -107,6 +123,9 @@ def _through(opened: OpenRun, prepare: Callable[[], S], steps: Sequence[Step[S]]
         state = prepare()
         for step in steps:
             doing = StepRun(opened, step.name, connects=step.connects)
+            if step.connects and time.monotonic() >= opened.deadline:
+                doing.add("FAIL", f"not started: the run's {opened.runbook.timeout:g} s are up")
+                return Ending(opened.failure_exit, out_of_time(opened.runbook.timeout, step.name))
             ending = _step(opened, state, step, doing)
             if ending is not None:
                 return ending

@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 
 from ospf_failover.errors import EXIT_FAILED
 
-WATCHDOG_GRACE = 15.0  # seconds past a run's --timeout before the watchdog ends it
+WATCHDOG_GRACE = 0.9  # seconds past a run's deadline before the watchdog ends it: a run ends within --timeout + 1 s
 
 
 @dataclass

@@ -21,8 +21,6 @@ from typing import Any
 
 from ospf_failover.errors import AuthenticationFailed, ConnectionFailed, ConnectTimeout, HostKeyError
 
-REFUSE = "refusing to talk to it"
-
 
 class UnknownHostKey(Exception):
     """The host offered a key that the inventory's known_hosts does not list (raised by :class:`RefuseUnknownHost`)."""
@@ -57,8 +55,22 @@ def fingerprint(key: Any) -> str | None:
     return value if isinstance(value, str) else None
 
 
-def classify_connect_error(exc: BaseException, *, host: str, address: str) -> ConnectionFailed:
-    """The project's error for a failed connect: host key, authentication, timeout, refusal, or other."""
+KEY_TYPES = {"ssh-ed25519": "ed25519", "ssh-rsa": "rsa", "ssh-dss": "dsa"}  # SSH's key names, ssh-keyscan's types
+
+
+def key_type(key: Any) -> str | None:
+    """A paramiko key's type as ssh-keyscan's ``-t`` names it (``ed25519``, ``rsa``, ``ecdsa``)."""
+    name = key.get_name() if hasattr(key, "get_name") else None
+    if not isinstance(name, str):
+        return None
+    return "ecdsa" if name.startswith("ecdsa-") else KEY_TYPES.get(name)
+
+
+def classify_connect_error(
+    exc: BaseException, *, host: str, address: str, known_hosts: str | None = None
+) -> ConnectionFailed:
+    """The project's error for a failed connect: host key, authentication, timeout, refusal, or other.
+    ``known_hosts``: the file host keys were checked against, named in a host key error's advice."""
     import paramiko
     from netmiko import NetmikoAuthenticationException
 
@@ -71,16 +83,20 @@ def classify_connect_error(exc: BaseException, *, host: str, address: str) -> Co
         return HostKeyError(
             host=host,
             address=address,
-            reason=f"host key does not match the inventory's known_hosts: {REFUSE}",
+            reason="host key does not match the inventory's known_hosts",
             offered_fingerprint=fingerprint(bad.key),
             known_fingerprint=fingerprint(bad.expected_key),
+            known_hosts=known_hosts,
+            key_type=key_type(bad.key),
         )
     if isinstance(unknown := first(UnknownHostKey), UnknownHostKey):
         return HostKeyError(
             host=host,
             address=address,
-            reason=f"host key is not in known_hosts: {REFUSE}",
+            reason="host key is not in known_hosts",
             offered_fingerprint=fingerprint(unknown.key),
+            known_hosts=known_hosts,
+            key_type=key_type(unknown.key),
         )
     if first(paramiko.AuthenticationException, NetmikoAuthenticationException) is not None:
         return AuthenticationFailed(host=host, address=address, reason="SSH key login refused")

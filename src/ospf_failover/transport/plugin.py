@@ -87,7 +87,8 @@ class SessionPlugin:
         except NoConnectSlot as exc:
             raise ConnectTimeout(host=name, address=address, reason=str(exc)) from exc
         except Exception as exc:
-            raise classify_connect_error(exc, host=name, address=address) from exc
+            known_hosts = str(options.netmiko.alt_key_file)
+            raise classify_connect_error(exc, host=name, address=address, known_hosts=known_hosts) from exc
 
     def close(self) -> None:
         if self.connection is not None:
