@@ -57,6 +57,8 @@ class SessionPlugin:
         when the host cannot be reached, verified or logged into."""
         options = validated(extras)
         name, address = options.host or str(hostname), str(hostname)
+        # Every session of the tool opens here, with the run-wide settings (options.run) at hand: a condition
+        # that must hold before any connection (e.g. where the process may run for this inventory) goes here.
         try:
             with self.connects.slot(options.run.max_connects_in_flight, timeout=SLOT_WAIT):
                 self.connection = connect(
