@@ -64,8 +64,6 @@ class SessionPlugin:
         options = validated(extras)
         refuse_outside_lab(options.run.lab)  # a rehearsal lab's inventory connects only from inside that lab
         name, address = options.host or str(hostname), str(hostname)
-        # Every session of the tool opens here, with the run-wide settings (options.run) at hand: a condition
-        # that must hold before any connection (e.g. where the process may run for this inventory) goes here.
         try:
             parameters = {
                 "host": hostname,
