@@ -128,10 +128,14 @@ def test_a_minion_stopped_mid_run_fails_its_groups_naming_it_within_the_bound(sa
     assert run.returncode == 1, stdout + stderr
     assert elapsed < STOP_BOUND + 20, elapsed
     assert statuses(document) == {"customer1": "pass", "customer2": "pass", "customer3": "fail", "customer4": "fail"}
+    cause = f"minion minion-b did not answer within {STOP_BOUND} s"
+    healthy = {f["name"]: [(c["name"], c["host"]) for c in f["checks"]] for f in document["fogs"]}
     for fog in ("customer3", "customer4"):
         row = next(f for f in document["fogs"] if f["name"] == fog)
-        assert row["checks"] == [{"name": "reachable", "host": "minion-b", "status": "fail",
-                                  "detail": f"minion minion-b did not answer within {STOP_BOUND} s"}]  # fmt: skip
+        assert row["causes"] == [cause], row
+        # the same (check, host) items a group of this shape always has, each not judged, naming the minion
+        assert [c["name"] for c in row["checks"]] == [name for name, _ in healthy["customer1"]], row
+        assert all(c["detail"] == f"not judged: {cause}" and c["status"] in ("fail", "warn") for c in row["checks"])
     assert document["minions"]["minion-b"]["answered"] is False
 
 

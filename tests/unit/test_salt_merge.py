@@ -105,3 +105,31 @@ def test_a_minion_takes_its_own_groups() -> None:
     assert fogs_for({"minion-a": ["customer1"], "minion-b": ["customer3"]}, "minion-b") == ["customer3"]
     assert fogs_for("customer1, customer2", "x") == ["customer1", "customer2"]
     assert fogs_for(None, "x") == [] and fogs_for(["a"], "x") == ["a"]
+
+
+def test_a_silent_minions_group_keeps_every_item_it_always_reports() -> None:
+    """Monitoring keyed on (group, check, host) sees a silent minion's items turn red, never go stale."""
+    from pathlib import Path
+
+    from ospf_failover.inventory import load_inventory
+    from ospf_failover.runbooks.check.checks import judge_fog
+    from ospf_failover.runbooks.check.observe import Observed
+    from ospf_failover.runbooks.check.plan import node_name, plan_check
+    from ospf_failover.salt.fanout import unjudged_in
+
+    fleet = load_inventory(Path(__file__).resolve().parents[2] / "inventory")
+    answers = {"minion-a": Answer.of("minion-a", None, answered=False, timeout=20)}
+    merged = merge_checks({"customer1": "minion-a"}, answers, seconds=20.5, unjudged=unjudged_in(fleet))
+    (silent,) = merged["fogs"]
+    cause = "minion minion-a did not answer within 20 s"
+    assert silent["status"] == "fail" and silent["causes"] == [cause]
+    plan = plan_check(fleet, ["customer1"])
+    healthy_items = [
+        (f.check, f.host)
+        for f in judge_fog(plan.fogs[0], Observed(), clusters=plan.clusters[0], node_of=node_name(fleet))
+    ]
+    assert [(c["name"], c["host"]) for c in silent["checks"]] == healthy_items
+    nodes = {"node-a", "node-b"}
+    for item in silent["checks"]:
+        assert item["status"] == ("warn" if item["host"] in nodes else "fail"), item
+        assert item["detail"] == f"not judged: {cause}" and item["cause"] == cause, item

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import fnmatch
 import time
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -131,7 +131,27 @@ def run_check(
         return {"error": str(exc), "retcode": exc.exit_code}
     kwarg = {**run.kwarg, "strict": bool(strict)}
     answers = gather(opts, sorted(run.minions), "ospf_failover.check", kwarg, run.wait)
-    return merge_checks(run.chosen, answers, seconds=time.monotonic() - started, strict=bool(strict))
+    return merge_checks(
+        run.chosen, answers, seconds=time.monotonic() - started, strict=bool(strict), unjudged=unjudged_in(run.fleet)
+    )
+
+
+def unjudged_in(fleet: Fleet) -> Callable[[str, str], list[dict[str, Any]]]:
+    """A silent minion's group as the check would give it: every usual item, not judged for the cause."""
+    from ospf_failover.runbooks.check.plan import node_name, plan_check
+    from ospf_failover.runbooks.check.unjudged import unjudged
+
+    def items(fog: str, cause: str) -> list[dict[str, Any]]:
+        plan = plan_check(fleet, [fog])
+        found = unjudged(
+            plan.fogs[0], clusters=plan.cluster_of(plan.fogs[0].fog.nodes[0]), node_of=node_name(fleet), cause=cause
+        )
+        return [
+            {"name": f.check, "host": f.host, "status": f.outcome.lower(), "detail": f.detail, "cause": f.cause}
+            for f in found
+        ]
+
+    return items
 
 
 def run_backup(opts: Mapping[str, Any], *, tgt: str | None, fogs: Any, timeout: float | None) -> dict[str, Any]:

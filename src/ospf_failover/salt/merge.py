@@ -10,7 +10,7 @@ or inventory" (exit 2), else 1 when a group failed (with ``strict``: or warned),
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -48,10 +48,17 @@ class Answer:
         return {"answered": self.document is not None, "retcode": self.retcode, "error": self.error}
 
 
-def silent_fog(fog: str, minion: str, detail: str) -> dict[str, Any]:
-    """The row of a failover group whose minion gave no result for it: it fails on ``reachable``."""
-    check = {"name": "reachable", "host": minion, "status": "fail", "detail": detail}
-    return {"name": fog, "status": "fail", "checks": [check]}
+# A group's items judged on nothing (``runbooks.check.unjudged``): (fog, cause) -> its check entries.
+Unjudged = Callable[[str, str], list[dict[str, Any]]]
+
+
+def silent_fog(fog: str, minion: str, detail: str, unjudged: Unjudged | None = None) -> dict[str, Any]:
+    """The row of a failover group whose minion gave no result for it: with ``unjudged``, every item the group
+    always reports, each not judged for ``detail``; without, one failing ``reachable`` naming the minion."""
+    if unjudged is None:
+        checks = [{"name": "reachable", "host": minion, "status": "fail", "detail": detail}]
+        return {"name": fog, "status": "fail", "checks": checks}
+    return {"name": fog, "status": "fail", "causes": [detail], "checks": unjudged(fog, detail)}
 
 
 def merge_hosts(documents: Sequence[Mapping[str, Any]]) -> dict[str, dict[str, Any]]:
@@ -78,9 +85,15 @@ def merged_retcode(answers: Sequence[Answer], *, failed: bool) -> int:
 
 
 def merge_checks(
-    served_by: Mapping[str, str], answers: Mapping[str, Answer], *, seconds: float, strict: bool = False
+    served_by: Mapping[str, str],
+    answers: Mapping[str, Answer],
+    *,
+    seconds: float,
+    strict: bool = False,
+    unjudged: Unjudged | None = None,
 ) -> dict[str, Any]:
-    """One check document over every group of ``served_by`` (group -> minion, in the order to report)."""
+    """One check document over every group of ``served_by`` (group -> minion, in the order to report); a group
+    no minion reported gets its usual items not judged (``unjudged``)."""
     rows: dict[str, dict[str, dict[str, Any]]] = {}
     for minion, given in answers.items():
         reported = (given.document or {}).get("fogs") or []
@@ -92,10 +105,10 @@ def merge_checks(
         if found is not None:
             fogs.append(found)
         elif answer is not None and answer.error is not None:
-            fogs.append(silent_fog(fog, minion, answer.error))
+            fogs.append(silent_fog(fog, minion, answer.error, unjudged))
         else:
             detail = f"minion {minion} did not report {fog}: write its slice and hand it out again"
-            fogs.append(silent_fog(fog, minion, detail))
+            fogs.append(silent_fog(fog, minion, detail, unjudged))
     counts = {status: sum(1 for fog in fogs if fog["status"] == status) for status in STATUSES}
     failed = counts["fail"] > 0 or (strict and counts["warn"] > 0)
     documents = [a.document for a in answers.values() if a.document is not None]
