@@ -217,7 +217,14 @@ def read_fact(
             return NotRead(fact, "no OSPF process (vtysh answers {})", cause=exc)
         if fact in OSPF_FACTS and exc.reason.startswith("OSPF is not enabled"):  # Quagga's text for it
             return NotRead(fact, f"no OSPF process (vtysh: {(exc.line or exc.reason).strip()})", cause=exc)
-        return NotRead(fact, f"{what}: {exc}" if what else str(exc), cause=exc)
+        return NotRead(fact, not_understood(label, exc), cause=exc)
+
+
+def not_understood(label: str, refused: ParseError) -> str:
+    """A parser's refusal in an operator's words: what was read, where it stopped making sense, and why (the
+    line itself is not repeated: it may hold a secret)."""
+    where = f" at line {refused.line_number}" if refused.line_number is not None else ""
+    return f"{label} not understood{where}: {refused.reason}"
 
 
 def _empty_json(text: str) -> bool:

@@ -107,7 +107,7 @@ def test_drift_is_unknown_when_a_router_was_not_read_or_cannot_be_read() -> None
         "vtysh does not know the command (% Unknown command)"
     )
     unparsed = judge_drift(["vr1", "vr2"], {"vr1": vr1, "vr2": config("!\nip ospf cost 10\n")})
-    assert unparsed.detail.startswith("cannot compare: vr2: cannot parse running-config output at line 2: ")
+    assert unparsed.detail.startswith("cannot compare: vr2: the running configuration not understood at line 2: ")
     assert judge_drift(["vr1"], {"vr1": vr1}).status == "unknown"
 
 

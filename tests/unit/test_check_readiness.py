@@ -147,7 +147,7 @@ def test_a_standby_that_could_not_take_over_says_why(
         ),
         (
             {Fact.NIC_CONFIG: ("[connection]\nautoconnect=maybe\n", 0)},
-            f"not judged: vr2: the NIC's configuration file {KEYFILE}: cannot parse nic config output at line 2: ",
+            f"not judged: vr2: the NIC's configuration file {KEYFILE} not understood at line 2: ",
         ),
     ],
 )
