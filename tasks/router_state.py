@@ -22,6 +22,7 @@ from typing import Any, TypeVar
 
 from nornir.core.task import Result, Task
 
+from ospf_failover.archive.clean import scrub_secrets
 from ospf_failover.errors import CommandFailed, ParseError, VtyshError
 from ospf_failover.inventory import host_view
 from ospf_failover.models import Fact, NotRead, Platform, RouterState
@@ -221,10 +222,11 @@ def read_fact(
 
 
 def not_understood(label: str, refused: ParseError) -> str:
-    """A parser's refusal in an operator's words: what was read, where it stopped making sense, and why (the
-    line itself is not repeated: it may hold a secret)."""
+    """A parser's refusal in an operator's words: what was read, where it stopped making sense and why, and the
+    line, its secrets removed (a configuration line may hold one)."""
     where = f" at line {refused.line_number}" if refused.line_number is not None else ""
-    return f"{label} not understood{where}: {refused.reason}"
+    shown = f" ({scrub_secrets(refused.line.strip())[0]!r})" if refused.line and refused.line.strip() else ""
+    return f"{label} not understood{where}: {refused.reason}{shown}"
 
 
 def _empty_json(text: str) -> bool:
