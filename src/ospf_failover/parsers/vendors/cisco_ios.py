@@ -24,8 +24,8 @@ from ospf_failover.models import Nexthop, OspfNeighbor, Route
 from ospf_failover.parsers.refusal import Refuser
 from ospf_failover.parsers.vendors import cisco_ios_detail
 from ospf_failover.parsers.vendors.screen import Line, filled
-from ospf_failover.parsers.vendors.shapes import Tables, check_ipv4, check_prefix, new_neighbor, new_nexthop, new_route
-from ospf_failover.parsers.vendors.templates import read_rows
+from ospf_failover.parsers.vendors.shapes import Tables, check_ipv4, check_prefix, new_nexthop, new_route
+from ospf_failover.parsers.vendors.templates import read_neighbor_rows
 
 # IOS's own codes, named as FRR's JSON names the protocols where FRR has one.
 PROTOCOL_BY_CODE = {
@@ -179,20 +179,7 @@ def read_neighbors(lines: list[Line], *, refuse: Refuser) -> list[OspfNeighbor]:
         if not any(banner.match(line.text) for banner in EXEC_BANNERS):
             raise refuse("not part of a neighbour table", line.number, line.text)
     rows = [line for line in content if line.number > heading.number]
-    pairs = read_rows(template=("cisco_ios", "show ip ospf neighbor"), lines=lines, rows=rows, refuse=refuse)
-    return [
-        new_neighbor(
-            neighbor_id=record["neighbor_id"],
-            priority=int(record["priority"]),
-            state_role=record["state"],
-            address=record["ip_address"],
-            interface=record["interface"],
-            vrf=None,
-            refuse=refuse,
-            line=row,
-        )
-        for row, record in pairs
-    ]
+    return read_neighbor_rows(template=("cisco_ios", "show ip ospf neighbor"), lines=lines, rows=rows, refuse=refuse)
 
 
 def _where(line: Line | None) -> tuple[int | None, str | None]:

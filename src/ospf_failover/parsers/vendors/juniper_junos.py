@@ -31,11 +31,10 @@ from ospf_failover.parsers.vendors.shapes import (
     Tables,
     check_ipv4,
     check_prefix,
-    new_neighbor,
     new_nexthop,
     new_route,
 )
-from ospf_failover.parsers.vendors.templates import read_rows
+from ospf_failover.parsers.vendors.templates import read_neighbor_rows
 
 _BANNER = re.compile(r"^\{[\w:-]+\}\s*$")
 _TABLE = re.compile(r"^(?P<table>[\w.:-]+): \d+ destinations, \d+ routes \(.*\)\s*$")
@@ -153,17 +152,4 @@ def read_neighbors(lines: list[Line], *, refuse: Refuser) -> list[OspfNeighbor]:
             "expected the 'Address  Interface  State  ID  Pri  Dead' heading", content[0].number, content[0].text
         )
     rows = content[1:]
-    pairs = read_rows(template=("juniper_junos", "show ospf neighbor"), lines=lines, rows=rows, refuse=refuse)
-    return [
-        new_neighbor(
-            neighbor_id=record["neighbor_id"],
-            priority=int(record["priority"]),
-            state_role=record["state"],
-            address=record["ip_address"],
-            interface=record["interface"],
-            vrf=None,
-            refuse=refuse,
-            line=row,
-        )
-        for row, record in pairs
-    ]
+    return read_neighbor_rows(template=("juniper_junos", "show ospf neighbor"), lines=lines, rows=rows, refuse=refuse)

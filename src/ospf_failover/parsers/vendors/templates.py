@@ -15,8 +15,10 @@ from typing import Any
 import textfsm
 from ntc_templates.parse import ParsingException, parse_output
 
+from ospf_failover.models import OspfNeighbor
 from ospf_failover.parsers.refusal import Refuser
 from ospf_failover.parsers.vendors.screen import Line
+from ospf_failover.parsers.vendors.shapes import new_neighbor
 
 
 def read_rows(
@@ -45,3 +47,23 @@ def read_rows(
     if len(records) > len(rows):
         raise refuse(f"the {name} template made {len(records)} records of {len(rows)} rows")
     return pairs
+
+
+def read_neighbor_rows(
+    *, template: tuple[str, str], lines: list[Line], rows: list[Line], refuse: Refuser
+) -> list[OspfNeighbor]:
+    """An OSPF neighbour table's rows read through its template (:func:`read_rows`), as OspfNeighbor shapes: the
+    templates of every platform that has one name the fields alike."""
+    return [
+        new_neighbor(
+            neighbor_id=record["neighbor_id"],
+            priority=int(record["priority"]),
+            state_role=record["state"],
+            address=record["ip_address"],
+            interface=record["interface"],
+            vrf=None,
+            refuse=refuse,
+            line=row,
+        )
+        for row, record in read_rows(template=template, lines=lines, rows=rows, refuse=refuse)
+    ]
