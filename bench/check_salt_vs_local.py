@@ -1,18 +1,19 @@
-"""Benchmark: `ospf-failover check` on one management host against the same check through Salt (two minions).
+"""Benchmark: `ospf-failover check` on one management host against the same check through Salt (N minions).
 
 Run as root on a machine with the lab's packages and the extra ospf-failover[salt]:
-  .venv/bin/python bench/check_salt_vs_local.py [--rounds R] [--customers N] [--router-pairs M]
+  .venv/bin/python bench/check_salt_vs_local.py [--rounds R] [--customers N] [--router-pairs M] [--minions K]
 
-It brings up a lab of its own (temporary directory, namespaces ``ofl-c<pid>-``), a salt-master in gw1 and two
-minions (minion-a in gw1 serving the first half of the failover groups, minion-b in gw2 the rest, each with its
-slice written by `salt-slices` and fetched from the master's file server), then alternates R times:
+It brings up a lab of its own (temporary directory, namespaces ``ofl-c<pid>-``), a salt-master in gw1 and K
+minions (2 by default, at most 4: minion-a in gw1, minion-b in gw2, minion-c in node-a, minion-d in node-b), each
+serving one consecutive K-th of the failover groups, its slice written by `salt-slices` and fetched from the
+master's file server, then alternates R times:
   local: ospf-failover --inventory WHOLE check --json          (in gw1, one process over every group)
   salt:  salt-run ospf_failover.check                          (in gw1; the minions run check over their slices)
-Both must pass (exit 0) with every group. For each run it samples, every 50 ms, the PSS of what runs on the
-management host: the check process (local), or salt-master's processes plus salt-run's (salt), and keeps the
-peak (and the peak RSS: PSS shares the pages of the Python both sides use, so the local process's PSS is low
-while Salt's daemons run beside it). It prints progress on stderr and one JSON document on stdout: medians of
-wall time, peak PSS and RSS per side, the master's PSS at rest, and the ratios salt / local.
+Both must pass (exit 0) with every group, each group exactly once, in order. For each run it samples, every 50 ms,
+the PSS of what runs on the management host: the check process (local), or salt-master's processes plus salt-run's
+(salt), and keeps the peak (and the peak RSS: PSS shares the pages of the Python both sides use, so the local
+process's PSS is low while Salt's daemons run beside it). It prints progress on stderr and one JSON document on
+stdout: medians of wall time, peak PSS and RSS per side, the master's PSS at rest, and the ratios salt / local.
 Nothing here is a test: compare the ratios, not seconds.
 """
 
@@ -42,10 +43,14 @@ def say(line: str) -> None:
     print(line, file=sys.stderr, flush=True)
 
 
-def served_by(lab: Lab) -> dict[str, str]:
-    """The first half of the failover groups on minion-a, the rest on minion-b."""
+MINION_HOSTS = {"minion-a": "gw1", "minion-b": "gw2", "minion-c": "node-a", "minion-d": "node-b"}
+
+
+def served_by(lab: Lab, minions: int) -> dict[str, str]:
+    """Consecutive blocks of the failover groups, one per minion, in the order of MINION_HOSTS."""
     fogs = [customer.fog for customer in lab.topology.customers]
-    return {fog: "minion-a" if index < len(fogs) / 2 else "minion-b" for index, fog in enumerate(fogs)}
+    names = list(MINION_HOSTS)[:minions]
+    return {fog: names[index * minions // len(fogs)] for index, fog in enumerate(fogs)}
 
 
 Memory = tuple[int, int]  # PSS, RSS in KiB
@@ -110,16 +115,18 @@ def main() -> int:
     parser.add_argument("--rounds", type=int, default=3)
     parser.add_argument("--customers", type=int, default=4)
     parser.add_argument("--router-pairs", type=int, default=2)
+    parser.add_argument("--minions", type=int, default=2, choices=range(1, len(MINION_HOSTS) + 1))
     args = parser.parse_args()
     base = Path(tempfile.mkdtemp(prefix="ofl-bench-salt-"))
     prefix = f"ofl-c{os.getpid() % 100000}-"
     lab = Lab.up(base / "lab", customers=args.customers, router_pairs=args.router_pairs, prefix=prefix, progress=say)
     site: SaltSite | None = None
     try:
-        fogs = list(served_by(lab))
-        whole = inventory_with_minions(lab, base / "whole", served_by(lab))
-        site = SaltSite(lab, base / "salt", "gw1", {"minion-a": "gw1", "minion-b": "gw2"},
-                        settings={"inventory": str(whole), "timeout": 120})  # fmt: skip
+        serving = served_by(lab, args.minions)
+        fogs = list(serving)
+        whole = inventory_with_minions(lab, base / "whole", serving)
+        minions = {name: MINION_HOSTS[name] for name in sorted(set(serving.values()))}
+        site = SaltSite(lab, base / "salt", "gw1", minions, settings={"inventory": str(whole), "timeout": 240})
         site.configure()
         say(f"bench: salt master and minions ready in {site.start(timeout=120):.1f} s")
         site.hand_out_slices(whole)
@@ -131,7 +138,8 @@ def main() -> int:
             salt.append(run_salt(site, fogs))
             say(f"bench: round {round_number}: local {local[-1][0]:.2f} s, salt {salt[-1][0]:.2f} s")
         figures: dict[str, Any] = {
-            "customers": args.customers, "router_pairs": args.router_pairs, "rounds": args.rounds,
+            "customers": args.customers, "router_pairs": args.router_pairs, "minions": len(minions),
+            "rounds": args.rounds,
             "local": side(local), "salt": side(salt), "master_at_rest_pss_mib": round(rest / 1024, 1),
         }  # fmt: skip
         figures["ratio_seconds"] = round(figures["salt"]["seconds"] / figures["local"]["seconds"], 2)
