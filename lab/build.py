@@ -158,8 +158,9 @@ def start_hosts(lab: LabHosts, *, timeout: float = 120.0) -> None:
 
 def default_up_timeout(customers: int, timers: frr.Timers = "fast") -> float:
     """How long `lab up` may take in all: 50 customers converge in ~15 s with fast timers (measured on 2 cores);
-    FRR's default timers add the 40 s wait before the DR election."""
-    return (40.0 if timers == "fast" else 100.0) + 3.0 * customers
+    FRR's default timers add the 40 s wait before the DR election. Past 100 customers (trunks: few hosts) the
+    budget stops growing at 5 minutes more."""
+    return (40.0 if timers == "fast" else 100.0) + min(3.0 * customers, 300.0)
 
 
 def prepare(
@@ -173,10 +174,11 @@ def prepare(
     router_pairs: int | None = None,
     observer_platforms: dict[str, str] | None = None,
     unprivileged: bool = False,
+    vlans: bool = False,
 ) -> tuple[Path, lab_state.LabState]:
     """Check that a lab can be built in ``directory`` and record its state there before anything exists (so that
     `lab down` can undo a partial `lab up`). Returns the directory's absolute path and the recorded state."""
-    topology = plan(customers, router_pairs=router_pairs, prefix=prefix)  # bad sizes are refused before all else
+    topology = plan(customers, router_pairs=router_pairs, prefix=prefix, vlans=vlans)  # bad sizes: refused first
     try:
         platforms = played.checked_observer_platforms(observer_platforms or {}, OBSERVERS)
     except ValueError as exc:
@@ -205,6 +207,7 @@ def prepare(
     created = not path.exists()
     started = time.time()
     shared = f" on {topology.router_pairs} router pair(s)" if topology.shares_pairs else ""
+    shared += " (trunks)" if topology.trunks else ""
     login = f", login {unprivileged_lab.LOGIN_USER} through sudo" if unprivileged else ""
     say(f"lab: building {customers} customer(s){shared} in {path} ({len(topology.namespaces)} namespaces{login})")
     recorded: lab_state.LabState = {
@@ -219,8 +222,10 @@ def prepare(
         "up_seconds": None,
         "nic_style": style,
     }
-    if topology.shares_pairs:
+    if topology.shares_pairs or topology.trunks:
         recorded["router_pairs"] = topology.router_pairs
+    if topology.trunks:
+        recorded["vlans"] = True
     if platforms:
         recorded["observer_platforms"] = platforms
     if unprivileged:

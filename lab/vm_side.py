@@ -12,7 +12,7 @@ from ospf_failover.errors import InputError
 from ospf_failover.gateway import holds_gateway as judged_holding
 from ospf_failover.parsers.iproute import address_command, link_command, parse_nic_state
 
-from . import namespaces
+from . import namespaces, trunks
 from . import nic_style as styles_of_nics
 from .hosts import LabHosts
 from .topology import CLUSTER_NODES
@@ -54,6 +54,11 @@ def move_vm(lab: LabHosts, fog: str, to_node: str) -> None:
     customer = lab.topology.customer(fog)
     if to_node not in CLUSTER_NODES:
         raise InputError(f"no cluster node {to_node!r} (nodes: {', '.join(CLUSTER_NODES)})")
+    if customer.vlan is not None:  # a VM on a hypervisor: it leaves one site's trunk for the other's
+        if vm_site(lab, fog) != to_node:
+            hypervisor = lab.topology.host(customer.vm).namespace
+            namespaces.run_ip_batch(trunks.move_lines(customer, to_node), namespace=hypervisor)
+        return
     namespaces.run_ip_batch(
         [f"link set dev {customer.vm_port} master {customer.bridge_for(to_node)}"],
         namespace=lab.topology.switch_namespace,
@@ -63,6 +68,17 @@ def move_vm(lab: LabHosts, fog: str, to_node: str) -> None:
 def vm_site(lab: LabHosts, fog: str) -> str | None:
     """The node whose site ``fog``'s VM is attached to now (None if its port is in no site bridge)."""
     customer = lab.topology.customer(fog)
+    if customer.vlan is not None:  # the trunk the VM's NIC sits on tells its site: vm5@eth0 is at site A
+        device = subprocess.run(
+            ["ip", "-n", lab.topology.host(customer.vm).namespace, "-o", "link", "show", "dev", customer.vm_device],
+            capture_output=True,
+            check=False,
+            text=True,
+            timeout=10,
+        ).stdout.split(":")
+        parent = device[1].strip().partition("@")[2] if len(device) > 1 else ""
+        sites = [node for node in CLUSTER_NODES if trunks.site_trunk(node) == parent]
+        return sites[0] if sites else None
     shown = subprocess.run(
         ["ip", "-n", lab.topology.switch_namespace, "-o", "link", "show", "dev", customer.vm_port],
         capture_output=True,
