@@ -48,8 +48,8 @@ def test_a_thousand_customers_on_ten_pairs() -> None:
         10,
         200,
     )
-    networks = [ipaddress.ip_network(c.network) for c in topology.customers]
-    assert len(set(networks)) == 1000 and all(n.subnet_of(ipaddress.ip_network("10.0.0.0/8")) for n in networks)
+    networks = [ipaddress.IPv4Network(c.network) for c in topology.customers]
+    assert len(set(networks)) == 1000 and all(n.subnet_of(ipaddress.IPv4Network("10.0.0.0/8")) for n in networks)
     vr3 = nics(topology, "vr3")
     assert list(vr3)[:3] == ["eth0", "eth1", "eth2"] and len(vr3) == 103
     assert vr3["eth0"] == ("uplink", "192.168.76.123/24", True)
