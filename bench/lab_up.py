@@ -7,7 +7,10 @@ process in the lab's namespaces (RSS summed, and PSS, which splits shared pages 
 the lab really costs) and the OSPF database and routing table of gw1; then `lab down`, timed too, and whether
 any of the lab's namespaces is left.
 
-    sudo .venv/bin/python bench/lab_up.py [--customers 1 50 1000x10 200x10 100x10 64x8]
+    sudo .venv/bin/python bench/lab_up.py [--customers 1 50 1000x10 200x10 100x10 64x8] [--check]
+
+--check also runs `ospf-failover check --json` over each lab from node-a (inside the lab, as an operator would)
+and reports its wall time, its CPU time and its peak RSS (GNU time inside node-a) and its summary.
 
 Only public tools: the ospf-failover command line, `ip netns`, and /proc.
 """
@@ -78,7 +81,24 @@ def ospf_figures(directory: Path) -> str:
     return f"gw1: {lsas} LSAs, {ospf[0] if ospf else '?'} OSPF routes"
 
 
-def measure(size: str, timeout: float) -> None:
+def check_figures(directory: Path) -> str:
+    """`check --json` over the whole lab from node-a: wall, CPU and peak RSS of the check process, its summary."""
+    figures = directory / "check.time"
+    argv = [TOOL, "lab", "exec", "--dir", str(directory), "node-a", "--", "/usr/bin/time", "-o", str(figures)]
+    argv += ["-f", "%e %U %S %M", "ospf-failover", "--inventory", str(directory / "inventory"), "check", "--json"]
+    done = subprocess.run(argv, capture_output=True, text=True, timeout=900, check=False)
+    try:
+        summary = json.loads(done.stdout)["summary"]
+        wall, user, system, peak = figures.read_text().split()[-4:]
+    except (ValueError, KeyError, OSError, json.JSONDecodeError):
+        return f"check: exit {done.returncode}, unreadable: {done.stderr.strip()[-300:]}"
+    return (
+        f"check (exit {done.returncode}) {float(wall):.1f} s, user {user} s + sys {system} s, peak RSS "
+        f"{int(peak) / 1024:.0f} MiB; {summary}"
+    )
+
+
+def measure(size: str, timeout: float, *, check: bool) -> None:
     customers, pairs = shape(size)
     with tempfile.TemporaryDirectory(prefix="ofl-bench-") as parent:
         directory = Path(parent) / "lab"
@@ -113,6 +133,8 @@ def measure(size: str, timeout: float) -> None:
             )
             for command, (count, rss, pss) in sorted(by_command.items(), key=lambda item: -item[1][2]):
                 print(f"    {command:8} x{count:<4} RSS {rss / 1024:7.1f} MiB  PSS {pss / 1024:7.1f} MiB")
+            if check:
+                print(f"    {check_figures(directory)}")
         finally:
             start = time.monotonic()
             down = subprocess.run(
@@ -134,11 +156,12 @@ def main() -> int:
         help="lab sizes, C or CxP (C customers on P pairs; default: 1 50)",
     )
     parser.add_argument("--timeout", type=float, default=600.0, help="seconds allowed for one lab up")
+    parser.add_argument("--check", action="store_true", help="also time a check over each lab from node-a")
     args = parser.parse_args()
     for size in args.customers:
         shape(size)  # a bad size stops here, before any lab is built
     for size in args.customers:
-        measure(size, args.timeout)
+        measure(size, args.timeout, check=args.check)
     return 0
 
 
