@@ -14,7 +14,20 @@ from pathlib import Path
 
 from ospf_failover.errors import InputError, LabError
 
-from . import cluster, cutoff, daemons, frr, host_start, inspection, inventory_writer, namespaces, played, sshd, vm_side
+from . import (
+    cluster,
+    cutoff,
+    daemons,
+    frr,
+    host_start,
+    inspection,
+    inventory_writer,
+    namespaces,
+    played,
+    sshd,
+    trunks,
+    vm_side,
+)
 from . import nic_style as styles_of_nics
 from . import state as lab_state
 from . import unprivileged as unprivileged_lab
@@ -261,6 +274,10 @@ def restore_start_state(lab: LabHosts, *, timeout: float) -> float:
     lab.cluster.set_clpstat()
     for customer in lab.topology.customers:
         lab.cluster.set_group_server(customer.fog, CLUSTER_NODES[0])
+    if lab.topology.trunks:
+        _restore_trunks(lab)
+        return inspection.wait_converged(lab, timeout=timeout)
+    for customer in lab.topology.customers:
         vm_side.move_vm(lab, customer.fog, CLUSTER_NODES[0])
         standby, active = customer.routers[1], customer.routers[0]
         # Down first: never both up, which would split the VM network.
@@ -273,3 +290,23 @@ def restore_start_state(lab: LabHosts, *, timeout: float) -> float:
         if cached.strip() and mac not in cached:
             lab.run(active, ["arping", "-q", "-U", "-c", "1", "-I", customer.nic, customer.gateway], timeout=10)
     return inspection.wait_converged(lab, timeout=timeout)
+
+
+def _restore_trunks(lab: LabHosts) -> None:
+    """The trunk plan's start state in a few batches: every VM back on its hypervisor's site A trunk (one
+    ``ip -batch`` per hypervisor), then every standby router's subinterfaces released and every active one's held
+    (one batch per router). A VM moved back starts with an empty ARP cache and one that stayed at site A can only
+    have its site A router's MAC, so no gateway needs announcing."""
+    home = CLUSTER_NODES[0]
+    sites = vm_side.vm_sites(lab)
+    moves: dict[str, list[str]] = {}
+    for customer in lab.topology.customers:
+        if sites[customer.fog] != home:
+            moves.setdefault(lab.topology.host(customer.vm).namespace, []).extend(trunks.move_lines(customer, home))
+    for namespace, lines in moves.items():
+        namespaces.run_ip_batch(lines, namespace=namespace)
+    pairs = sorted({customer.routers for customer in lab.topology.customers})
+    for _, standby in pairs:  # down first: never both up, which would split the VM networks
+        vm_side.set_nic(lab, standby, up=False)
+    for active, _ in pairs:
+        vm_side.set_nic(lab, active, up=True)

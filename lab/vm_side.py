@@ -15,7 +15,7 @@ from ospf_failover.parsers.iproute import address_command, link_command, parse_n
 from . import namespaces, trunks
 from . import nic_style as styles_of_nics
 from .hosts import LabHosts
-from .topology import CLUSTER_NODES
+from .topology import CLUSTER_NODES, Customer
 
 
 def set_nic(lab: LabHosts, router: str, *, up: bool, fog: str | None = None) -> None:
@@ -68,26 +68,48 @@ def move_vm(lab: LabHosts, fog: str, to_node: str) -> None:
 def vm_site(lab: LabHosts, fog: str) -> str | None:
     """The node whose site ``fog``'s VM is attached to now (None if its port is in no site bridge)."""
     customer = lab.topology.customer(fog)
-    if customer.vlan is not None:  # the trunk the VM's NIC sits on tells its site: vm5@eth0 is at site A
-        device = subprocess.run(
-            ["ip", "-n", lab.topology.host(customer.vm).namespace, "-o", "link", "show", "dev", customer.vm_device],
-            capture_output=True,
-            check=False,
-            text=True,
-            timeout=10,
-        ).stdout.split(":")
-        parent = device[1].strip().partition("@")[2] if len(device) > 1 else ""
-        sites = [node for node in CLUSTER_NODES if trunks.site_trunk(node) == parent]
-        return sites[0] if sites else None
-    shown = subprocess.run(
-        ["ip", "-n", lab.topology.switch_namespace, "-o", "link", "show", "dev", customer.vm_port],
-        capture_output=True,
-        check=False,
-        text=True,
-        timeout=10,
-    ).stdout.split()
-    master = shown[shown.index("master") + 1] if "master" in shown else None
+    namespace, device = _vm_nic(lab, customer)
+    return _site(customer, _attachments(namespace, device).get(device))
+
+
+def vm_sites(lab: LabHosts) -> dict[str, str | None]:
+    """:func:`vm_site` of every FOG, with one read per namespace (the switch's, or each hypervisor's)."""
+    read: dict[str, dict[str, str]] = {}
+    sites: dict[str, str | None] = {}
+    for customer in lab.topology.customers:
+        namespace, device = _vm_nic(lab, customer)
+        if namespace not in read:
+            read[namespace] = _attachments(namespace)
+        sites[customer.fog] = _site(customer, read[namespace].get(device))
+    return sites
+
+
+def _vm_nic(lab: LabHosts, customer: Customer) -> tuple[str, str]:
+    """Where to look for the VM's NIC: the switch port of its own veth, or its subinterface on the hypervisor."""
+    if customer.vlan is not None:
+        return lab.topology.host(customer.vm).namespace, customer.vm_device
+    return lab.topology.switch_namespace, customer.vm_port
+
+
+def _attachments(namespace: str, device: str | None = None) -> dict[str, str]:
+    """Interface -> what it hangs on: its bridge (``master c1-a``) or, a subinterface, its parent (``vm5@eth0``)."""
+    argv = ["ip", "-n", namespace, "-o", "link", "show", *(("dev", device) if device else ())]
+    shown = subprocess.run(argv, capture_output=True, check=False, text=True, timeout=30).stdout
+    found: dict[str, str] = {}
+    for line in shown.splitlines():
+        fields = line.split(":", 2)
+        if len(fields) < 3:
+            continue
+        name, _, parent = fields[1].strip().partition("@")
+        words = fields[2].split()
+        found[name] = words[words.index("master") + 1] if "master" in words else parent
+    return found
+
+
+def _site(customer: Customer, attached: str | None) -> str | None:
+    """The node whose site ``attached`` (a bridge, or a hypervisor's trunk) belongs to, for ``customer``'s VM."""
     for node in CLUSTER_NODES:
-        if customer.bridge_for(node) == master:
+        site = trunks.site_trunk(node) if customer.vlan is not None else customer.bridge_for(node)
+        if attached == site:
             return node
     return None
