@@ -92,9 +92,13 @@ def _vm_nic(lab: LabHosts, customer: Customer) -> tuple[str, str]:
 
 
 def _attachments(namespace: str, device: str | None = None) -> dict[str, str]:
-    """Interface -> what it hangs on: its bridge (``master c1-a``) or, a subinterface, its parent (``vm5@eth0``)."""
     argv = ["ip", "-n", namespace, "-o", "link", "show", *(("dev", device) if device else ())]
-    shown = subprocess.run(argv, capture_output=True, check=False, text=True, timeout=30).stdout
+    return attachments(subprocess.run(argv, capture_output=True, check=False, text=True, timeout=30).stdout)
+
+
+def attachments(shown: str) -> dict[str, str]:
+    """Interface -> what it hangs on, from ``ip -o link show``: its bridge (``master c1-a``) or, a subinterface,
+    its parent (``vm5@eth0``); a veth's ``@ifN`` when it is neither."""
     found: dict[str, str] = {}
     for line in shown.splitlines():
         fields = line.split(":", 2)

@@ -12,7 +12,7 @@ import yaml
 from ospf_failover.cli.command_line import main
 from ospf_failover.errors import InputError
 from ospf_failover.inventory import load_inventory
-from ospf_failover_lab import frr, host_start, inventory_writer, nic_style, trunks
+from ospf_failover_lab import frr, host_start, inventory_writer, nic_style, trunks, vm_side
 from ospf_failover_lab.topology import MAX_ROUTER_PAIRS, MAX_SUBINTERFACES, MAX_TRUNK_CUSTOMERS, Topology, plan
 
 
@@ -176,3 +176,21 @@ def test_lab_up_refuses_a_thousand_customers_without_pairs_in_one_line(
         assert code == 2 and message in err, err
         assert len(err.strip().splitlines()) == 1, err
     assert not directory.exists()
+
+
+def test_a_vms_site_is_read_from_its_bridge_or_its_trunk() -> None:
+    switch = (
+        "7: vm1-eth0@if2: <BROADCAST,MULTICAST,UP,LOWER_UP> mtu 1500 qdisc noqueue master c1-b state UP mode"
+        " DEFAULT group default qlen 1000\\    link/ether 3a:55:0e:1b:42:10 brd ff:ff:ff:ff:ff:ff link-netns ofl-vm1\n"
+        "3: c1-a: <BROADCAST,MULTICAST,UP,LOWER_UP> mtu 1500 qdisc noqueue state UP mode DEFAULT group default"
+        " qlen 1000\\    link/ether 5e:0c:7b:5e:dc:b1 brd ff:ff:ff:ff:ff:ff\n"
+    )
+    hypervisor = (
+        "14: vm12@eth1: <BROADCAST,MULTICAST,UP,LOWER_UP> mtu 1500 qdisc noqueue state UP mode DEFAULT group"
+        " default qlen 1000\\    link/ether 02:0f:00:00:00:0c brd ff:ff:ff:ff:ff:ff\n"
+        "15: vm13@eth0: <BROADCAST,MULTICAST,UP,LOWER_UP> mtu 1500 qdisc noqueue state UP mode DEFAULT group"
+        " default qlen 1000\\    link/ether 02:0f:00:00:00:0d brd ff:ff:ff:ff:ff:ff\n"
+    )
+    assert vm_side.attachments(switch) == {"vm1-eth0": "c1-b", "c1-a": ""}
+    assert vm_side.attachments(hypervisor) == {"vm12": "eth1", "vm13": "eth0"}
+    assert [trunks.site_trunk(node) for node in ("node-a", "node-b")] == ["eth0", "eth1"]
