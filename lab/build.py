@@ -14,7 +14,20 @@ from pathlib import Path
 
 from ospf_failover.errors import InputError, LabError
 
-from . import cluster, cutoff, daemons, frr, host_start, inspection, inventory_writer, namespaces, played, sshd, vm_side
+from . import (
+    cluster,
+    cutoff,
+    daemons,
+    frr,
+    host_start,
+    inspection,
+    inventory_writer,
+    namespaces,
+    played,
+    sshd,
+    trunks,
+    vm_side,
+)
 from . import nic_style as styles_of_nics
 from . import state as lab_state
 from . import unprivileged as unprivileged_lab
@@ -158,8 +171,9 @@ def start_hosts(lab: LabHosts, *, timeout: float = 120.0) -> None:
 
 def default_up_timeout(customers: int, timers: frr.Timers = "fast") -> float:
     """How long `lab up` may take in all: 50 customers converge in ~15 s with fast timers (measured on 2 cores);
-    FRR's default timers add the 40 s wait before the DR election."""
-    return (40.0 if timers == "fast" else 100.0) + 3.0 * customers
+    FRR's default timers add the 40 s wait before the DR election. Past 100 customers (trunks: few hosts) the
+    budget stops growing at 5 minutes more."""
+    return (40.0 if timers == "fast" else 100.0) + min(3.0 * customers, 300.0)
 
 
 def prepare(
@@ -173,10 +187,11 @@ def prepare(
     router_pairs: int | None = None,
     observer_platforms: dict[str, str] | None = None,
     unprivileged: bool = False,
+    vlans: bool = False,
 ) -> tuple[Path, lab_state.LabState]:
     """Check that a lab can be built in ``directory`` and record its state there before anything exists (so that
     `lab down` can undo a partial `lab up`). Returns the directory's absolute path and the recorded state."""
-    topology = plan(customers, router_pairs=router_pairs, prefix=prefix)  # bad sizes are refused before all else
+    topology = plan(customers, router_pairs=router_pairs, prefix=prefix, vlans=vlans)  # bad sizes: refused first
     try:
         platforms = played.checked_observer_platforms(observer_platforms or {}, OBSERVERS)
     except ValueError as exc:
@@ -205,6 +220,7 @@ def prepare(
     created = not path.exists()
     started = time.time()
     shared = f" on {topology.router_pairs} router pair(s)" if topology.shares_pairs else ""
+    shared += " (trunks)" if topology.trunks else ""
     login = f", login {unprivileged_lab.LOGIN_USER} through sudo" if unprivileged else ""
     say(f"lab: building {customers} customer(s){shared} in {path} ({len(topology.namespaces)} namespaces{login})")
     recorded: lab_state.LabState = {
@@ -219,8 +235,10 @@ def prepare(
         "up_seconds": None,
         "nic_style": style,
     }
-    if topology.shares_pairs:
+    if topology.shares_pairs or topology.trunks:
         recorded["router_pairs"] = topology.router_pairs
+    if topology.trunks:
+        recorded["vlans"] = True
     if platforms:
         recorded["observer_platforms"] = platforms
     if unprivileged:
@@ -256,6 +274,10 @@ def restore_start_state(lab: LabHosts, *, timeout: float) -> float:
     lab.cluster.set_clpstat()
     for customer in lab.topology.customers:
         lab.cluster.set_group_server(customer.fog, CLUSTER_NODES[0])
+    if lab.topology.trunks:
+        _restore_trunks(lab)
+        return inspection.wait_converged(lab, timeout=timeout)
+    for customer in lab.topology.customers:
         vm_side.move_vm(lab, customer.fog, CLUSTER_NODES[0])
         standby, active = customer.routers[1], customer.routers[0]
         # Down first: never both up, which would split the VM network.
@@ -268,3 +290,23 @@ def restore_start_state(lab: LabHosts, *, timeout: float) -> float:
         if cached.strip() and mac not in cached:
             lab.run(active, ["arping", "-q", "-U", "-c", "1", "-I", customer.nic, customer.gateway], timeout=10)
     return inspection.wait_converged(lab, timeout=timeout)
+
+
+def _restore_trunks(lab: LabHosts) -> None:
+    """The trunk plan's start state in a few batches: every VM back on its hypervisor's site A trunk (one
+    ``ip -batch`` per hypervisor), then every standby router's subinterfaces released and every active one's held
+    (one batch per router). A VM moved back starts with an empty ARP cache and one that stayed at site A can only
+    have its site A router's MAC, so no gateway needs announcing."""
+    home = CLUSTER_NODES[0]
+    sites = vm_side.vm_sites(lab)
+    moves: dict[str, list[str]] = {}
+    for customer in lab.topology.customers:
+        if sites[customer.fog] != home:
+            moves.setdefault(lab.topology.host(customer.vm).namespace, []).extend(trunks.move_lines(customer, home))
+    for namespace, lines in moves.items():
+        namespaces.run_ip_batch(lines, namespace=namespace)
+    pairs = sorted({customer.routers for customer in lab.topology.customers})
+    for _, standby in pairs:  # down first: never both up, which would split the VM networks
+        vm_side.set_nic(lab, standby, up=False)
+    for active, _ in pairs:
+        vm_side.set_nic(lab, active, up=True)

@@ -1,6 +1,6 @@
 """``ospf-failover lab ...``: build, inspect, enter, fail over and remove the rehearsal lab.
 
-lab up [--customers N] [--router-pairs M] [--dir .lab] [--timers fast|default]
+lab up [--customers N] [--router-pairs M] [--vlans] [--dir .lab] [--timers fast|default]
        [--nic-style link|address|mixed] [--observer-platforms gw1=cisco_ios,...] [--unprivileged] [--timeout S]
        [--prefix ofl-]
 lab down [--dir .lab]
@@ -28,7 +28,7 @@ from ospf_failover.errors import EXIT_BAD_INPUT, EXIT_OK
 
 from . import daemons, frr, nic_style, played
 from .lab import Lab, teardown
-from .topology import MAX_CUSTOMERS, MAX_VM_NICS, NAMESPACE_PREFIX
+from .topology import MAX_CUSTOMERS, MAX_SUBINTERFACES, MAX_TRUNK_CUSTOMERS, MAX_VM_NICS, NAMESPACE_PREFIX
 
 DEFAULT_DIR = ".lab"
 PLAIN_WIDTH = 1000  # stdout that is no terminal is read by programs and tests: its lines are never wrapped
@@ -47,6 +47,7 @@ def _up(args: argparse.Namespace) -> int:
         nic_style=args.nic_style,
         observer_platforms=args.observer_platforms,
         unprivileged=args.unprivileged,
+        vlans=args.vlans,
         timeout=args.timeout,
         prefix=args.prefix,
         progress=_progress,
@@ -217,8 +218,10 @@ def _customers(text: str) -> int:
         value = int(text)
     except ValueError:
         raise argparse.ArgumentTypeError(f"not a number: {text!r}") from None
-    if not 1 <= value <= MAX_CUSTOMERS:
-        raise argparse.ArgumentTypeError(f"must be between 1 and {MAX_CUSTOMERS} (the lab's address plan)")
+    if not 1 <= value <= MAX_TRUNK_CUSTOMERS:
+        raise argparse.ArgumentTypeError(
+            f"must be between 1 and {MAX_TRUNK_CUSTOMERS} (the lab's address plan; beyond {MAX_CUSTOMERS} on trunks)"
+        )
     return value
 
 
@@ -251,7 +254,13 @@ def register(subparsers: argparse._SubParsersAction[Any], *, summary: str) -> No
         return parser
 
     up = with_dir(commands.add_parser("up", help="build the lab and wait until OSPF has converged"))
-    up.add_argument("--customers", type=_customers, default=1, help=f"customers (1..{MAX_CUSTOMERS}, default 1)")
+    up.add_argument(
+        "--customers",
+        type=_customers,
+        default=1,
+        help=f"customers (1..{MAX_TRUNK_CUSTOMERS}, default 1; more than {MAX_CUSTOMERS} need --router-pairs and are "
+        "carried on trunks, as with --vlans)",
+    )
     up.add_argument(
         "--router-pairs",
         type=_count,
@@ -260,6 +269,13 @@ def register(subparsers: argparse._SubParsersAction[Any], *, summary: str) -> No
         help="router pairs sharing the customers' failover groups, a divisor of --customers: each pair serves "
         f"customers/M of them, one per NIC of its routers (eth1, eth2, ...; at most {MAX_VM_NICS}); default: one "
         "pair per customer",
+    )
+    up.add_argument(
+        "--vlans",
+        action="store_true",
+        help="each router has one trunk NIC (eth1) and one subinterface of it per failover group of its pair "
+        f"(eth1.101, eth1.102, ...; at most {MAX_SUBINTERFACES}), VMs on one hypervisor per pair; always so beyond "
+        f"{MAX_CUSTOMERS} customers (docs/lab.md)",
     )
     up.add_argument(
         "--timers", choices=frr.TIMER_CHOICES, default="fast", help="OSPF timers: fast (default) or FRR's defaults"

@@ -14,7 +14,7 @@ from pathlib import Path
 
 from . import frr, sshd
 from .nic_style import KEYFILE_DIR, RouterStyle
-from .topology import Host
+from .topology import Host, Link, Subinterface
 
 ANCHOR_PID_FILE = "anchor.pid"
 
@@ -25,13 +25,22 @@ def ip_batch(host: Host, style: RouterStyle = "link") -> list[str]:
     ``style``: how a router releases its VM-side NIC (see :mod:`ospf_failover_lab.nic_style`).
     """
     lines = ["link set lo up"]
-    for link in host.links:
+    nics: tuple[Link | Subinterface, ...] = (*host.links, *host.subinterfaces)
+    for link in nics:
+        if isinstance(link, Subinterface):
+            mac = f" address {link.mac}" if link.mac else ""
+            # A macvlan named as an 802.1Q subinterface (see ospf_failover_lab.trunks): its own link and address.
+            lines.append(f"link add link {link.parent} name {link.ifname}{mac} type macvlan mode bridge")
         address_style = host.role == "router" and link.vm_side and style == "address"
         if link.address is not None and (link.up or not address_style):
             lines.append(f"addr add {link.address} dev {link.ifname}")
         # A link-style standby keeps its address but stays down, as `ifdown` leaves it on a real router; an
         # address-style one is up without the address, as NetworkManager leaves it.
         lines.append(f"link set {link.ifname} {'up' if link.up or address_style else 'down'}")
+        if isinstance(link, Subinterface) and link.table is not None and link.address is not None:
+            # One namespace holds many VMs: each VM's own default route, chosen by its source address.
+            lines.append(f"route add default via {link.gateway} dev {link.ifname} table {link.table}")
+            lines.append(f"rule add from {link.address.split('/')[0]} table {link.table}")
     if host.default_gateway is not None:
         lines.append(f"route add default via {host.default_gateway}")
     return lines
@@ -54,6 +63,10 @@ def _sysctls(host: Host) -> list[str]:
         "net/ipv4/conf/all/rp_filter": 0,
         "net/ipv4/conf/default/rp_filter": 0,
     }
+    if host.subinterfaces:
+        # Subinterfaces of one trunk share its segment (see ospf_failover_lab.trunks): only the interface that
+        # holds an address answers ARP for it, and asks with it.
+        values |= {"net/ipv4/conf/all/arp_ignore": 1, "net/ipv4/conf/all/arp_announce": 2}
     return [f"echo {value} > /proc/sys/{key}" for key, value in values.items()]
 
 

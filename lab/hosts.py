@@ -29,7 +29,10 @@ class LabHosts:
         self.directory = directory
         self.state = recorded
         self.topology: Topology = plan(
-            recorded["customers"], router_pairs=recorded.get("router_pairs"), prefix=recorded["prefix"]
+            recorded["customers"],
+            router_pairs=recorded.get("router_pairs"),
+            prefix=recorded["prefix"],
+            vlans=recorded.get("vlans", False),
         )
         self.cluster = cluster.ClusterStateFile(directory)
 

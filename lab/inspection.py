@@ -13,7 +13,7 @@ from .daemons import daemon_pid, host_daemons, sshd_listening
 from .directory import Progress
 from .hosts import LabHosts
 from .topology import OBSERVERS
-from .vm_side import vm_site
+from .vm_side import vm_sites
 
 
 def route_carriers(lab: LabHosts, observer: str) -> dict[str, list[str]]:
@@ -50,11 +50,12 @@ def status(lab: LabHosts) -> dict[str, Any]:
         except (LabError, InputError) as exc:
             carriers[observer] = f"unknown: {exc}"
     fogs: dict[str, Any] = {}
+    sites = vm_sites(lab)
     for customer in lab.topology.customers:
         fogs[customer.fog] = {
             "vm_network": customer.network,
             "cluster_node": groups.get(customer.fog),
-            "vm_site": vm_site(lab, customer.fog),
+            "vm_site": sites[customer.fog],
             "routers": list(customer.routers),
             "nic": customer.nic,
             "route_via": {

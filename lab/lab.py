@@ -92,6 +92,7 @@ class Lab(LabHosts):
         nic_style: str = "link",
         observer_platforms: dict[str, str] | None = None,
         unprivileged: bool = False,
+        vlans: bool = False,
         progress: Progress | None = None,
     ) -> Lab:
         """Build the lab in ``directory`` and return once OSPF has converged (LabError/ConvergenceTimeout if not).
@@ -108,6 +109,9 @@ class Lab(LabHosts):
         ``unprivileged``: the inventory logs in as an ordinary user who runs what needs root through the sudo
         rules the package ships (see :mod:`ospf_failover_lab.unprivileged`); root cannot log in.
 
+        ``vlans``: the failover groups of a pair on subinterfaces of one trunk NIC per router (``eth1.101``,
+        ...; :mod:`ospf_failover_lab.trunks`), the only plan beyond 64 customers.
+
         ``prefix``: namespace name prefix (must start with ``ofl-``); a second lab may run beside the first under
         another prefix, e.g. ``ofl-t-``. On any failure everything built so far is removed again.
         """
@@ -122,6 +126,7 @@ class Lab(LabHosts):
             observer_platforms=observer_platforms,
             say=say,
             unprivileged=unprivileged,
+            vlans=vlans,
         )
         started = recorded["started"]
         lab = cls(path, recorded)
@@ -130,12 +135,13 @@ class Lab(LabHosts):
             budget = timeout if timeout is not None else build.default_up_timeout(customers, timers)
             remaining = budget - (time.time() - started)
             say("lab: waiting for OSPF to converge")
-            lab.wait_converged(timeout=max(remaining, 5.0), progress=say)
+            converged = lab.wait_converged(timeout=max(remaining, 5.0), progress=say)
         except BaseException:
             say("lab: failed; removing what was built")
             teardown(path)
             raise
         lab.state["up_seconds"] = round(time.time() - started, 2)
+        lab.state["converge_seconds"] = round(converged, 2)
         lab_state.write(path, lab.state)
         say(f"lab: up in {lab.state['up_seconds']:.1f} s; inventory in {lab.inventory_dir}")
         return lab

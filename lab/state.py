@@ -33,6 +33,8 @@ class LabState(TypedDict):
     nic_style: NotRequired[str]  # link, address or mixed (see lab.nic_style); absent: link
     router_pairs: NotRequired[int]  # router pairs sharing the customers' failover groups; absent: one per customer
     observer_platforms: NotRequired[dict[str, str]]  # observer -> the vendor CLI it plays (lab.played); absent: none
+    vlans: NotRequired[bool]  # True: the trunk plan (lab.trunks); absent: NICs of their own
+    converge_seconds: NotRequired[float]  # of up_seconds, the wait for OSPF after the hosts started
     login_user: NotRequired[
         str
     ]  # the user the inventory logs in as, through sudo (lab up --unprivileged); absent: root

@@ -12,10 +12,10 @@ from ospf_failover.errors import InputError
 from ospf_failover.gateway import holds_gateway as judged_holding
 from ospf_failover.parsers.iproute import address_command, link_command, parse_nic_state
 
-from . import namespaces
+from . import namespaces, trunks
 from . import nic_style as styles_of_nics
 from .hosts import LabHosts
-from .topology import CLUSTER_NODES
+from .topology import CLUSTER_NODES, Customer
 
 
 def set_nic(lab: LabHosts, router: str, *, up: bool, fog: str | None = None) -> None:
@@ -54,6 +54,11 @@ def move_vm(lab: LabHosts, fog: str, to_node: str) -> None:
     customer = lab.topology.customer(fog)
     if to_node not in CLUSTER_NODES:
         raise InputError(f"no cluster node {to_node!r} (nodes: {', '.join(CLUSTER_NODES)})")
+    if customer.vlan is not None:  # a VM on a hypervisor: it leaves one site's trunk for the other's
+        if vm_site(lab, fog) != to_node:
+            hypervisor = lab.topology.host(customer.vm).namespace
+            namespaces.run_ip_batch(trunks.move_lines(customer, to_node), namespace=hypervisor)
+        return
     namespaces.run_ip_batch(
         [f"link set dev {customer.vm_port} master {customer.bridge_for(to_node)}"],
         namespace=lab.topology.switch_namespace,
@@ -63,15 +68,52 @@ def move_vm(lab: LabHosts, fog: str, to_node: str) -> None:
 def vm_site(lab: LabHosts, fog: str) -> str | None:
     """The node whose site ``fog``'s VM is attached to now (None if its port is in no site bridge)."""
     customer = lab.topology.customer(fog)
-    shown = subprocess.run(
-        ["ip", "-n", lab.topology.switch_namespace, "-o", "link", "show", "dev", customer.vm_port],
-        capture_output=True,
-        check=False,
-        text=True,
-        timeout=10,
-    ).stdout.split()
-    master = shown[shown.index("master") + 1] if "master" in shown else None
+    namespace, device = _vm_nic(lab, customer)
+    return _site(customer, _attachments(namespace, device).get(device))
+
+
+def vm_sites(lab: LabHosts) -> dict[str, str | None]:
+    """:func:`vm_site` of every FOG, with one read per namespace (the switch's, or each hypervisor's)."""
+    read: dict[str, dict[str, str]] = {}
+    sites: dict[str, str | None] = {}
+    for customer in lab.topology.customers:
+        namespace, device = _vm_nic(lab, customer)
+        if namespace not in read:
+            read[namespace] = _attachments(namespace)
+        sites[customer.fog] = _site(customer, read[namespace].get(device))
+    return sites
+
+
+def _vm_nic(lab: LabHosts, customer: Customer) -> tuple[str, str]:
+    """Where to look for the VM's NIC: the switch port of its own veth, or its subinterface on the hypervisor."""
+    if customer.vlan is not None:
+        return lab.topology.host(customer.vm).namespace, customer.vm_device
+    return lab.topology.switch_namespace, customer.vm_port
+
+
+def _attachments(namespace: str, device: str | None = None) -> dict[str, str]:
+    argv = ["ip", "-n", namespace, "-o", "link", "show", *(("dev", device) if device else ())]
+    return attachments(subprocess.run(argv, capture_output=True, check=False, text=True, timeout=30).stdout)
+
+
+def attachments(shown: str) -> dict[str, str]:
+    """Interface -> what it hangs on, from ``ip -o link show``: its bridge (``master c1-a``) or, a subinterface,
+    its parent (``vm5@eth0``); a veth's ``@ifN`` when it is neither."""
+    found: dict[str, str] = {}
+    for line in shown.splitlines():
+        fields = line.split(":", 2)
+        if len(fields) < 3:
+            continue
+        name, _, parent = fields[1].strip().partition("@")
+        words = fields[2].split()
+        found[name] = words[words.index("master") + 1] if "master" in words else parent
+    return found
+
+
+def _site(customer: Customer, attached: str | None) -> str | None:
+    """The node whose site ``attached`` (a bridge, or a hypervisor's trunk) belongs to, for ``customer``'s VM."""
     for node in CLUSTER_NODES:
-        if customer.bridge_for(node) == master:
+        site = trunks.site_trunk(node) if customer.vlan is not None else customer.bridge_for(node)
+        if attached == site:
             return node
     return None
