@@ -19,6 +19,7 @@ from ruamel.yaml.error import YAMLError
 
 from ospf_failover.errors import InventoryProblem
 
+from .fast_yaml import Undecided, load_fast
 from .schema import ROLE_GROUPS
 
 FILES = ("hosts.yaml", "groups.yaml", "defaults.yaml")
@@ -33,10 +34,12 @@ class Problems:
     found: list[InventoryProblem] = field(default_factory=list)
     blocking: bool = False
     unreadable: set[str] = field(default_factory=set)  # files that could not be read as a mapping
+    said: set[InventoryProblem] = field(default_factory=set)  # ``found`` as a set: each problem once, at once
 
     def add(self, file: str, key: str, message: str, *, blocking: bool = False) -> None:
         problem = InventoryProblem(str(self.directory / file) if file else str(self.directory), key, message)
-        if problem not in self.found:
+        if problem not in self.said:
+            self.said.add(problem)
             self.found.append(problem)
         self.blocking = self.blocking or blocking
 
@@ -125,17 +128,21 @@ def _read(problems: Problems, file: str) -> dict[str, Any]:
             problems.add(file, "(file)", f"missing: an inventory directory needs {', '.join(FILES)}", blocking=True)
         return {}
     try:
-        loaded = ruamel.yaml.YAML(typ="safe").load(path.read_text(encoding="utf-8"))
+        text = path.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as exc:
         problems.add(file, "(file)", f"cannot read it: {exc}", blocking=True)
         problems.unreadable.add(file)
         return {}
-    except YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        where = f" at line {mark.line + 1}" if mark is not None else ""
-        problems.add(file, "(file)", f"not valid YAML{where}: fix the syntax", blocking=True)
-        problems.unreadable.add(file)
-        return {}
+    return parse_mapping(problems, file, text)
+
+
+def parse_mapping(problems: Problems, file: str, text: str) -> dict[str, Any]:
+    """``text``, one of the files, as a mapping of names to entries; fast, unless the precise loader must read it
+    (:mod:`.fast_yaml`), as it must to place a syntax error by its line."""
+    try:
+        loaded = load_fast(text)
+    except Undecided:
+        loaded = _load_precisely(problems, file, text)
     if loaded is None:
         return {}
     if not isinstance(loaded, dict):
@@ -143,6 +150,17 @@ def _read(problems: Problems, file: str) -> dict[str, Any]:
         problems.unreadable.add(file)
         return {}
     return {str(k): v for k, v in loaded.items()}
+
+
+def _load_precisely(problems: Problems, file: str, text: str) -> Any:
+    try:
+        return ruamel.yaml.YAML(typ="safe").load(text)
+    except YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        where = f" at line {mark.line + 1}" if mark is not None else ""
+        problems.add(file, "(file)", f"not valid YAML{where}: fix the syntax", blocking=True)
+        problems.unreadable.add(file)
+        return None
 
 
 def _entry(problems: Problems, file: str, name: str, value: Any, model: type[Entry]) -> Entry:
