@@ -142,19 +142,25 @@ def register_check(subparsers: argparse._SubParsersAction[Any]) -> None:
 def handle_switch(args: argparse.Namespace) -> int:
     from ospf_failover.runbooks.switch.run import SwitchOptions, run_switch
 
-    return run_switch(load_for(args, "switch"), options_from(args, SwitchOptions, started=process_started()))
+    return run_switch(
+        load_for(args, "switch", fog=args.fog), options_from(args, SwitchOptions, started=process_started())
+    )
 
 
 def handle_verify(args: argparse.Namespace) -> int:
     from ospf_failover.runbooks.switch.run import SwitchOptions, run_verify
 
-    return run_verify(load_for(args, "verify"), options_from(args, SwitchOptions, started=process_started()))
+    return run_verify(
+        load_for(args, "verify", fog=args.fog), options_from(args, SwitchOptions, started=process_started())
+    )
 
 
 def handle_release(args: argparse.Namespace) -> int:
     from ospf_failover.runbooks.release.run import ReleaseOptions, run_release
 
-    return run_release(load_for(args, "release"), options_from(args, ReleaseOptions, started=process_started()))
+    return run_release(
+        load_for(args, "release", fog=args.fog), options_from(args, ReleaseOptions, started=process_started())
+    )
 
 
 def handle_check(args: argparse.Namespace) -> int:
@@ -180,4 +186,4 @@ def handle_check(args: argparse.Namespace) -> int:
 def handle_status(args: argparse.Namespace) -> int:
     from ospf_failover.runbooks.status.run import StatusOptions, run_status
 
-    return run_status(load_for(args, "status"), options_from(args, StatusOptions))
+    return run_status(load_for(args, "status", fog=args.fog), options_from(args, StatusOptions))

@@ -8,7 +8,7 @@ with a bare exception, so the inventory is only built from what these checks acc
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Collection, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, ClassVar, TypeVar, get_args
@@ -102,10 +102,13 @@ class RawInventory:
     defaults_mapping: dict[str, Any]  # defaults.yaml as read, for the Defaults model's own problems
 
 
-def read_files(problems: Problems) -> RawInventory:
+def read_files(
+    problems: Problems, loaded: dict[str, dict[str, Any]] | None = None, group_names: Collection[str] | None = None
+) -> RawInventory:
     """The three files as typed entries (empty where unreadable or of the wrong shape, each problem recorded),
-    checked for structure."""
-    loaded = {file: _read(problems, file) for file in FILES}
+    checked for structure; or the entries ``loaded`` of them (a failover group's part: ``group_names`` are then
+    all the groups a host or group may name)."""
+    loaded = {file: _read(problems, file) for file in FILES} if loaded is None else loaded
     defaults = _entry(problems, "defaults.yaml", "", loaded["defaults.yaml"], RawDefaults)
     hosts = {
         name: _entry(problems, "hosts.yaml", name, entry, RawEntry) for name, entry in loaded["hosts.yaml"].items()
@@ -114,7 +117,7 @@ def read_files(problems: Problems) -> RawInventory:
         name: _entry(problems, "groups.yaml", name, entry, RawEntry) for name, entry in loaded["groups.yaml"].items()
     }
     raw = RawInventory(hosts=hosts, groups=groups, defaults=defaults, defaults_mapping=loaded["defaults.yaml"])
-    _check_structure(problems, raw)
+    _check_structure(problems, raw, raw.groups.keys() if group_names is None else group_names)
     for file, entries in loaded.items():
         for key in _find_secrets(entries, ""):
             problems.add(file, key, "remove it: use SSH keys (key_file in defaults.yaml), never passwords in files")
@@ -122,18 +125,23 @@ def read_files(problems: Problems) -> RawInventory:
 
 
 def _read(problems: Problems, file: str) -> dict[str, Any]:
+    text = read_text(problems, file)
+    return {} if text is None else parse_mapping(problems, file, text)
+
+
+def read_text(problems: Problems, file: str) -> str | None:
+    """One of the files' text; None when it is missing (defaults.yaml may be) or cannot be read (a problem)."""
     path = problems.directory / file
     if not path.is_file():
         if file != "defaults.yaml":
             problems.add(file, "(file)", f"missing: an inventory directory needs {', '.join(FILES)}", blocking=True)
-        return {}
+        return None
     try:
-        text = path.read_text(encoding="utf-8")
+        return path.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as exc:
         problems.add(file, "(file)", f"cannot read it: {exc}", blocking=True)
         problems.unreadable.add(file)
-        return {}
-    return parse_mapping(problems, file, text)
+        return None
 
 
 def parse_mapping(problems: Problems, file: str, text: str) -> dict[str, Any]:
@@ -232,14 +240,14 @@ def group_cycles(groups: Mapping[str, RawEntry]) -> list[str]:
     return cyclic
 
 
-def _check_structure(problems: Problems, raw: RawInventory) -> None:
+def _check_structure(problems: Problems, raw: RawInventory, group_names: Collection[str]) -> None:
     for key, message in MOVED.items():
         if key in (raw.defaults.data or {}):
             problems.add("defaults.yaml", f"data.{key}", message)
     for file, entries in (("hosts.yaml", raw.hosts), ("groups.yaml", raw.groups)):
         for name, entry in entries.items():
             for group in entry.group_names:
-                if group not in raw.groups:
+                if group not in group_names:
                     problems.add(
                         file, f"{name}.groups", f"unknown group {group!r}: define it in groups.yaml", blocking=True
                     )

@@ -132,6 +132,19 @@ class ValidatedHost(NornirHost):
     __slots__ = ("view",)
     view: Host
 
+    def extended_groups(self) -> list[Group]:
+        """Nornir's order (each group, then its own extended groups, each once), in one pass: Nornir's own
+        looks every group up in a list, which costs a cluster node of 10,000 groups seconds per lookup of
+        its address."""
+        groups: list[Group] = []
+        seen: set[int] = set()
+        for group in self.groups:
+            for found in (group, *group.extended_groups()):
+                if id(found) not in seen:
+                    seen.add(id(found))
+                    groups.append(found)
+        return groups
+
     def get_connection_parameters(self, connection: str | None = None) -> ConnectionOptions:
         if connection == SESSION:
             return session_options(self)

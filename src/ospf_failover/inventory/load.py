@@ -19,29 +19,39 @@ from .files import Problems, RawInventory, read_files
 from .fleet import Fleet, ValidatedHost, fog_data, fog_model, origin_of, role_of, validate_host
 from .problems import problems_of
 from .schema import FOG_KEYS, HOST_MODELS, ROLE_GROUPS, Defaults, Fog, Host, RunSettings
+from .scope import read_scope
 from .typos import add_unknown_keys
 
 
-def validate_directory(directory: Path) -> Fleet:
-    """Read and validate an inventory directory; raise InventoryError listing every problem found."""
+def validate_directory(directory: Path, *, fog: str | None = None) -> Fleet:
+    """Read and validate an inventory directory; raise InventoryError listing every problem found.
+
+    With ``fog``, only what that failover group uses (:mod:`.scope`): the fleet holds that group and its hosts.
+    """
     problems = Problems(directory)
     if not problems.directory.is_dir():
         problems.add("", "(directory)", "not found: give --inventory DIR or set OSPF_FAILOVER_INVENTORY")
         raise InventoryError(problems.found)
-    raw = read_files(problems)
+    scope = read_scope(problems, fog) if fog is not None else None
+    if fog is not None and scope is None:
+        return validate_directory(directory)  # not cut apart: the whole load, which says what is wrong
+    raw = read_files(problems) if scope is None else read_files(problems, scope.loaded, scope.group_names)
     inventory = build_inventory(raw)  # what is of the wrong shape is left out, and a problem already
     defaults = None if "defaults.yaml" in problems.unreadable else _defaults(problems, raw)
     run = defaults.data if defaults is not None else RunSettings()
     hosts = _hosts(problems, inventory, run)
-    fogs = _fogs(problems, raw, inventory, hosts)
-    add_unknown_keys(  # typos, with the key meant
+    fogs = _fogs(problems, raw, inventory, hosts, only=fog)
+    sources = scope.sources if scope is not None else frozenset()
+    add_unknown_keys(  # typos, with the key meant (not in the groups a group's part holds only for their settings)
         problems.found,
         problems.directory,
         {name: entry.model_dump(exclude_unset=True) for name, entry in raw.hosts.items()},
-        {name: entry.model_dump(exclude_unset=True) for name, entry in raw.groups.items()},
+        {name: entry.model_dump(exclude_unset=True) for name, entry in raw.groups.items() if name not in sources},
     )
     if problems.found or defaults is None:
         raise InventoryError(problems.found)
+    if fog is not None and fog not in fogs:
+        return validate_directory(directory)  # no failover group: the whole load names the known ones
     for name, view in hosts.items():
         host = inventory.hosts[name]
         assert isinstance(host, ValidatedHost)  # build_inventory builds no other kind
@@ -109,7 +119,10 @@ def _unique(problems: Problems, seen: dict[str, str], value: str, name: str, *, 
     seen.setdefault(value, name)
 
 
-def _fogs(problems: Problems, raw: RawInventory, inventory: Inventory, hosts: Mapping[str, Host]) -> dict[str, Fog]:
+def _fogs(
+    problems: Problems, raw: RawInventory, inventory: Inventory, hosts: Mapping[str, Host], *, only: str | None
+) -> dict[str, Fog]:
+    """The failover groups (``only``: that one; the other groups are there for what they give its hosts)."""
     fogs: dict[str, Fog] = {}
     parents = {parent for entry in raw.groups.values() for parent in entry.group_names}
     listing = _Listing(raw)
@@ -121,6 +134,8 @@ def _fogs(problems: Problems, raw: RawInventory, inventory: Inventory, hosts: Ma
                 problems.add(
                     "groups.yaml", f"{name}.data", f"{sorted(misplaced)} belong in a failover group, not a role group"
                 )
+            continue
+        if only is not None and name != only:
             continue
         data, origin = fog_data(inventory.groups[name])
         if name in parents or not FOG_KEYS & set(data):

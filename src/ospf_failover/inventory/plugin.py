@@ -4,6 +4,10 @@ Registered by entry point (group ``nornir.plugins.inventory``), so a script of o
 
     nr = InitNornir(inventory={"plugin": "OspfFailoverInventory", "options": {"inventory": "/path/to/inventory"}})
 
+With the option ``fog`` (a failover group's name), only what that group uses is read and validated (its group
+and parents, its routers, nodes and observers, the groups they get settings from, the defaults): what the
+failover commands load, so that a problem in another group never stops this group's failover.
+
 Its hosts carry their validated views (``host_view(host)``, or ``host.view``); a broken inventory raises one
 InventoryError listing every problem, the very ones ``ospf-failover inventory validate`` prints, because the
 command line loads through this plugin too (:func:`load_inventory`).
@@ -20,10 +24,12 @@ from .load import validate_directory
 
 
 class OspfFailoverInventory:
-    """Read ``inventory`` (a directory with hosts.yaml, groups.yaml, defaults.yaml) and validate it."""
+    """Read ``inventory`` (a directory with hosts.yaml, groups.yaml, defaults.yaml) and validate it; with
+    ``fog``, only that failover group's part."""
 
-    def __init__(self, inventory: str | Path = "inventory") -> None:
+    def __init__(self, inventory: str | Path = "inventory", fog: str | None = None) -> None:
         self.directory = Path(inventory)
+        self.fog = fog
 
     def load(self) -> Inventory:
         """Nornir's inventory (hosts of :class:`~.fleet.ValidatedHost`); InventoryError when it is not valid."""
@@ -31,10 +37,10 @@ class OspfFailoverInventory:
 
     def load_fleet(self) -> Fleet:
         """The validated inventory with its typed hosts and failover groups."""
-        return validate_directory(self.directory)
+        return validate_directory(self.directory, fog=self.fog)
 
 
-def load_inventory(directory: str | Path) -> Fleet:
-    """Read and validate an inventory directory (through the inventory plugin); raise InventoryError listing
-    every problem found."""
-    return OspfFailoverInventory(inventory=directory).load_fleet()
+def load_inventory(directory: str | Path, *, fog: str | None = None) -> Fleet:
+    """Read and validate an inventory directory (through the inventory plugin), or with ``fog`` the part of it
+    that failover group uses; raise InventoryError listing every problem found."""
+    return OspfFailoverInventory(inventory=directory, fog=fog).load_fleet()
