@@ -35,12 +35,15 @@ class Problems:
     blocking: bool = False
     unreadable: set[str] = field(default_factory=set)  # files that could not be read as a mapping
     said: set[InventoryProblem] = field(default_factory=set)  # ``found`` as a set: each problem once, at once
+    hosts_of: dict[InventoryProblem, set[str]] = field(default_factory=dict)  # the hosts a problem leaves invalid
 
-    def add(self, file: str, key: str, message: str, *, blocking: bool = False) -> None:
+    def add(self, file: str, key: str, message: str, *, blocking: bool = False, hosts: Collection[str] = ()) -> None:
         problem = InventoryProblem(str(self.directory / file) if file else str(self.directory), key, message)
         if problem not in self.said:
             self.said.add(problem)
             self.found.append(problem)
+        if hosts:
+            self.hosts_of.setdefault(problem, set()).update(hosts)
         self.blocking = self.blocking or blocking
 
 

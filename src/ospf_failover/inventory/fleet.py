@@ -7,7 +7,7 @@ load, so :func:`host_view` costs nothing; a host built any other way (SimpleInve
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -199,6 +199,8 @@ class Fleet:
     username: str
     ssh: SshExtras
     run: RunSettings  # the run-wide settings; every host's view holds the same
+    # Failover groups set aside with their own problems (loaded with broken_groups: check, backup); not in fogs.
+    broken: Mapping[str, tuple[InventoryProblem, ...]] = field(default_factory=dict)
 
     @property
     def timeouts(self) -> Timeouts:

@@ -14,6 +14,7 @@ from pydantic import ValidationError
 
 from ospf_failover.errors import InventoryError
 
+from .broken import broken_groups as find_broken
 from .build import build_inventory
 from .files import Problems, RawInventory, read_files
 from .fleet import Fleet, ValidatedHost, fog_data, fog_model, origin_of, role_of, validate_host
@@ -23,10 +24,12 @@ from .scope import read_scope
 from .typos import add_unknown_keys
 
 
-def validate_directory(directory: Path, *, fog: str | None = None) -> Fleet:
+def validate_directory(directory: Path, *, fog: str | None = None, broken_groups: bool = False) -> Fleet:
     """Read and validate an inventory directory; raise InventoryError listing every problem found.
 
     With ``fog``, only what that failover group uses (:mod:`.scope`): the fleet holds that group and its hosts.
+    With ``broken_groups``, a failover group whose own problems they are (:mod:`.broken`) is set aside in
+    ``Fleet.broken`` with them, and the rest loads; a problem that is no group's still raises.
     """
     problems = Problems(directory)
     if not problems.directory.is_dir():
@@ -40,7 +43,8 @@ def validate_directory(directory: Path, *, fog: str | None = None) -> Fleet:
     defaults = None if "defaults.yaml" in problems.unreadable else _defaults(problems, raw)
     run = defaults.data if defaults is not None else RunSettings()
     hosts = _hosts(problems, inventory, run)
-    fogs = _fogs(problems, raw, inventory, hosts, only=fog)
+    members: dict[str, set[str]] = {}
+    fogs = _fogs(problems, raw, inventory, hosts, only=fog, members=members)
     sources = scope.sources if scope is not None else frozenset()
     add_unknown_keys(  # typos, with the key meant (not in the groups a group's part holds only for their settings)
         problems.found,
@@ -48,8 +52,10 @@ def validate_directory(directory: Path, *, fog: str | None = None) -> Fleet:
         {name: entry.model_dump(exclude_unset=True) for name, entry in raw.hosts.items()},
         {name: entry.model_dump(exclude_unset=True) for name, entry in raw.groups.items() if name not in sources},
     )
-    if problems.found or defaults is None:
+    broken = find_broken(problems, raw, inventory, members) if problems.found and broken_groups else {}
+    if (problems.found and not broken) or defaults is None:
         raise InventoryError(problems.found)
+    assert broken is not None  # no problem, or each a group's
     if fog is not None and fog not in fogs:
         return validate_directory(directory)  # no failover group: the whole load names the known ones
     for name, view in hosts.items():
@@ -60,7 +66,8 @@ def validate_directory(directory: Path, *, fog: str | None = None) -> Fleet:
         directory=problems.directory,
         inventory=inventory,
         hosts=hosts,
-        fogs=fogs,
+        fogs={name: group for name, group in fogs.items() if name not in broken},
+        broken={name: tuple(found) for name, found in broken.items()},
         username=defaults.username,
         ssh=defaults.connection_options.netmiko.extras,
         run=defaults.data,
@@ -106,7 +113,7 @@ def _hosts(problems: Problems, inventory: Inventory, run: RunSettings) -> dict[s
             _unique(problems, ecx_names, view.ecx_server, name, key=f"{name}.data.ecx_server", what=" ECX name")
     for (file, key, message), names in inherited.items():
         shared = file == "groups.yaml"  # a group's value: one problem, naming the hosts that inherit it
-        problems.add(file, key, f"{message} (for {', '.join(names)})" if shared else message)
+        problems.add(file, key, f"{message} (for {', '.join(names)})" if shared else message, hosts=names)
     return hosts
 
 
@@ -120,9 +127,16 @@ def _unique(problems: Problems, seen: dict[str, str], value: str, name: str, *, 
 
 
 def _fogs(
-    problems: Problems, raw: RawInventory, inventory: Inventory, hosts: Mapping[str, Host], *, only: str | None
+    problems: Problems,
+    raw: RawInventory,
+    inventory: Inventory,
+    hosts: Mapping[str, Host],
+    *,
+    only: str | None,
+    members: dict[str, set[str]],
 ) -> dict[str, Fog]:
-    """The failover groups (``only``: that one; the other groups are there for what they give its hosts)."""
+    """The valid failover groups (``only``: that one; the other groups are there for what they give its hosts);
+    ``members`` gets every failover group, valid or not, with the hosts its data names."""
     fogs: dict[str, Fog] = {}
     parents = {parent for entry in raw.groups.values() for parent in entry.group_names}
     listing = _Listing(raw)
@@ -151,9 +165,9 @@ def _fogs(
             for file, key, message in problems_of(exc, Fog, where, unknown="unknown failover group key"):
                 inherited = not key.startswith(f"{name}.")
                 problems.add(file, key, f"{message} (for {name})" if inherited else message)
-        members_ok = _check_members(  # also when the rest is wrong
-            problems, name, _Members.of(data), raw, hosts, listing=listing
-        )
+        named = _Members.of(data)
+        members[name] = {*named.pairing, *named.pairing.values(), *named.observers}
+        members_ok = _check_members(problems, name, named, raw, hosts, listing=listing)  # also when the rest is wrong
         if fog is not None and members_ok:
             fogs[name] = fog
     _check_fogs_against_each_other(problems, fogs)
