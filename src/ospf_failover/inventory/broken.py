@@ -30,26 +30,27 @@ def broken_groups(
     for fog, hosts in members.items():
         for host in hosts:
             fogs_of_host[host].add(fog)
-    for name, entry in raw.hosts.items():
-        fogs_of_host[name].update(group for group in entry.group_names if group in members)
+    for name, listed in raw.hosts.items():
+        fogs_of_host[name].update(group for group in listed.group_names if group in members)
     users: dict[str, set[str]] = defaultdict(set)  # a group that is no failover group -> the groups using it
     for fog in members:
         for group in inventory.groups[fog].extended_groups():
             users[group.name].add(fog)
-    for name, host in inventory.hosts.items():
-        for group in host.extended_groups():
-            if group.name not in members:
-                users[group.name] |= fogs_of_host[name]
+    for name, nornir_host in inventory.hosts.items():
+        for parent in nornir_host.extended_groups():
+            if parent.name not in members:
+                users[parent.name] |= fogs_of_host[name]
     broken: dict[str, list[InventoryProblem]] = defaultdict(list)
     for problem in problems.found:
         owners: set[str] = set()
         for host in problems.hosts_of.get(problem, ()):
             owners |= fogs_of_host[host]
         file = Path(problem.file).name
-        if file == "hosts.yaml" and (host := _entry(problem.key, raw.hosts)) is not None:
-            owners |= fogs_of_host[host]
-        elif file == "groups.yaml" and (group := _entry(problem.key, raw.groups)) is not None:
-            owners |= {group} if group in members else users[group]
+        entry = _entry(problem.key, raw.hosts if file == "hosts.yaml" else raw.groups)
+        if file == "hosts.yaml" and entry is not None:
+            owners |= fogs_of_host[entry]
+        elif file == "groups.yaml" and entry is not None:
+            owners |= {entry} if entry in members else users[entry]
         if file not in ("hosts.yaml", "groups.yaml") or not owners:
             return None
         for fog in owners:
