@@ -110,7 +110,10 @@ def say(text: str) -> None:
 def run_backup(fleet: Fleet, options: BackupOptions) -> int:
     if options.every and options.fogs:
         raise InputError("name failover groups or give --all, not both")
-    plan = plan_backup(fleet, options.fogs)  # an unknown group is bad input (exit 2) before anything connects
+    broken = fleet.broken_among(options.fogs)  # groups with problems of their own: reported, not backed up
+    names = [name for name in options.fogs if name not in broken]
+    # An unknown group is bad input (exit 2) before anything connects.
+    plan = plan_backup(fleet, names) if names or not options.fogs else BackupPlan(hosts={}, fogs={}, routers={})
     repository = Repository(Path(options.directory), author=options.author)
     fleet.check_connect_files()
     if options.keep_secrets:
@@ -119,7 +122,7 @@ def run_backup(fleet: Fleet, options: BackupOptions) -> int:
     report = BackupReport(directory=str(repository.path), secrets="kept" if options.keep_secrets else "removed")
     runbook = Runbook(
         "backup",
-        tuple(plan.fogs),
+        (*plan.fogs, *broken),
         renderers(options, report),
         alerts="run",
         unsent_alerts="stderr",
@@ -127,13 +130,19 @@ def run_backup(fleet: Fleet, options: BackupOptions) -> int:
     )
     with repository.locked():
         with open_run(fleet, runbook) as opened:
-            outcomes = fetch(opened.connect(), plan, repository, options)
+            outcomes = fetch(opened.connect(), plan, repository, options) if plan.fogs else {}
         written, failed = store(repository, outcomes)
         try:
             report.commit = repository.commit(list(written), lambda changed: commit_message(changed, failed))
         except BackupStoreError as exc:
             report.commit_error = str(exc)
         record(opened.run, report, plan, outcomes, failed, diff=options.diff)
+        for name, problems in broken.items():
+            for problem in problems:
+                opened.run.add(
+                    name, "inventory", "FAIL", f"{Path(problem.file).name}: {problem.key}: {problem.message}"
+                )
+            opened.run.finish_fog(name, EXIT_FAILED, f"not backed up: {len(problems)} inventory problem(s)")
         return opened.run.close(EXIT_FAILED if report.commit_error is not None else None)
 
 

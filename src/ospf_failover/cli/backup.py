@@ -66,4 +66,6 @@ def handle_backup(args: argparse.Namespace) -> int:
         return show_history(args.directory, args.history, limit=args.limit, as_json=args.json)
     from ospf_failover.runbooks.backup.run import BackupOptions, run_backup
 
-    return run_backup(load_for(args, "backup"), options_from(args, BackupOptions, fogs=tuple(args.fogs)))
+    return run_backup(
+        load_for(args, "backup", broken_groups=True), options_from(args, BackupOptions, fogs=tuple(args.fogs))
+    )

@@ -172,9 +172,13 @@ def handle_check(args: argparse.Namespace) -> int:
     if args.output is not None and args.format != "prometheus":
         raise InputError("--output FILE goes with --format prometheus")
     if args.format != "nagios":
-        return run_check(load_for(args, "check"), options_from(args, CheckOptions, fogs=tuple(args.fogs)))
+        return run_check(
+            load_for(args, "check", broken_groups=True), options_from(args, CheckOptions, fogs=tuple(args.fogs))
+        )
     try:  # a plugin that cannot run says so in its one line, as UNKNOWN
-        return run_check(load_for(args, "check"), options_from(args, CheckOptions, fogs=tuple(args.fogs)))
+        return run_check(
+            load_for(args, "check", broken_groups=True), options_from(args, CheckOptions, fogs=tuple(args.fogs))
+        )
     except OspfFailoverError as exc:
         problems = (
             f" ({len(exc.problems)} problem(s), first: {exc.problems[0]})" if isinstance(exc, InventoryError) else ""

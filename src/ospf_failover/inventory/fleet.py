@@ -6,7 +6,7 @@ load, so :func:`host_view` costs nothing; a host built any other way (SimpleInve
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -234,6 +234,12 @@ class Fleet:
         except KeyError:
             known = ", ".join(sorted(self.fogs)) or "none"
             raise InputError(f"failover group {name!r} is not in inventory {self.directory} (known: {known})") from None
+
+    def broken_among(self, names: Sequence[str]) -> dict[str, tuple[InventoryProblem, ...]]:
+        """The failover groups of ``names`` (every group when empty) set aside with problems of their own."""
+        if not names:
+            return dict(self.broken)
+        return {name: self.broken[name] for name in dict.fromkeys(names) if name in self.broken}
 
     def node_by_ecx_server(self, server: str) -> Host | None:
         """The cluster node whose ECX server name is ``server`` (clpstat may cut it to 16 characters)."""
