@@ -303,7 +303,29 @@ def test_sections_read_each_entry_as_the_whole_file_does() -> None:
 
 @pytest.mark.parametrize(
     "text",
-    ["a: &x {b: 1}\nc: *x\n", "{a: 1, b: 2}\n", "a: 1\na: 2\n", "---\na: 1\n", "%YAML 1.2\n---\na: 1\n", '"a": 1\n'],
+    [
+        "a: &x {b: 1}\nc: *x\n",
+        "a:\n  - *x\n",
+        "a: [*x, 1]\n",
+        "a: !!str &x 1\n",
+        "<<: *base\n",
+        "{a: 1, b: 2}\n",
+        "a: 1\na: 2\n",
+        "---\na: 1\n",
+        "%YAML 1.2\n---\na: 1\n",
+        '"a": 1\n',
+    ],
 )
 def test_sections_decline_a_file_not_of_plain_block_style(text: str) -> None:
     assert Sections.of(text) is None, text
+
+
+def test_sections_read_commands_with_ampersands_and_stars() -> None:
+    text = (
+        "routers:\n  data:\n    announce_gateway: command -v arping >/dev/null && ( arping -q -U -c 2 -I {nic}\n"
+        "      {gateway} >/dev/null 2>&1 & )\n    read_file: ls /etc/*.conf; cat {path}\ncustomer1:\n  data: {}\n"
+    )
+    sections = Sections.of(text)
+    assert sections is not None
+    whole = ruamel.yaml.YAML(typ="safe").load(text)
+    assert {name: sections.entry(name) for name in sections.names()} == whole

@@ -3,10 +3,11 @@ group's part of a file of 10,000 groups.
 
 :class:`Sections` cuts a file's text at its top-level keys (a name at the start of a line, then a colon) and
 parses an entry's text when it is asked for. That gives what the whole file gives only for a file of plain
-block style, so :meth:`Sections.of` declines (None) a text with anchors or aliases (``&``, ``*``: an entry could
-lean on another), directives or document markers, a top-level line that is not a plain ``name:``, a name given
-twice, or an entry that does not parse alone; the caller then reads the whole file (:class:`Parsed`). Both answer
-the same questions (:class:`Entries`), so what is selected does not depend on how the file was read.
+block style, so :meth:`Sections.of` declines (None) a text that may hold anchors or aliases (``&a``, ``*a``:
+an entry could lean on another), directives or document markers, a top-level line that is not a plain
+``name:``, a name given twice, or an entry that does not parse alone; the caller then reads the whole file
+(:class:`Parsed`). Both answer the same questions (:class:`Entries`), so what is selected does not depend on how
+the file was read.
 """
 
 from __future__ import annotations
@@ -19,6 +20,10 @@ from typing import Any, Protocol
 from .fast_yaml import Undecided, load_fast
 
 KEY_LINE = re.compile(r"^([A-Za-z0-9_][A-Za-z0-9_.\-]*)[ \t]*:(?:[ \t]|$)")
+# Where an anchor (&name) or an alias (*name) may stand: where a node starts (a line's start, after "- ", ": ",
+# "? ", a flow collection's "[", "{" or ",", a tag). Matching more than that (a "&" after ": " inside a quoted
+# command) only sends the file to the whole read; "&&" or "2>&1" inside a command do not match.
+ANCHOR = re.compile(r"(?:^[ \t]*|[\[{,][ \t]*|[:\-?][ \t]+|![^\s]*[ \t]+)[&*](?=[^\s,\[\]{}])", re.M)
 TOP_LEVEL = re.compile(r"^[^\s#]", re.M)  # a line that starts a top-level key (or is not a plain file)
 
 
@@ -53,7 +58,7 @@ class Sections:
     @classmethod
     def of(cls, text: str) -> Sections | None:
         """The file's sections, or None when cutting it could read it otherwise than the whole file."""
-        if "&" in text or "*" in text:
+        if ANCHOR.search(text):
             return None
         starts: dict[str, int] = {}
         for line in TOP_LEVEL.finditer(text):
