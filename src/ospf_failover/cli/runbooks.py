@@ -25,8 +25,9 @@ RELEASE_EXIT_CODES = (
 
 CHECK_EXIT_CODES = (
     "Exit codes: 0 nothing failed (warnings allowed, unless --strict), 1 a check failed (with --strict: or "
-    "warned), 2 bad input or inventory. With --format nagios, the plugin guidelines' codes instead: 0 OK, "
-    "1 WARNING, 2 CRITICAL, 3 UNKNOWN (bad input or inventory)."
+    "warned; a group with an inventory problem of its own fails its inventory check), 2 bad input, or an "
+    "inventory problem that is no group's (defaults.yaml, a file). With --format nagios, the plugin "
+    "guidelines' codes instead: 0 OK, 1 WARNING, 2 CRITICAL, 3 UNKNOWN (bad input or inventory)."
 )
 
 
