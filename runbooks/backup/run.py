@@ -101,6 +101,7 @@ class BackupReport:
     drift: dict[str, dict[str, Any]] = field(default_factory=dict)  # group -> its routers' drift, as documented
     commit: str | None = None
     commit_error: str | None = None
+    inventory: dict[str, list[str]] = field(default_factory=dict)  # group set aside -> its inventory problems
 
 
 def say(text: str) -> None:
@@ -138,10 +139,9 @@ def run_backup(fleet: Fleet, options: BackupOptions) -> int:
             report.commit_error = str(exc)
         record(opened.run, report, plan, outcomes, failed, diff=options.diff)
         for name, problems in broken.items():
-            for problem in problems:
-                opened.run.add(
-                    name, "inventory", "FAIL", f"{Path(problem.file).name}: {problem.key}: {problem.message}"
-                )
+            report.inventory[name] = [f"{Path(p.file).name}: {p.key}: {p.message}" for p in problems]
+            for text in report.inventory[name]:
+                opened.run.add(name, "inventory", "FAIL", text)
             opened.run.finish_fog(name, EXIT_FAILED, f"not backed up: {len(problems)} inventory problem(s)")
         return opened.run.close(EXIT_FAILED if report.commit_error is not None else None)
 
@@ -291,4 +291,12 @@ def document(run: Run, report: BackupReport) -> dict[str, Any]:
         "seconds": round(run.elapsed, 3),
     }
     hosts_document = {host: entry.as_dict() for host, entry in hosts.items()}
-    return {"hosts": hosts_document, "commit": report.commit, "drift": report.drift, "summary": summary}
+    document: dict[str, Any] = {
+        "hosts": hosts_document,
+        "commit": report.commit,
+        "drift": report.drift,
+        "summary": summary,
+    }
+    if report.inventory:  # groups set aside with inventory problems of their own, not backed up
+        document["inventory"] = report.inventory
+    return document

@@ -200,6 +200,19 @@ def test_check_reports_a_broken_group_failing_its_inventory_check(
     assert main(["--inventory", str(directory), "check", "--json", "customer10"]) == 2
 
 
+def test_backup_leaves_a_broken_group_out_and_says_why(
+    tmp_path: Path, files: dict[str, Any], capsys: pytest.CaptureFixture[str]
+) -> None:
+    files["groups"]["customer10"]["data"]["vm_gateway"] = "10.9.9.254"
+    directory = write(tmp_path, files)
+    argv = ["--inventory", str(directory), "backup", "--dir", str(tmp_path / "backups"), "--json", "customer10"]
+    assert main(argv) == 1
+    document = json.loads(capsys.readouterr().out)
+    assert list(document["inventory"]) == ["customer10"], document
+    assert "customer10.data.vm_gateway" in document["inventory"]["customer10"][0], document
+    assert document["hosts"] == {} and document["commit"] is None, document
+
+
 def pairwise(fogs: list[Fog]) -> list[tuple[str, str, str]]:
     """What comparing every pair of groups says (the validation before it was by sorting and index)."""
     problems = []
