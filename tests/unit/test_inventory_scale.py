@@ -172,12 +172,15 @@ def test_inventory_plugin_loads_one_group(tmp_path: Path, thousand: dict[str, An
 
 def test_broken_groups_are_each_groups_own(tmp_path: Path, files: dict[str, Any]) -> None:
     files["hosts"]["vr7"]["data"] = {"ospf_adress": "10.1.1.1"}  # serves customer31..40
+    files["hosts"]["vr9"]["data"] = {"routing_suite": "frrr"}  # serves customer41..50; no view can be built
     files["groups"]["customer899"]["data"]["nic"] = "eth1.901"
     files["groups"]["customer900"]["data"]["nic"] = "eth1.901"  # the same NIC on vr179: the later group's problem
     directory = write(tmp_path, files)
     fleet = load_inventory(directory, broken_groups=True)
-    assert list(fleet.broken) == [*(f"customer{n}" for n in range(31, 41)), "customer900"], list(fleet.broken)
+    assert list(fleet.broken) == [*(f"customer{n}" for n in range(31, 51)), "customer900"], list(fleet.broken)
     assert {p.key for p in fleet.broken["customer900"]} == {"customer900.data.nic"}, fleet.broken["customer900"]
+    assert "vr9" not in fleet.inventory.hosts and "vr7" in fleet.inventory.hosts  # every host left has its view
+    assert all(host.view is fleet.hosts[name] for name, host in fleet.inventory.hosts.items())
     files["defaults"]["data"]["timeouts"]["command"] = 0.1  # no group's: the whole run is refused
     write(directory, files)
     with pytest.raises(InventoryError):

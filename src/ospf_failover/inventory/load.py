@@ -62,6 +62,8 @@ def validate_directory(directory: Path, *, fog: str | None = None, broken_groups
         host = inventory.hosts[name]
         assert isinstance(host, ValidatedHost)  # build_inventory builds no other kind
         host.view = view
+    for name in [name for name in inventory.hosts if name not in hosts]:
+        del inventory.hosts[name]  # invalid, so used by broken groups only: no Nornir run may reach it
     return Fleet(
         directory=problems.directory,
         inventory=inventory,
