@@ -9,15 +9,17 @@ at once and nothing leaves the machine), then alternates, round after round, the
   verify:   ospf-failover --inventory DIR verify customer5 --node node-a --timeout 5
             (the active router refuses the connect: exit 1 right after the run's start-up, so the time is the
             start-up to the first connect: loading, validating, opening Nornir)
-It prints each figure's median per size and its ratio to the smallest size's. Nothing here is a test: compare
-ratios measured in one run, not seconds across runs. Run it as any user; it writes only under a temporary
-directory.
+It prints each figure's median per size, wall and CPU (user + sys of the tool's process, which the load of a
+shared machine does not inflate), and how much longer a group's start-up is than at the smallest size. Nothing
+here is a test: compare figures measured in one run, not seconds across runs. Run it as any user; it writes
+only under a temporary directory.
 """
 
 from __future__ import annotations
 
 import argparse
 import ipaddress
+import resource
 import statistics
 import subprocess
 import sys
@@ -31,6 +33,7 @@ import yaml
 TOOL = str(Path(sys.executable).with_name("ospf-failover"))
 NOTHING_LISTENS = 1  # tcpmux: no service on this machine; a connect to 127.x:1 is refused at once
 RUN_TIMEOUT = 900.0  # seconds one run may take before the benchmark gives up on that size
+FIGURES = (("validate", "wall"), ("validate", "cpu"), ("verify", "wall"), ("verify", "cpu"))
 
 
 def loopback(index: int) -> str:
@@ -111,13 +114,16 @@ def write_inventory(directory: Path, *, groups: int, per_pair: int) -> None:
     (directory / "defaults.yaml").write_text(yaml.safe_dump(defaults, sort_keys=False))
 
 
-def timed(argv: list[str], *, expect: int) -> float:
+def timed(argv: list[str], *, expect: int) -> tuple[float, float]:
+    """The run's wall time and its CPU time (user + sys of the process: what the machine's load does not add)."""
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
     start = time.monotonic()
     done = subprocess.run(argv, capture_output=True, text=True, timeout=RUN_TIMEOUT, check=False)
     elapsed = time.monotonic() - start
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
     if done.returncode != expect:
         raise SystemExit(f"{' '.join(argv)}: exit {done.returncode}, expected {expect}: {done.stderr[-500:]}")
-    return elapsed
+    return elapsed, (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
 
 
 def main() -> int:
@@ -129,7 +135,7 @@ def main() -> int:
     if not 1 <= args.rounds <= 50 or not all(1 <= size <= 100_000 for size in args.sizes):
         parser.error("--rounds 1..50, --sizes 1..100000")
     sizes = sorted(set(args.sizes))
-    figures: dict[tuple[str, int], list[float]] = {}
+    figures: dict[tuple[str, str, int], list[float]] = {}  # (command, wall or cpu, size) -> per round
     with tempfile.TemporaryDirectory(prefix="ofl-bench-inventory-") as temporary:
         for size in sizes:
             write_inventory(Path(temporary) / str(size), groups=size, per_pair=min(args.groups_per_pair, size))
@@ -141,18 +147,24 @@ def main() -> int:
                     [TOOL, "--inventory", inventory, "verify", "customer5", "--node", "node-a", "--timeout", "5"],
                     expect=1,
                 )
-                figures.setdefault(("validate", size), []).append(validate)
-                figures.setdefault(("verify", size), []).append(verify)
-                print(f"round {round_number}: {size} groups: validate {validate:.3f} s, verify {verify:.3f} s")
+                for command, (wall, cpu) in (("validate", validate), ("verify", verify)):
+                    figures.setdefault((command, "wall", size), []).append(wall)
+                    figures.setdefault((command, "cpu", size), []).append(cpu)
+                print(
+                    f"round {round_number}: {size} groups: validate {validate[0]:.3f} s (cpu {validate[1]:.3f} s), "
+                    f"verify {verify[0]:.3f} s (cpu {verify[1]:.3f} s)"
+                )
     print()
-    print(f"{'groups':>8} {'validate (median)':>18} {'ratio':>7} {'verify start-up (median)':>25} {'ratio':>7}")
-    base = sizes[0]
+    print("medians; cpu: user + sys of the tool's process, which other load on the machine does not inflate")
+    print(f"{'groups':>8} {'validate':>10} {'cpu':>8} {'verify start-up':>16} {'cpu':>8} {'verify - smallest':>18}")
+    base = statistics.median(figures[("verify", "wall", sizes[0])])
     for size in sizes:
-        validate = statistics.median(figures[("validate", size)])
-        verify = statistics.median(figures[("verify", size)])
-        ratio_validate = validate / statistics.median(figures[("validate", base)])
-        ratio_verify = verify / statistics.median(figures[("verify", base)])
-        print(f"{size:>8} {validate:>16.3f} s {ratio_validate:>7.2f} {verify:>23.3f} s {ratio_verify:>7.2f}")
+        medians = {key: statistics.median(figures[(key[0], key[1], size)]) for key in FIGURES}
+        print(
+            f"{size:>8} {medians['validate', 'wall']:>8.3f} s {medians['validate', 'cpu']:>6.3f} s "
+            f"{medians['verify', 'wall']:>14.3f} s {medians['verify', 'cpu']:>6.3f} s "
+            f"{medians['verify', 'wall'] - base:>+16.3f} s"
+        )
     return 0
 
 

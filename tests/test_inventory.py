@@ -190,6 +190,18 @@ def test_each_mistake_is_named_with_file_key_and_fix(inventory: Path, case: str)
     assert any(f == file and k == key and message in m for f, k, m in found), f"{case}: got {found}"
 
 
+@pytest.mark.parametrize("case", sorted(CASES))
+def test_each_mistake_refuses_the_groups_own_load(inventory: Path, case: str) -> None:
+    """A failover command loads only what its group uses; every mistake above is in what customer1 uses, so its
+    own load refuses it the same way, with the same file, key and fix."""
+    change, file, key, message = CASES[case]
+    edit(inventory, change)
+    with pytest.raises(InventoryError) as caught:
+        load_inventory(inventory, fog="customer1")
+    found = [(Path(p.file).name, p.key, p.message) for p in caught.value.problems]
+    assert any(f == file and k == key and message in m for f, k, m in found), f"{case}: got {found}"
+
+
 def second_fog(h: dict[str, Any], g: dict[str, Any], d: dict[str, Any], **data: Any) -> None:
     g["customer2"] = {
         "data": {

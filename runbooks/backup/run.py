@@ -101,6 +101,7 @@ class BackupReport:
     drift: dict[str, dict[str, Any]] = field(default_factory=dict)  # group -> its routers' drift, as documented
     commit: str | None = None
     commit_error: str | None = None
+    inventory: dict[str, list[str]] = field(default_factory=dict)  # group set aside -> its inventory problems
 
 
 def say(text: str) -> None:
@@ -110,7 +111,10 @@ def say(text: str) -> None:
 def run_backup(fleet: Fleet, options: BackupOptions) -> int:
     if options.every and options.fogs:
         raise InputError("name failover groups or give --all, not both")
-    plan = plan_backup(fleet, options.fogs)  # an unknown group is bad input (exit 2) before anything connects
+    broken = fleet.broken_among(options.fogs)  # groups with problems of their own: reported, not backed up
+    names = [name for name in options.fogs if name not in broken]
+    # An unknown group is bad input (exit 2) before anything connects.
+    plan = plan_backup(fleet, names) if names or not options.fogs else BackupPlan(hosts={}, fogs={}, routers={})
     repository = Repository(Path(options.directory), author=options.author)
     fleet.check_connect_files()
     if options.keep_secrets:
@@ -119,7 +123,7 @@ def run_backup(fleet: Fleet, options: BackupOptions) -> int:
     report = BackupReport(directory=str(repository.path), secrets="kept" if options.keep_secrets else "removed")
     runbook = Runbook(
         "backup",
-        tuple(plan.fogs),
+        (*plan.fogs, *broken),
         renderers(options, report),
         alerts="run",
         unsent_alerts="stderr",
@@ -127,13 +131,18 @@ def run_backup(fleet: Fleet, options: BackupOptions) -> int:
     )
     with repository.locked():
         with open_run(fleet, runbook) as opened:
-            outcomes = fetch(opened.connect(), plan, repository, options)
+            outcomes = fetch(opened.connect(), plan, repository, options) if plan.fogs else {}
         written, failed = store(repository, outcomes)
         try:
             report.commit = repository.commit(list(written), lambda changed: commit_message(changed, failed))
         except BackupStoreError as exc:
             report.commit_error = str(exc)
         record(opened.run, report, plan, outcomes, failed, diff=options.diff)
+        for name, problems in broken.items():
+            report.inventory[name] = [f"{Path(p.file).name}: {p.key}: {p.message}" for p in problems]
+            for text in report.inventory[name]:
+                opened.run.add(name, "inventory", "FAIL", text)
+            opened.run.finish_fog(name, EXIT_FAILED, f"not backed up: {len(problems)} inventory problem(s)")
         return opened.run.close(EXIT_FAILED if report.commit_error is not None else None)
 
 
@@ -282,4 +291,12 @@ def document(run: Run, report: BackupReport) -> dict[str, Any]:
         "seconds": round(run.elapsed, 3),
     }
     hosts_document = {host: entry.as_dict() for host, entry in hosts.items()}
-    return {"hosts": hosts_document, "commit": report.commit, "drift": report.drift, "summary": summary}
+    document: dict[str, Any] = {
+        "hosts": hosts_document,
+        "commit": report.commit,
+        "drift": report.drift,
+        "summary": summary,
+    }
+    if report.inventory:  # groups set aside with inventory problems of their own, not backed up
+        document["inventory"] = report.inventory
+    return document

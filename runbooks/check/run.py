@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ospf_failover.engine import JsonDocument, Renderer, RowTable, Runbook, open_run
-from ospf_failover.errors import EXIT_FAILED, EXIT_OK, InputError
+from ospf_failover.errors import EXIT_FAILED, EXIT_OK, InputError, InventoryProblem
 from ospf_failover.inventory import Fleet
 from ospf_failover.models import NotRead
 
@@ -30,6 +30,8 @@ from .report import CheckReport, GroupLines, HostRead, document
 
 __all__ = ["CheckOptions", "CheckReport", "HostRead", "run_check"]
 
+INVENTORY_CHECK = "inventory"  # a group set aside by the inventory with problems of its own
+
 
 @dataclass(frozen=True)
 class CheckOptions:
@@ -42,21 +44,24 @@ class CheckOptions:
 
 
 def run_check(fleet: Fleet, options: CheckOptions) -> int:
-    plan = plan_check(fleet, options.fogs)  # an unknown group is bad input (exit 2) before anything connects
+    broken = fleet.broken_among(options.fogs)
+    names = [name for name in options.fogs if name not in broken]
+    # An unknown group is bad input (exit 2) before anything connects.
+    plan = plan_check(fleet, names) if names or not options.fogs else CheckPlan(fogs=(), clusters=())
     fleet.check_connect_files()
     output = checked_output(options.output)
     report = CheckReport()
     drawn = renderers(options, report, output)
     runbook = Runbook(
         "check",
-        tuple(fog.name for fog in plan.fogs),
+        (*(fog.name for fog in plan.fogs), *broken),
         tuple(drawn),
         alerts="run",
         unsent_alerts="stderr",
         workers=options.workers,
     )
     with open_run(fleet, runbook) as opened:
-        seen = observe(opened.connect(), fleet, plan)
+        seen = observe(opened.connect(), fleet, plan) if plan.fogs else Observed()
     run = opened.run
     report.hosts = hosts_read(plan, seen)
 
@@ -66,9 +71,24 @@ def run_check(fleet: Fleet, options: CheckOptions) -> int:
         for finding in findings:
             run.add(fog.name, finding.check, finding.outcome, finding.detail, host=finding.host)
         run.finish_fog(fog.name, *verdict(findings, strict=options.strict))
+    for name, problems in broken.items():
+        findings = inventory_findings(problems)
+        report.findings[name] = findings
+        for finding in findings:
+            run.add(name, finding.check, finding.outcome, finding.detail, host=finding.host)
+        run.finish_fog(name, *verdict(findings, strict=options.strict))
     code = run.close()
     nagios = [renderer for renderer in drawn if isinstance(renderer, NagiosLine)]
     return nagios[0].exit_code if nagios else code
+
+
+def inventory_findings(problems: tuple[InventoryProblem, ...]) -> list[Finding]:
+    """A broken group's findings: its ``inventory`` check fails once per problem, each its own cause."""
+    findings = []
+    for problem in problems:
+        text = f"{Path(problem.file).name}: {problem.key}: {problem.message}"
+        findings.append(Finding(INVENTORY_CHECK, None, "FAIL", text, cause=f"inventory: {text}"))
+    return findings
 
 
 def checked_output(path: str | None) -> Path | None:

@@ -72,6 +72,8 @@ def sudo_commands(command: str) -> list[str]:
     """The commands a shell command line gives to ``sudo``, each as sudo runs it (program and arguments, up to
     the first shell operator; redirections left out). ``sudo -n /usr/bin/vtysh -c 'show x'`` ->
     ``["/usr/bin/vtysh -c show x"]``, joined by blanks as sudo compares them with its rules."""
+    if "sudo" not in command:
+        return []  # no word can name sudo: spares a shell lexer per NIC of every router
     lexer = shlex.shlex(_REDIRECT.sub("", command), posix=True, punctuation_chars=True)
     lexer.whitespace_split = True
     words = list(lexer)
@@ -119,7 +121,8 @@ def login_user(fleet: Fleet, host: str) -> str:
 
 def _nics(fleet: Fleet, host: Host) -> list[tuple[str, str]]:
     """(NIC, gateway) of every failover group ``host`` carries a gateway for."""
-    pairs = [(fog.nic_for(host.name), str(fog.vm_gateway)) for fog in fleet.fogs.values() if host.name in fog.routers]
+    fogs = (fog for fog in fleet.fogs.values() if host.name in fog.pairing.values())  # not fog.routers: built per call
+    pairs = [(fog.nic_for(host.name), str(fog.vm_gateway)) for fog in fogs]
     return list(dict.fromkeys(pairs))
 
 

@@ -12,8 +12,9 @@ from .arguments import history_limit, workers
 AUTHOR = "ospf-failover <ospf-failover@localhost>"  # archive.DEFAULT_AUTHOR, without loading it for --help
 BACKUP_EXIT_CODES = (
     "Exit codes: 0 every host backed up (a pair's OSPF drift is a warning), 1 a host could not be backed up "
-    "(the others are committed, its previous files kept) or the repository could not be written, 2 bad input "
-    "or inventory (--history: no backup of HOST)."
+    "(the others are committed, its previous files kept), a group has an inventory problem of its own (not "
+    "backed up, the others are) or the repository could not be written, 2 bad input or an inventory problem "
+    "that is no group's (--history: no backup of HOST)."
 )
 
 
@@ -66,4 +67,6 @@ def handle_backup(args: argparse.Namespace) -> int:
         return show_history(args.directory, args.history, limit=args.limit, as_json=args.json)
     from ospf_failover.runbooks.backup.run import BackupOptions, run_backup
 
-    return run_backup(load_for(args, "backup"), options_from(args, BackupOptions, fogs=tuple(args.fogs)))
+    return run_backup(
+        load_for(args, "backup", broken_groups=True), options_from(args, BackupOptions, fogs=tuple(args.fogs))
+    )

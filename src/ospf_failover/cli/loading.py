@@ -15,12 +15,14 @@ if TYPE_CHECKING:
 T = TypeVar("T")
 
 
-def load_for(args: argparse.Namespace, runbook: str) -> Fleet:
-    """The inventory; with --json, a refusal still prints its one JSON document before the error is raised."""
+def load_for(args: argparse.Namespace, runbook: str, *, fog: str | None = None, broken_groups: bool = False) -> Fleet:
+    """The inventory (with ``fog``, only what that failover group uses: a problem elsewhere is not this
+    command's; with ``broken_groups``, groups with problems of their own set aside for the runbook to report);
+    with --json, a refusal still prints its one JSON document before the error is raised."""
     from ospf_failover.inventory import load_inventory
 
     try:
-        return load_inventory(args.inventory)
+        return load_inventory(args.inventory, fog=fog, broken_groups=broken_groups)
     except OspfFailoverError as exc:
         if args.json:
             problems = [str(p) for p in getattr(exc, "problems", [])]

@@ -25,8 +25,9 @@ RELEASE_EXIT_CODES = (
 
 CHECK_EXIT_CODES = (
     "Exit codes: 0 nothing failed (warnings allowed, unless --strict), 1 a check failed (with --strict: or "
-    "warned), 2 bad input or inventory. With --format nagios, the plugin guidelines' codes instead: 0 OK, "
-    "1 WARNING, 2 CRITICAL, 3 UNKNOWN (bad input or inventory)."
+    "warned; a group with an inventory problem of its own fails its inventory check), 2 bad input, or an "
+    "inventory problem that is no group's (defaults.yaml, a file). With --format nagios, the plugin "
+    "guidelines' codes instead: 0 OK, 1 WARNING, 2 CRITICAL, 3 UNKNOWN (bad input or inventory)."
 )
 
 
@@ -142,19 +143,25 @@ def register_check(subparsers: argparse._SubParsersAction[Any]) -> None:
 def handle_switch(args: argparse.Namespace) -> int:
     from ospf_failover.runbooks.switch.run import SwitchOptions, run_switch
 
-    return run_switch(load_for(args, "switch"), options_from(args, SwitchOptions, started=process_started()))
+    return run_switch(
+        load_for(args, "switch", fog=args.fog), options_from(args, SwitchOptions, started=process_started())
+    )
 
 
 def handle_verify(args: argparse.Namespace) -> int:
     from ospf_failover.runbooks.switch.run import SwitchOptions, run_verify
 
-    return run_verify(load_for(args, "verify"), options_from(args, SwitchOptions, started=process_started()))
+    return run_verify(
+        load_for(args, "verify", fog=args.fog), options_from(args, SwitchOptions, started=process_started())
+    )
 
 
 def handle_release(args: argparse.Namespace) -> int:
     from ospf_failover.runbooks.release.run import ReleaseOptions, run_release
 
-    return run_release(load_for(args, "release"), options_from(args, ReleaseOptions, started=process_started()))
+    return run_release(
+        load_for(args, "release", fog=args.fog), options_from(args, ReleaseOptions, started=process_started())
+    )
 
 
 def handle_check(args: argparse.Namespace) -> int:
@@ -166,9 +173,13 @@ def handle_check(args: argparse.Namespace) -> int:
     if args.output is not None and args.format != "prometheus":
         raise InputError("--output FILE goes with --format prometheus")
     if args.format != "nagios":
-        return run_check(load_for(args, "check"), options_from(args, CheckOptions, fogs=tuple(args.fogs)))
+        return run_check(
+            load_for(args, "check", broken_groups=True), options_from(args, CheckOptions, fogs=tuple(args.fogs))
+        )
     try:  # a plugin that cannot run says so in its one line, as UNKNOWN
-        return run_check(load_for(args, "check"), options_from(args, CheckOptions, fogs=tuple(args.fogs)))
+        return run_check(
+            load_for(args, "check", broken_groups=True), options_from(args, CheckOptions, fogs=tuple(args.fogs))
+        )
     except OspfFailoverError as exc:
         problems = (
             f" ({len(exc.problems)} problem(s), first: {exc.problems[0]})" if isinstance(exc, InventoryError) else ""
@@ -180,4 +191,4 @@ def handle_check(args: argparse.Namespace) -> int:
 def handle_status(args: argparse.Namespace) -> int:
     from ospf_failover.runbooks.status.run import StatusOptions, run_status
 
-    return run_status(load_for(args, "status"), options_from(args, StatusOptions))
+    return run_status(load_for(args, "status", fog=args.fog), options_from(args, StatusOptions))

@@ -8,7 +8,7 @@ with a bare exception, so the inventory is only built from what these checks acc
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Collection, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, ClassVar, TypeVar, get_args
@@ -19,6 +19,7 @@ from ruamel.yaml.error import YAMLError
 
 from ospf_failover.errors import InventoryProblem
 
+from .fast_yaml import Undecided, load_fast
 from .schema import ROLE_GROUPS
 
 FILES = ("hosts.yaml", "groups.yaml", "defaults.yaml")
@@ -33,11 +34,16 @@ class Problems:
     found: list[InventoryProblem] = field(default_factory=list)
     blocking: bool = False
     unreadable: set[str] = field(default_factory=set)  # files that could not be read as a mapping
+    said: set[InventoryProblem] = field(default_factory=set)  # ``found`` as a set: each problem once, at once
+    hosts_of: dict[InventoryProblem, set[str]] = field(default_factory=dict)  # the hosts a problem leaves invalid
 
-    def add(self, file: str, key: str, message: str, *, blocking: bool = False) -> None:
+    def add(self, file: str, key: str, message: str, *, blocking: bool = False, hosts: Collection[str] = ()) -> None:
         problem = InventoryProblem(str(self.directory / file) if file else str(self.directory), key, message)
-        if problem not in self.found:
+        if problem not in self.said:
+            self.said.add(problem)
             self.found.append(problem)
+        if hosts:
+            self.hosts_of.setdefault(problem, set()).update(hosts)
         self.blocking = self.blocking or blocking
 
 
@@ -99,10 +105,13 @@ class RawInventory:
     defaults_mapping: dict[str, Any]  # defaults.yaml as read, for the Defaults model's own problems
 
 
-def read_files(problems: Problems) -> RawInventory:
+def read_files(
+    problems: Problems, loaded: dict[str, dict[str, Any]] | None = None, group_names: Collection[str] | None = None
+) -> RawInventory:
     """The three files as typed entries (empty where unreadable or of the wrong shape, each problem recorded),
-    checked for structure."""
-    loaded = {file: _read(problems, file) for file in FILES}
+    checked for structure; or the entries ``loaded`` of them (a failover group's part: ``group_names`` are then
+    all the groups a host or group may name)."""
+    loaded = {file: _read(problems, file) for file in FILES} if loaded is None else loaded
     defaults = _entry(problems, "defaults.yaml", "", loaded["defaults.yaml"], RawDefaults)
     hosts = {
         name: _entry(problems, "hosts.yaml", name, entry, RawEntry) for name, entry in loaded["hosts.yaml"].items()
@@ -111,7 +120,7 @@ def read_files(problems: Problems) -> RawInventory:
         name: _entry(problems, "groups.yaml", name, entry, RawEntry) for name, entry in loaded["groups.yaml"].items()
     }
     raw = RawInventory(hosts=hosts, groups=groups, defaults=defaults, defaults_mapping=loaded["defaults.yaml"])
-    _check_structure(problems, raw)
+    _check_structure(problems, raw, raw.groups.keys() if group_names is None else group_names)
     for file, entries in loaded.items():
         for key in _find_secrets(entries, ""):
             problems.add(file, key, "remove it: use SSH keys (key_file in defaults.yaml), never passwords in files")
@@ -119,23 +128,32 @@ def read_files(problems: Problems) -> RawInventory:
 
 
 def _read(problems: Problems, file: str) -> dict[str, Any]:
+    text = read_text(problems, file)
+    return {} if text is None else parse_mapping(problems, file, text)
+
+
+def read_text(problems: Problems, file: str) -> str | None:
+    """One of the files' text; None when it is missing (defaults.yaml may be) or cannot be read (a problem)."""
     path = problems.directory / file
     if not path.is_file():
         if file != "defaults.yaml":
             problems.add(file, "(file)", f"missing: an inventory directory needs {', '.join(FILES)}", blocking=True)
-        return {}
+        return None
     try:
-        loaded = ruamel.yaml.YAML(typ="safe").load(path.read_text(encoding="utf-8"))
+        return path.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as exc:
         problems.add(file, "(file)", f"cannot read it: {exc}", blocking=True)
         problems.unreadable.add(file)
-        return {}
-    except YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        where = f" at line {mark.line + 1}" if mark is not None else ""
-        problems.add(file, "(file)", f"not valid YAML{where}: fix the syntax", blocking=True)
-        problems.unreadable.add(file)
-        return {}
+        return None
+
+
+def parse_mapping(problems: Problems, file: str, text: str) -> dict[str, Any]:
+    """``text``, one of the files, as a mapping of names to entries; fast, unless the precise loader must read it
+    (:mod:`.fast_yaml`), as it must to place a syntax error by its line."""
+    try:
+        loaded = load_fast(text)
+    except Undecided:
+        loaded = _load_precisely(problems, file, text)
     if loaded is None:
         return {}
     if not isinstance(loaded, dict):
@@ -143,6 +161,17 @@ def _read(problems: Problems, file: str) -> dict[str, Any]:
         problems.unreadable.add(file)
         return {}
     return {str(k): v for k, v in loaded.items()}
+
+
+def _load_precisely(problems: Problems, file: str, text: str) -> Any:
+    try:
+        return ruamel.yaml.YAML(typ="safe").load(text)
+    except YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        where = f" at line {mark.line + 1}" if mark is not None else ""
+        problems.add(file, "(file)", f"not valid YAML{where}: fix the syntax", blocking=True)
+        problems.unreadable.add(file)
+        return None
 
 
 def _entry(problems: Problems, file: str, name: str, value: Any, model: type[Entry]) -> Entry:
@@ -214,14 +243,14 @@ def group_cycles(groups: Mapping[str, RawEntry]) -> list[str]:
     return cyclic
 
 
-def _check_structure(problems: Problems, raw: RawInventory) -> None:
+def _check_structure(problems: Problems, raw: RawInventory, group_names: Collection[str]) -> None:
     for key, message in MOVED.items():
         if key in (raw.defaults.data or {}):
             problems.add("defaults.yaml", f"data.{key}", message)
     for file, entries in (("hosts.yaml", raw.hosts), ("groups.yaml", raw.groups)):
         for name, entry in entries.items():
             for group in entry.group_names:
-                if group not in raw.groups:
+                if group not in group_names:
                     problems.add(
                         file, f"{name}.groups", f"unknown group {group!r}: define it in groups.yaml", blocking=True
                     )
