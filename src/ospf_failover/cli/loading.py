@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 import json
 from dataclasses import fields
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import TYPE_CHECKING, Any, TextIO, TypeVar
 
 from ospf_failover.errors import OspfFailoverError
 
@@ -15,8 +15,9 @@ if TYPE_CHECKING:
 T = TypeVar("T")
 
 
-def load_for(args: argparse.Namespace, runbook: str) -> Fleet:
-    """The inventory; with --json, a refusal still prints its one JSON document before the error is raised."""
+def load_for(args: argparse.Namespace, runbook: str, *, stdout: TextIO | None = None) -> Fleet:
+    """The inventory; with --json, a refusal still prints its one JSON document (on ``stdout``: the command's,
+    this process's by default) before the error is raised."""
     from ospf_failover.inventory import load_inventory
 
     try:
@@ -32,7 +33,7 @@ def load_for(args: argparse.Namespace, runbook: str) -> Fleet:
                 "error": str(exc),
                 "problems": problems,
             }
-            print(json.dumps(document, indent=2))
+            print(json.dumps(document, indent=2), file=stdout)
         raise
 
 
