@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from ospf_failover.cli.switching import SharedFleets, arguments_of, own_hosts
+from ospf_failover.cli.switching import SharedFleets, arguments_of, group_hosts, own_hosts
 from ospf_failover.engine.batch import Timed
 from ospf_failover.engine.watchdog import Watchdog
 from ospf_failover.inventory import load_inventory
@@ -23,9 +23,15 @@ REPO_INVENTORY = Path(__file__).resolve().parents[2] / "inventory"
 
 def test_each_run_gets_hosts_of_its_own_over_one_validated_inventory() -> None:
     fleet = load_inventory(REPO_INVENTORY)
-    one, two = own_hosts(fleet), own_hosts(fleet)
-    assert sorted(one.inventory.hosts) == sorted(fleet.inventory.hosts)
-    for name, host in fleet.inventory.hosts.items():
+    fog = sorted(fleet.fogs)[0]
+    names = group_hosts(fleet, fog)
+    group = fleet.fogs[fog]
+    assert set(names) == {*group.pairing, *group.pairing.values(), *group.observers}
+    assert group_hosts(fleet, "no-such-group") == []
+    one, two = own_hosts(fleet, names), own_hosts(fleet, names)
+    assert sorted(one.inventory.hosts) == sorted(set(names)), "a run's inventory holds its group's hosts only"
+    for name in names:
+        host = fleet.inventory.hosts[name]
         mine, theirs = one.inventory.hosts[name], two.inventory.hosts[name]
         assert mine is not host and mine is not theirs, name
         assert mine.connections is not theirs.connections and mine.connections == {}

@@ -20,6 +20,7 @@ import os
 import sys
 import threading
 import time
+from collections.abc import Collection
 from typing import TYPE_CHECKING, TextIO
 
 from ospf_failover import rendezvous
@@ -95,7 +96,8 @@ def switch_alone(
     from .loading import load_for, options_from
 
     stdout = output.stdout if output is not None else None
-    fleet = fleets.load(args, stdout=stdout) if fleets is not None else load_for(args, "switch")
+    own = output is None  # this process's own run: the loaded hosts are its own
+    fleet = fleets.load(args, stdout=stdout, shared=not own) if fleets is not None else load_for(args, "switch")
     options = options_from(args, SwitchOptions, started=started)
     return run_switch(fleet, options, environ=environ, output=output)
 
@@ -144,24 +146,38 @@ class SharedFleets:
         self._lock = threading.Lock()
         self._loaded: dict[str, Fleet] = {}
 
-    def load(self, args: argparse.Namespace, *, stdout: TextIO | None = None) -> Fleet:
+    def load(self, args: argparse.Namespace, *, stdout: TextIO | None = None, shared: bool = True) -> Fleet:
+        """The inventory for ``args``'s switch: loaded, or reused when a load of its directory holds its group.
+        ``shared``: other runs may use this load too, so the run gets its group's hosts as copies of its own
+        (the leader's own run passes False: it keeps the loaded hosts, which no copy shares sessions with)."""
         from .loading import load_for
 
+        key = os.path.abspath(args.inventory)
         with self._lock:
-            fleet = self._loaded.get(args.inventory)
+            fleet = self._loaded.get(key)
             if fleet is None or args.fog not in fleet.fogs:
                 fleet = load_for(args, "switch", stdout=stdout)
-                self._loaded[args.inventory] = fleet
-        return own_hosts(fleet)
+                self._loaded[key] = fleet
+        return own_hosts(fleet, group_hosts(fleet, args.fog)) if shared else fleet
 
 
-def own_hosts(fleet: Fleet) -> Fleet:
-    """``fleet`` with Nornir hosts of its own (shallow copies: the same validated data, no session yet)."""
+def group_hosts(fleet: Fleet, fog: str) -> list[str]:
+    """The hosts a switch of ``fog`` may open sessions to: its nodes, routers and observers (none when the
+    inventory has no such group: the run refuses it before it connects)."""
+    group = fleet.fogs.get(fog)
+    if group is None:
+        return []
+    return [*group.pairing, *group.pairing.values(), *group.observers]
+
+
+def own_hosts(fleet: Fleet, names: Collection[str]) -> Fleet:
+    """``fleet`` whose Nornir inventory holds copies of the hosts ``names`` (shallow: the same validated data,
+    no session yet), and no other host."""
     from nornir.core.inventory import Hosts, Inventory
 
     hosts = Hosts()
-    for name, host in fleet.inventory.hosts.items():
-        private = copy.copy(host)
+    for name in dict.fromkeys(names):
+        private = copy.copy(fleet.inventory.hosts[name])
         private.connections = {}
         hosts[name] = private
     inventory = Inventory(hosts=hosts, groups=fleet.inventory.groups, defaults=fleet.inventory.defaults)
