@@ -4,7 +4,7 @@ own process; each of the others hands its request over and waits, cheaply, for i
 When a node dies, ECX starts every group of that node on the survivor at once, each through its own start.sh: one
 ``switch`` process per group. Each of them alone would start Python with Nornir, netmiko and pydantic, and open its
 own SSH sessions. Here the first one (the leader) binds an abstract Unix socket whose name says what it can serve
-(:func:`meeting_point`: same user, machine name, inventory, lock directory, PATH and program); a process that finds
+(:func:`meeting_key`: same user, machine name, inventory, lock directory, PATH and program); a process that finds
 the name taken connects to it as a follower, sends its request (:class:`Request`) and prints what comes back as it
 comes: its own ``[I]/[W]/[E]`` lines, its JSON document, its exit code, exactly as if it had run alone.
 
@@ -24,13 +24,13 @@ Messages are JSON lines. Follower to leader: one request. Leader to follower: ``
 from __future__ import annotations
 
 import contextlib
-import hashlib
 import json
 import os
 import socket
 import sys
 import threading
 import time
+import zlib
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import asdict, dataclass, field
 from typing import Any, TextIO
@@ -58,6 +58,7 @@ class Request:
     started: float | None = None  # time.monotonic() of the follower's start (one clock for the whole machine)
     environ: dict[str, str] = field(default_factory=dict)  # ECX's CLP_* variables
     pid: int = 0
+    meeting: str = ""  # the follower's meeting key: a leader of another key declines the request
 
     def to_line(self) -> bytes:
         return json.dumps({"request": asdict(self)}).encode() + b"\n"
@@ -80,13 +81,18 @@ def ecx_environment(environ: Mapping[str, str]) -> dict[str, str]:
     return {key: value for key, value in environ.items() if key.startswith("CLP_")}
 
 
-def meeting_point(*, inventory: str, lock_dir: str, environ: Mapping[str, str] | None = None) -> bytes:
-    """The abstract socket address of switches that may run in one process: same user, machine name (the
-    cluster node), inventory, lock directory, PATH (clplogcmd) and program."""
+def meeting_key(*, inventory: str, lock_dir: str, environ: Mapping[str, str] | None = None) -> str:
+    """What switches that may run in one process have in common: the same user, machine name (the cluster
+    node), inventory, lock directory, PATH (clplogcmd) and program."""
     env = os.environ if environ is None else environ
-    parts = [os.getuid(), socket.gethostname(), inventory, lock_dir, env.get("PATH", ""), sys.executable]
-    digest = hashlib.sha256(json.dumps(parts).encode()).hexdigest()[:32]
-    return b"\0ospf-failover-switch-" + digest.encode()
+    return json.dumps([os.getuid(), socket.gethostname(), inventory, lock_dir, env.get("PATH", ""), sys.executable])
+
+
+def meeting_point(key: str) -> bytes:
+    """The abstract socket address of ``key``'s switches. Two checksums of the key make the name short (no
+    hashing library: a follower stays small); a leader also compares the whole key of each request."""
+    data = key.encode()
+    return b"\0ospf-failover-switch-%08x%08x" % (zlib.crc32(data), zlib.adler32(data))
 
 
 def coordination_wanted(environ: Mapping[str, str] | None = None) -> bool:
@@ -180,8 +186,9 @@ class Leader:
     """The meeting point held: followers' requests are taken, each served on a thread of its own by ``serve``,
     until :meth:`close`."""
 
-    def __init__(self, listener: socket.socket, serve: Serve | None = None) -> None:
+    def __init__(self, listener: socket.socket, serve: Serve | None = None, *, key: str = "") -> None:
         self.listener = listener
+        self.key = key
         self.serve = serve
         self.waiting: list[tuple[Request, Outlet]] = []  # taken before there was anyone to serve them
         self.serving: list[threading.Thread] = []
@@ -192,8 +199,9 @@ class Leader:
         self._accepting.start()
 
     @classmethod
-    def bind(cls, address: bytes) -> Leader | None:
-        """The leader, when ``address`` is free; None when another process holds it."""
+    def bind(cls, address: bytes, *, key: str = "") -> Leader | None:
+        """The leader, when ``address`` is free; None when another process holds it. ``key``: the meeting key
+        requests must have (empty: any)."""
         listener = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
         try:
             listener.bind(address)
@@ -201,7 +209,7 @@ class Leader:
         except OSError:
             listener.close()
             return None
-        return cls(listener)
+        return cls(listener, key=key)
 
     def start_serving(self, serve: Serve) -> None:
         """Serve the requests taken so far, and every later one, with ``serve``."""
@@ -227,6 +235,9 @@ class Leader:
         except (TypeError, ValueError) as exc:
             outlet.send({"declined": str(exc)})
             outlet.send({"exit": 2})
+            return
+        if self.key and request.meeting != self.key:
+            outlet.send({"declined": "another inventory, lock directory, PATH or program"})
             return
         with self._lock:
             if self._closed.is_set():
@@ -347,7 +358,7 @@ def meet(
     """Lead (the address was free) or follow the process that leads; a few tries, then alone."""
     followed: Followed | None = None
     for _ in range(ATTEMPTS):
-        leader = Leader.bind(address)
+        leader = Leader.bind(address, key=request.meeting)
         if leader is not None:
             return Meeting(leader=leader)
         followed = follow(address, request, give_up_at=give_up_at, stdout=stdout, stderr=stderr)

@@ -181,13 +181,29 @@ def test_a_leader_declines_what_is_not_a_request_and_waits_for_runs_no_longer_th
     follower.join(timeout=5)
 
 
-def test_the_meeting_point_separates_inventories_and_lock_directories() -> None:
-    one = rendezvous.meeting_point(inventory="/a", lock_dir="/run/lock/x", environ={"PATH": "/bin"})
-    assert one == rendezvous.meeting_point(inventory="/a", lock_dir="/run/lock/x", environ={"PATH": "/bin"})
-    assert one.startswith(b"\0")
-    assert one != rendezvous.meeting_point(inventory="/b", lock_dir="/run/lock/x", environ={"PATH": "/bin"})
-    assert one != rendezvous.meeting_point(inventory="/a", lock_dir="/tmp/l", environ={"PATH": "/bin"})
-    assert one != rendezvous.meeting_point(inventory="/a", lock_dir="/run/lock/x", environ={"PATH": "/usr/bin"})
+def point(inventory: str, lock_dir: str, path: str) -> bytes:
+    key = rendezvous.meeting_key(inventory=inventory, lock_dir=lock_dir, environ={"PATH": path})
+    return rendezvous.meeting_point(key)
+
+
+def test_the_meeting_point_separates_inventories_and_lock_directories(address: bytes) -> None:
+    one = point("/a", "/run/lock/x", "/bin")
+    assert one == point("/a", "/run/lock/x", "/bin")
+    assert one.startswith(b"\0") and len(one) < 100
+    assert one != point("/b", "/run/lock/x", "/bin")
+    assert one != point("/a", "/tmp/l", "/bin")
+    assert one != point("/a", "/run/lock/x", "/usr/bin")
+    held = Leader.bind(address, key="mine")
+    assert held is not None
+    held.start_serving(echo)
+    try:  # a request of another key (the names' checksums met by chance) is declined: the follower runs alone
+        other = request("customer1")
+        followed = follow(address, other, give_up_at=time.monotonic() + 5)
+        assert followed.exit_code is None and "another inventory" in followed.why
+        same = Request(fog="customer1", inventory="/a", timeout=5, meeting="mine")
+        assert follow(address, same, give_up_at=time.monotonic() + 5).exit_code == 1
+    finally:
+        held.close()
     assert not rendezvous.coordination_wanted({"OSPF_FAILOVER_ALONE": "1"})
     assert rendezvous.coordination_wanted({})
 
@@ -197,8 +213,8 @@ def test_a_switch_process_that_follows_prints_the_leaders_answer_and_loads_nothi
     inventory = tmp_path / "inventory"
     env = {**os.environ, "OSPF_FAILOVER_LOCK_DIR": str(tmp_path / "locks"), "CLP_GROUPNAME": "customer7"}
     env.pop("OSPF_FAILOVER_ALONE", None)
-    address = rendezvous.meeting_point(inventory=str(inventory), lock_dir=str(tmp_path / "locks"), environ=env)
-    held = Leader.bind(address)
+    key = rendezvous.meeting_key(inventory=str(inventory), lock_dir=str(tmp_path / "locks"), environ=env)
+    held = Leader.bind(rendezvous.meeting_point(key), key=key)
     assert held is not None
     seen: list[Request] = []
 
@@ -210,9 +226,10 @@ def test_a_switch_process_that_follows_prints_the_leaders_answer_and_loads_nothi
     held.start_serving(serve)
     probe = (
         "import json, sys\n"
+        "HEAVY = ('nornir', 'netmiko', 'pydantic', 'paramiko', 'hashlib', 'yaml', 'ruamel')\n"
         "from ospf_failover.cli.command_line import main\n"
         "code = main(sys.argv[1:])\n"
-        "heavy = sorted(m for m in sys.modules if m.split('.')[0] in ('nornir', 'netmiko', 'pydantic', 'paramiko'))\n"
+        "heavy = sorted(m for m in sys.modules if m.split('.')[0] in HEAVY)\n"
         "print(json.dumps({'code': code, 'heavy': heavy}))\n"
     )
     argv = ["--inventory", str(inventory), "switch", "customer7", "--verify", "warn", "--timeout", "300"]

@@ -42,7 +42,7 @@ def handle_switch(args: argparse.Namespace) -> int:
     if args.debug or not rendezvous.coordination_wanted():
         return switch_alone(args, started=started)
     request = request_of(args, started=started)
-    address = rendezvous.meeting_point(inventory=request.inventory, lock_dir=str(lock_directory()))
+    address = rendezvous.meeting_point(request.meeting)
     meeting = rendezvous.meet(address, request, give_up_at=rendezvous.deadline_of(request) + FOLLOWER_GRACE)
     if meeting.followed is not None:
         return after_following(args, meeting, started=started)
@@ -65,6 +65,7 @@ def request_of(args: argparse.Namespace, *, started: float | None) -> Request:
         started=started if started is not None else time.monotonic(),
         environ=rendezvous.ecx_environment(os.environ),
         pid=os.getpid(),
+        meeting=rendezvous.meeting_key(inventory=os.path.abspath(args.inventory), lock_dir=str(lock_directory())),
     )
 
 
