@@ -31,8 +31,26 @@ from ospf_failover_lab.lab import Lab
 
 NODE = "node-b"
 TIME = "/usr/bin/time"
+SAMPLE_EVERY = 0.5  # seconds between samples of the processes' memory
 FOLLOWER_KIB = 40 * 1024  # a follower's peak RSS stays well below: it never loads Nornir, netmiko or pydantic
 VERDICT = re.compile(r"^\[I\] switch (\S+): switched and verified in ([0-9.]+) s \(exit 0\)")
+
+
+def memory_now(pids: list[int]) -> tuple[int, int]:
+    """RSS and PSS (KiB) summed over the switch processes (each the child GNU time forked) right now."""
+    rss = pss = 0
+    for pid in pids:
+        try:
+            children = Path(f"/proc/{pid}/task/{pid}/children").read_text().split()
+            for child in children:
+                for line in Path(f"/proc/{child}/smaps_rollup").read_text().splitlines():
+                    if line.startswith("Rss:"):
+                        rss += int(line.split()[1])
+                    elif line.startswith("Pss:"):
+                        pss += int(line.split()[1])
+        except (OSError, ValueError):
+            continue  # ended meanwhile
+    return rss, pss
 
 
 def fail_over_node(lab: Lab, fogs: list[str]) -> None:
@@ -67,9 +85,14 @@ def start_all(lab: Lab, fogs: list[str], *, alone: bool, timeout: float = 300.0)
         cpu: dict[str, float] = {}
         pids = {process.pid: fog for fog, process, _ in processes}
         limit = first + timeout
+        sampled, together = 0.0, (0, 0)  # the processes' memory summed at one moment: its peak, RSS and PSS
         while pids and time.monotonic() < limit:
             pid, status, _ = os.wait4(-1, os.WNOHANG)
             if pid == 0:
+                if time.monotonic() - sampled >= SAMPLE_EVERY:
+                    sampled = time.monotonic()
+                    now = memory_now(list(pids))
+                    together = (max(together[0], now[0]), max(together[1], now[1]))
                 time.sleep(0.005)
                 continue
             if pid not in pids:
@@ -104,6 +127,8 @@ def start_all(lab: Lab, fogs: list[str], *, alone: bool, timeout: float = 300.0)
         "unfinished": sorted(set(fogs) - set(ends)),
         "peak_rss_sum_mib": round(sum(peak_kib.values()) / 1024, 1),
         "peak_rss_max_mib": round(max(peak_kib.values(), default=0) / 1024, 1),
+        "sampled_peak_rss_mib": round(together[0] / 1024, 1),  # summed at one moment, every SAMPLE_EVERY s
+        "sampled_peak_pss_mib": round(together[1] / 1024, 1),
         # processes that loaded the tool's libraries (led, or ran alone) rather than only following
         "full_processes": sum(1 for kib in peak_kib.values() if kib > FOLLOWER_KIB),
         "cpu_s_sum": round(sum(cpu.values()), 1),
