@@ -16,7 +16,7 @@ from ospf_failover.engine.watchdog import Watchdog
 from ospf_failover.inventory import load_inventory
 from ospf_failover.rendezvous import Request
 from ospf_failover.runbooks.switch.steps import CrossChecks
-from ospf_failover.transport.bound import ConnectsInFlight, NoConnectSlot, machine_slot
+from ospf_failover.transport.bound import NoConnectSlot, machine_slot
 
 REPO_INVENTORY = Path(__file__).resolve().parents[2] / "inventory"
 
@@ -89,24 +89,6 @@ def test_clpstats_cross_check_is_shared_by_the_switches_started_before_it() -> N
     three, _ = checks.reading("node-b", since=later, start=start)  # a command started after it: a reading of its own
     other, _ = checks.reading("node-a", since=first_command, start=start)
     assert len(started) == 3 and three is not one and other is not one
-
-
-def test_connects_are_bounded_per_host_not_in_all() -> None:
-    bound = ConnectsInFlight()
-    inside = threading.Barrier(2, timeout=5)
-
-    def connect(key: str) -> None:
-        with bound.slot(1, timeout=5, key=key):
-            inside.wait()  # both hosts' connects under way at once: each has its own slot
-
-    threads = [threading.Thread(target=connect, args=(key,)) for key in ("10.0.0.1:22", "10.0.0.2:22")]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=10)
-    assert bound.most == 1 and bound.count == 0
-    with bound.slot(1, timeout=1, key="a"), pytest.raises(NoConnectSlot), bound.slot(1, timeout=0.1, key="a"):
-        pass
 
 
 def test_machine_slots_bound_a_hosts_connects_across_open_files(tmp_path: Path) -> None:

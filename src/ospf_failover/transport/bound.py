@@ -1,6 +1,6 @@
-"""The bound on connects in flight to one host: OpenSSH's MaxStartups (10:30:100) refuses some of more than 10
-simultaneous unauthenticated connections, so sessions to a host open a few at a time, however many threads, and
-however many processes on this machine, want one."""
+"""The bounds on connects in flight: OpenSSH's MaxStartups (10:30:100) refuses some of more than 10 simultaneous
+unauthenticated connections, so sessions open a few at a time in a process, however many threads want one, and a
+few at a time to each host from all the processes of this machine together."""
 
 from __future__ import annotations
 
@@ -10,7 +10,6 @@ import os
 import re
 import threading
 import time
-from collections import Counter
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -25,36 +24,33 @@ class NoConnectSlot(TimeoutError):
 
 
 class ConnectsInFlight:
-    """How many connects are under way, per host (``key``: its address and port); each caller waits until fewer
-    than *its* limit are under way to its host (the inventory's ``max_connects_in_flight``), so one count serves
-    every inventory a process opens sessions for."""
+    """How many connects are under way in this process; each caller waits until fewer than *its* limit are (the
+    inventory's ``max_connects_in_flight``), so one count serves every inventory a process opens sessions for.
+    A process running many groups at once (a leader of switches) keeps its handshakes few at a time too: each
+    is CPU work under one interpreter lock, and a handshake starved of it runs into its timeouts."""
 
     def __init__(self) -> None:
         self._changed = threading.Condition()
-        self._counts: Counter[str] = Counter()
-        self.most = 0  # the most connects seen under way at once to one host (for tests and measurements)
+        self._count = 0
+        self.most = 0  # the most connects seen under way at once (for tests and measurements)
 
     @property
     def count(self) -> int:
-        """Connects under way now, to every host."""
-        return sum(self._counts.values())
+        return self._count
 
     @contextmanager
-    def slot(self, limit: int, *, timeout: float, key: str = "") -> Iterator[None]:
-        """Hold one of ``limit`` slots of ``key`` while connecting; NoConnectSlot when none frees within
-        ``timeout`` seconds."""
+    def slot(self, limit: int, *, timeout: float) -> Iterator[None]:
+        """Hold one of ``limit`` slots while connecting; NoConnectSlot when none frees within ``timeout`` seconds."""
         with self._changed:
-            if not self._changed.wait_for(lambda: self._counts[key] < limit, timeout=timeout):
-                raise NoConnectSlot(f"no connect slot free within {timeout:.0f} s ({self._counts[key]} under way)")
-            self._counts[key] += 1
-            self.most = max(self.most, self._counts[key])
+            if not self._changed.wait_for(lambda: self._count < limit, timeout=timeout):
+                raise NoConnectSlot(f"no connect slot free within {timeout:.0f} s ({self._count} under way)")
+            self._count += 1
+            self.most = max(self.most, self._count)
         try:
             yield
         finally:
             with self._changed:
-                self._counts[key] -= 1
-                if not self._counts[key]:
-                    del self._counts[key]
+                self._count -= 1
                 self._changed.notify_all()
 
 

@@ -3,14 +3,14 @@
 Registered by entry point (group ``nornir.plugins.connections``). It reads netmiko's parameters (the inventory's
 ``connection_options.netmiko``: address, port, user, and its ``extras``, netmiko's own arguments, which a plain
 nornir_netmiko script uses too), validates them (:class:`~ospf_failover.inventory.SessionOptions`: no session opens
-without key login, verified host keys and bounded connects), waits for a connect slot (``max_connects_in_flight``
-per host, counted across the processes of this machine: a bound this plugin owns), and connects with netmiko's own
-SSH client code: the client netmiko builds from those arguments (known hosts, host key policy) and the connect
-parameters netmiko derives from them (keys, timeouts, ssh_config). For a Linux host (platform ``linux``) it does not
-open netmiko's interactive terminal: the session's commands run in a shell on an exec channel (:mod:`.channel`). Any
-other platform is a device with a CLI of its own (a site gateway of another vendor): its session is netmiko's
-interactive driver for that device type (:mod:`.terminal`). Failures are classified by exception type
-(:mod:`.errors`).
+without key login, verified host keys and bounded connects), waits for a connect slot (``max_connects_in_flight`` in
+the process, and as many to one host from every process of this machine: bounds this plugin owns), and connects with
+netmiko's own SSH client code: the client netmiko builds from those arguments (known hosts, host key policy) and the
+connect parameters netmiko derives from them (keys, timeouts, ssh_config). For a Linux host (platform ``linux``) it
+does not open netmiko's interactive terminal: the session's commands run in a shell on an exec channel
+(:mod:`.channel`). Any other platform is a device with a CLI of its own (a site gateway of another vendor): its
+session is netmiko's interactive driver for that device type (:mod:`.terminal`). Failures are classified by
+exception type (:mod:`.errors`).
 """
 
 from __future__ import annotations
@@ -77,7 +77,7 @@ class SessionPlugin:
             }
             limit, key = options.run.max_connects_in_flight, f"{address}:{port or 22}"
             with (
-                self.connects.slot(limit, timeout=SLOT_WAIT, key=key),
+                self.connects.slot(limit, timeout=SLOT_WAIT),
                 machine_slot(lock_directory() / CONNECTS_DIR, key, limit, timeout=SLOT_WAIT),
             ):
                 if (platform or LINUX) == LINUX:
