@@ -68,10 +68,11 @@ def original_run(lab: Lab, node: str) -> float:
     return time.monotonic() - start
 
 
-def switch_run(lab: Lab, node: str) -> float:
+def switch_run(lab: Lab, node: str, *, alone: bool = False) -> float:
+    """The switch as start.sh runs it; ``alone``: never meeting other switches (OSPF_FAILOVER_ALONE=1)."""
     argv = [TOOL, "--inventory", str(lab.inventory_dir), "switch", "customer1", "--node", node, "--json"]
     start = time.monotonic()
-    done = lab.run(node, argv, timeout=120)
+    done = lab.run(node, argv, timeout=120, env={"OSPF_FAILOVER_ALONE": "1"} if alone else None)
     elapsed = time.monotonic() - start
     if done.returncode != 0:
         raise SystemExit(f"switch failed ({done.returncode}): {done.stderr}")
@@ -115,9 +116,14 @@ def measure(rounds: int, nic_style: str) -> dict[str, object]:
     try:
         original: list[float] = []
         switch: list[float] = []
+        alone: list[float] = []
         node = "node-b"
+
+        def switch_alone(lab: Lab, node: str) -> float:
+            return switch_run(lab, node, alone=True)
+
         for _ in range(rounds):
-            for procedure, sink in ((original_run, original), (switch_run, switch)):
+            for procedure, sink in ((original_run, original), (switch_run, switch), (switch_alone, alone)):
                 sink.append(procedure(lab, node))
                 settle(lab, SIDE[node][0])
                 node = "node-a" if node == "node-b" else "node-b"
@@ -135,6 +141,9 @@ def measure(rounds: int, nic_style: str) -> dict[str, object]:
         "original_unverified_median_s": round(original_median, 3),
         "switch_verified_median_s": round(switch_median, 3),
         "ratio_switch_to_original": round(switch_median / original_median, 2),
+        # the same switch with the meeting point off (OSPF_FAILOVER_ALONE=1): what looking for others costs alone
+        "switch_alone_median_s": round(statistics.median(alone), 3),
+        "ratio_switch_to_alone": round(switch_median / statistics.median(alone), 2),
         "observer_no_route_max_s": round(max(gaps), 3),
         "observer_no_route_each_s": [round(g, 3) for g in gaps],
     }

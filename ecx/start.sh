@@ -13,4 +13,7 @@ export OSPF_FAILOVER_INVENTORY
 # router the tool may not touch still holding the gateway) ends the wait after twice the OSPF dead interval,
 # not after 300 s; while it waits, a line at least every 5 s says for what.
 # A router that cannot take the gateway over does fail the script (exit 1): then the other site should try.
+# When a node dies ECX starts all its groups at once: their switches meet, the first running every group in its
+# process, each script still printing its own group's lines and exit code (docs/failover.md; to turn it off,
+# export OSPF_FAILOVER_ALONE=1 above the last line).
 exec "$OSPF_FAILOVER" switch "$CLP_GROUPNAME" --verify warn --timeout 300

@@ -15,7 +15,9 @@ Exit codes: 0 done and verified (or verification warned/off), 1 the active route
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
+from typing import TextIO
 
 from ospf_failover.engine import Runbook, Step, command_renderers, run_steps
 from ospf_failover.inventory import Fleet
@@ -38,11 +40,23 @@ SWITCH: tuple[Step[SwitchState], ...] = (
 )
 VERIFY = tuple(step for step in SWITCH if not step.changes)
 
-__all__ = ["SWITCH", "VERIFY", "SwitchOptions", "run_switch", "run_verify"]
+__all__ = ["SWITCH", "VERIFY", "Output", "SwitchOptions", "run_switch", "run_verify"]
 
 
-def run_switch(fleet: Fleet, options: SwitchOptions, *, environ: Mapping[str, str] | None = None) -> int:
-    return _run("switch", SWITCH, fleet, options, environ, lock=True)
+@dataclass(frozen=True)
+class Output:
+    """Where a run draws when it is not this process's own command: another process's stdout and stderr, and
+    what to do past the bound instead of this process's last line and exit (see ospf_failover.rendezvous)."""
+
+    stdout: TextIO
+    stderr: TextIO
+    overrun: Callable[[str, int], None] | None = None
+
+
+def run_switch(
+    fleet: Fleet, options: SwitchOptions, *, environ: Mapping[str, str] | None = None, output: Output | None = None
+) -> int:
+    return _run("switch", SWITCH, fleet, options, environ, lock=True, output=output)
 
 
 def run_verify(fleet: Fleet, options: SwitchOptions, *, environ: Mapping[str, str] | None = None) -> int:
@@ -57,8 +71,9 @@ def _run(
     environ: Mapping[str, str] | None,
     *,
     lock: bool,
+    output: Output | None = None,
 ) -> int:
-    runbook = runbook_of(name, fleet, options, lock=lock)
+    runbook = runbook_of(name, fleet, options, lock=lock, output=output)
 
     def prepare() -> SwitchState:
         fog = fleet.fog(options.fog)
@@ -68,17 +83,19 @@ def _run(
     return run_steps(fleet, runbook, prepare, steps)
 
 
-def runbook_of(name: str, fleet: Fleet, options: SwitchOptions, *, lock: bool) -> Runbook:
+def runbook_of(name: str, fleet: Fleet, options: SwitchOptions, *, lock: bool, output: Output | None = None) -> Runbook:
     """How a switch or a verify runs: bounded by ``--timeout`` from the command's start, never quiet, the
-    switch holding its group's lock."""
+    switch holding its group's lock; drawn on ``output`` when given."""
+    streams = {"stdout": output.stdout, "stderr": output.stderr} if output is not None else {}
     return Runbook(
         name,
         (options.fog,),
-        tuple(command_renderers(options.as_json)),
+        tuple(command_renderers(options.as_json, **streams)),
         lock=lock,
         timeout=options.timeout,
         started=options.started,
         heartbeat=True,
         workers=min(MAX_WORKERS, max(4, len(fleet.hosts))),
         dry_run=options.dry_run,
+        overrun=output.overrun if output is not None else None,
     )

@@ -4,7 +4,9 @@ the engine runs and times: locate, plan, connect, a dry run's report, the standb
 from __future__ import annotations
 
 import contextlib
+import threading
 import time
+from collections.abc import Callable
 from concurrent.futures import TimeoutError as FutureTimeout
 
 from nornir.core import Nornir
@@ -54,9 +56,12 @@ def find_location(state: SwitchState, step: StepRun) -> tuple[Location, Opened |
     if ecx_group(state.environ) == fog.name:
         location = node_from_ecx(fleet, fog, local)
         wait = min(CROSS_CHECK_WAIT, step.remaining())
-        cross_check = run_in_background(
-            nr, [location.node], read_clpstat, local=True, max_wait=wait, busy=state.clpstat_busy
-        )
+        since = state.options.started if state.options.started is not None else step.started
+
+        def start(busy: threading.Event) -> Opened:
+            return run_in_background(nr, [location.node], read_clpstat, local=True, max_wait=wait, busy=busy)
+
+        cross_check, state.clpstat_busy = CROSS_CHECKS.reading(location.node, since=since, start=start)
         return location, cross_check
     if local is not None:
         outcome = read_clpstat_of(step, nr, local.name, local=True)
@@ -73,6 +78,34 @@ def find_location(state: SwitchState, step: StepRun) -> tuple[Location, Opened |
             raise clpstat_error(outcome.error, where=candidate)
         errors.append(f"{candidate}: {error_text(outcome.error)}")
     raise OspfFailoverError(f"clpstat could not be read on any node of {fog.name}: " + "; ".join(errors))
+
+
+class CrossChecks:
+    """clpstat's cross-checks under ECX, shared by the switches one process runs (a leader's, for the groups of a
+    node that died): a reading of this node started after a switch's command started answers for that switch
+    too, since ECX had moved its group before it ran start.sh. One switch alone starts its own, as before."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._readings: dict[str, tuple[float, Opened, threading.Event]] = {}
+
+    def reading(
+        self, node: str, *, since: float, start: Callable[[threading.Event], Opened]
+    ) -> tuple[Opened, threading.Event]:
+        """The reading of ``node`` started at or after ``since`` (``time.monotonic()``), or a new one from
+        ``start`` (given the event clpstat's first busy answer sets); with that event."""
+        with self._lock:
+            known = self._readings.get(node)
+            if known is not None and known[0] >= since:
+                return known[1], known[2]
+            busy = threading.Event()
+            began = time.monotonic()
+            opened = start(busy)
+            self._readings[node] = (began, opened, busy)
+            return opened, busy
+
+
+CROSS_CHECKS = CrossChecks()
 
 
 def read_clpstat_of(step: StepRun, nr: Nornir, node: str, *, local: bool) -> HostRun:

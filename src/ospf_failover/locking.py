@@ -4,11 +4,20 @@ from __future__ import annotations
 
 import contextlib
 import fcntl
+import os
 import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
 from ospf_failover.errors import LockTimeout
+
+LOCK_DIR_ENV = "OSPF_FAILOVER_LOCK_DIR"
+DEFAULT_LOCK_DIR = "/run/lock/ospf-failover"
+
+
+def lock_directory() -> Path:
+    """Where the tool's locks live on this machine: $OSPF_FAILOVER_LOCK_DIR, else /run/lock/ospf-failover."""
+    return Path(os.environ.get(LOCK_DIR_ENV, DEFAULT_LOCK_DIR))
 
 
 @contextlib.contextmanager

@@ -345,3 +345,24 @@ def test_sections_read_commands_with_ampersands_and_stars() -> None:
     assert sections is not None
     whole = ruamel.yaml.YAML(typ="safe").load(text)
     assert {name: sections.entry(name) for name in sections.names()} == whole
+
+
+def test_a_leaders_runs_each_get_what_a_lone_switch_would_beside_a_broken_group(tmp_path: Path) -> None:
+    from ospf_failover.cli.switching import SharedFleets, arguments_of, group_hosts
+    from ospf_failover.rendezvous import Request
+
+    files = synthetic(tmp_path, 40)
+    files["groups"]["customer10"]["data"]["vm_gateway"] = "10.9.9.254"  # customer10's own problem
+    files["groups"]["customer12"]["data"]["vm_network"] = "10.0.10.0/24"  # clashes with customer11's
+    files["groups"]["customer12"]["data"]["vm_gateway"] = "10.0.10.1"
+    directory = write(tmp_path, files)
+    fleets = SharedFleets()
+    args = {fog: arguments_of(Request(fog=fog, inventory=str(directory), timeout=30)) for fog in files["groups"]}
+    own = fleets.load(args["customer3"], shared=False)  # the leader's own run: its group's part only
+    assert list(own.fogs) == ["customer3"], list(own.fogs)
+    for fog in ("customer5", "customer12", "customer40"):  # customer12: a lone switch does not judge clashes
+        fleet = fleets.load(args[fog])
+        assert fog in fleet.fogs and sorted(fleet.inventory.hosts) == sorted(set(group_hosts(fleet, fog))), fog
+    with pytest.raises(InventoryError) as caught:
+        fleets.load(args["customer10"])
+    assert [p.key for p in caught.value.problems] == ["customer10.data.vm_gateway"], caught.value.problems

@@ -15,12 +15,13 @@ import logging
 import os
 import sys
 import threading
-import traceback
 from collections.abc import Sequence
 from typing import Any
 
 from ospf_failover import __version__
-from ospf_failover.errors import EXIT_BAD_INPUT, EXIT_FAILED, InventoryError, OspfFailoverError
+from ospf_failover.errors import EXIT_BAD_INPUT
+
+from .failure import exit_for
 
 DEFAULT_INVENTORY = "inventory"
 INVENTORY_ENV = "OSPF_FAILOVER_INVENTORY"
@@ -57,7 +58,7 @@ def command_of(argv: Sequence[str]) -> str | None:
 def build_parser(argv: Sequence[str] | None = None) -> argparse.ArgumentParser:
     """The whole command line. The lab's commands are loaded only for ``lab ...``: the commands that run against
     real routers never import the rehearsal lab."""
-    from . import backup, inventory, parse, runbooks, slices
+    from . import runbooks
 
     parser = _Parser(
         prog="ospf-failover",
@@ -74,9 +75,14 @@ def build_parser(argv: Sequence[str] | None = None) -> argparse.ArgumentParser:
     parser.add_argument("--debug", action="store_true", help="show tracebacks of errors")
     subparsers = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
     subparsers.required = True
-    for module in (runbooks, backup, inventory, parse, slices):
-        module.register(subparsers)
-    if command_of(sys.argv[1:] if argv is None else argv) == "lab":
+    command = command_of(sys.argv[1:] if argv is None else argv)
+    runbooks.register(subparsers)
+    if command != "switch":  # a switch parses its own line only: it may be one of many at once (rendezvous)
+        from . import backup, inventory, parse, slices
+
+        for module in (backup, inventory, parse, slices):
+            module.register(subparsers)
+    if command == "lab":
         from ospf_failover_lab import cli as lab_cli
 
         lab_cli.register(subparsers, summary=LAB_HELP)
@@ -115,27 +121,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     quiet_libraries(debug=args.debug)
     try:
         code: int = args.handler(args)
-    except InventoryError as exc:
-        for problem in exc.problems:
-            print(f"ospf-failover: {problem}", file=sys.stderr)
-        print(
-            f"ospf-failover: inventory {args.inventory} is invalid ({len(exc.problems)} problem(s))",
-            file=sys.stderr,
-        )
-        return exc.exit_code
-    except OspfFailoverError as exc:
-        if args.debug:
-            traceback.print_exc()
-        print(f"ospf-failover: error: {exc}", file=sys.stderr)
-        return exc.exit_code
-    except KeyboardInterrupt:
-        print("ospf-failover: interrupted", file=sys.stderr)
-        return 130
-    except Exception as exc:  # a defect: say so in one line, the traceback only with --debug
-        if args.debug:
-            traceback.print_exc()
-        print(f"ospf-failover: internal error: {type(exc).__name__}: {exc} (run with --debug)", file=sys.stderr)
-        return EXIT_FAILED
+    except (Exception, KeyboardInterrupt) as exc:  # a defect too: one line, the traceback only with --debug
+        return exit_for(exc, inventory=args.inventory, debug=args.debug)
     return code
 
 

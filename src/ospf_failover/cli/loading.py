@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 import json
 from dataclasses import fields
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import TYPE_CHECKING, Any, TextIO, TypeVar
 
 from ospf_failover.errors import OspfFailoverError
 
@@ -15,10 +15,18 @@ if TYPE_CHECKING:
 T = TypeVar("T")
 
 
-def load_for(args: argparse.Namespace, runbook: str, *, fog: str | None = None, broken_groups: bool = False) -> Fleet:
+def load_for(
+    args: argparse.Namespace,
+    runbook: str,
+    *,
+    fog: str | None = None,
+    broken_groups: bool = False,
+    stdout: TextIO | None = None,
+) -> Fleet:
     """The inventory (with ``fog``, only what that failover group uses: a problem elsewhere is not this
     command's; with ``broken_groups``, groups with problems of their own set aside for the runbook to report);
-    with --json, a refusal still prints its one JSON document before the error is raised."""
+    with --json, a refusal still prints its one JSON document (on ``stdout``: the command's, this process's by
+    default) before the error is raised."""
     from ospf_failover.inventory import load_inventory
 
     try:
@@ -34,7 +42,7 @@ def load_for(args: argparse.Namespace, runbook: str, *, fog: str | None = None, 
                 "error": str(exc),
                 "problems": problems,
             }
-            print(json.dumps(document, indent=2))
+            print(json.dumps(document, indent=2), file=stdout)
         raise
 
 

@@ -141,11 +141,9 @@ def register_check(subparsers: argparse._SubParsersAction[Any]) -> None:
 
 
 def handle_switch(args: argparse.Namespace) -> int:
-    from ospf_failover.runbooks.switch.run import SwitchOptions, run_switch
+    from .switching import handle_switch as switch
 
-    return run_switch(
-        load_for(args, "switch", fog=args.fog), options_from(args, SwitchOptions, started=process_started())
-    )
+    return switch(args)  # alone, leading the switches started with it, or following one (rendezvous)
 
 
 def handle_verify(args: argparse.Namespace) -> int:

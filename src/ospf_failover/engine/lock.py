@@ -3,20 +3,18 @@
 from __future__ import annotations
 
 import contextlib
-import os
 import re
 from collections.abc import Iterator
 from pathlib import Path
 
 from ospf_failover.errors import LockTimeout
-from ospf_failover.locking import held
+from ospf_failover.locking import DEFAULT_LOCK_DIR, LOCK_DIR_ENV, held, lock_directory
 
-LOCK_DIR_ENV = "OSPF_FAILOVER_LOCK_DIR"
-DEFAULT_LOCK_DIR = "/run/lock/ospf-failover"
+__all__ = ["DEFAULT_LOCK_DIR", "LOCK_DIR_ENV", "fog_lock", "lock_path"]
 
 
 def lock_path(fog: str) -> Path:
-    directory = Path(os.environ.get(LOCK_DIR_ENV, DEFAULT_LOCK_DIR))
+    directory = lock_directory()
     safe = re.sub(r"[^A-Za-z0-9_.-]", "_", fog)
     return directory / f"{safe}.lock"
 

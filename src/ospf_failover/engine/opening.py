@@ -53,6 +53,9 @@ class Runbook:
     failure_exit: int = EXIT_FAILED  # exit code of a run that fails or overruns, until a step says otherwise
     workers: int = 20  # Nornir's threads
     dry_run: bool = False
+    # past the bound, instead of this process's last line and exit: the line and exit code handed over (a run
+    # served for another process, see ospf_failover.rendezvous)
+    overrun: Callable[[str, int], None] | None = None
 
     def __post_init__(self) -> None:
         if self.lock and (self.timeout is None or len(self.groups) != 1):
@@ -86,7 +89,8 @@ class OpenRun:
         if runbook.timeout is not None:
             label = f"{runbook.name} {' '.join(runbook.groups)}"
             seconds = max(0.0, self.deadline - now) + WATCHDOG_GRACE
-            self.watchdog = Watchdog(label, seconds, exit_code=runbook.failure_exit).start()
+            watchdog = Watchdog(label, seconds, exit_code=runbook.failure_exit, expire_with=runbook.overrun)
+            self.watchdog = watchdog.start()
             stack.callback(self.watchdog.cancel)  # the first callback is the last one run: it covers the others
         self.heartbeat: Heartbeat | None = None
         if runbook.heartbeat:

@@ -142,9 +142,11 @@ class RowTable(Silent):
             print(text, file=self.stream, flush=True)
 
 
-def command_renderers(as_json: bool) -> list[Renderer]:
+def command_renderers(as_json: bool, *, stdout: TextIO | None = None, stderr: TextIO | None = None) -> list[Renderer]:
     """What a runbook command draws: ECX's lines on stdout; with --json the lines on stderr and the one
-    document on stdout."""
+    document on stdout. ``stdout``/``stderr``: the command's streams when they are not this process's (a run
+    served for another process)."""
+    out, err = stdout or sys.stdout, stderr or sys.stderr
     if as_json:
-        return [EcxLines(sys.stderr), JsonDocument(sys.stdout)]
-    return [EcxLines(sys.stdout)]
+        return [EcxLines(err), JsonDocument(out)]
+    return [EcxLines(out)]

@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import sys
 import threading
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from ospf_failover.errors import EXIT_FAILED
@@ -24,6 +25,8 @@ class Watchdog:
     label: str  # "switch customer1": who gives up
     seconds: float
     exit_code: int = EXIT_FAILED
+    # Where the last line and the exit code go instead (a run served for another process, which exits with them)
+    expire_with: Callable[[str, int], None] | None = None
     _timer: threading.Timer | None = field(default=None, repr=False)
 
     def start(self) -> Watchdog:
@@ -37,9 +40,9 @@ class Watchdog:
             self._timer.cancel()
 
     def _expire(self) -> None:
-        print(
-            f"[E] {self.label}: still running after {self.seconds:.0f} s: giving up (exit {self.exit_code})",
-            file=sys.stderr,
-            flush=True,
-        )
+        line = f"[E] {self.label}: still running after {self.seconds:.0f} s: giving up (exit {self.exit_code})"
+        if self.expire_with is not None:
+            self.expire_with(line, self.exit_code)
+            return
+        print(line, file=sys.stderr, flush=True)
         os._exit(self.exit_code)

@@ -2,15 +2,15 @@
 
 Registered by entry point (group ``nornir.plugins.connections``). It reads netmiko's parameters (the inventory's
 ``connection_options.netmiko``: address, port, user, and its ``extras``, netmiko's own arguments, which a plain
-nornir_netmiko script uses too), validates them (:class:`~ospf_failover.inventory.SessionOptions`: no session
-opens without key login, verified host keys and bounded connects), waits for a connect slot
-(``max_connects_in_flight``, a bound this plugin owns), and connects with netmiko's own SSH client code: the
-client netmiko builds from those arguments (known hosts, host key policy) and the connect parameters netmiko
-derives from them (keys, timeouts, ssh_config). For a Linux host (platform ``linux``) it does not open netmiko's
-interactive terminal: the session's commands run in a shell on an exec channel (:mod:`.channel`). Any other
-platform is a device with a CLI of its own (a site gateway of another vendor): its session is netmiko's
-interactive driver for that device type (:mod:`.terminal`). Failures are classified by exception type
-(:mod:`.errors`).
+nornir_netmiko script uses too), validates them (:class:`~ospf_failover.inventory.SessionOptions`: no session opens
+without key login, verified host keys and bounded connects), waits for a connect slot (``max_connects_in_flight`` in
+the process, and as many to one host from every process of this machine: bounds this plugin owns), and connects with
+netmiko's own SSH client code: the client netmiko builds from those arguments (known hosts, host key policy) and the
+connect parameters netmiko derives from them (keys, timeouts, ssh_config). For a Linux host (platform ``linux``) it
+does not open netmiko's interactive terminal: the session's commands run in a shell on an exec channel
+(:mod:`.channel`). Any other platform is a device with a CLI of its own (a site gateway of another vendor): its
+session is netmiko's interactive driver for that device type (:mod:`.terminal`). Failures are classified by
+exception type (:mod:`.errors`).
 """
 
 from __future__ import annotations
@@ -29,14 +29,16 @@ from ospf_failover.errors import ConnectTimeout, InventoryError, InventoryProble
 from ospf_failover.inventory import SESSION, SessionOptions, session_options
 from ospf_failover.inventory.problems import problems_of
 from ospf_failover.inventory.schema import LINUX
+from ospf_failover.locking import lock_directory
 
-from .bound import ConnectsInFlight, NoConnectSlot
+from .bound import ConnectsInFlight, NoConnectSlot, machine_slot
 from .channel import SHELL, Session
 from .errors import RefuseUnknownHost, classify_connect_error
 from .tcp import tcp_connection
 from .terminal import TerminalSession, connect_terminal
 
 SLOT_WAIT = 600.0  # seconds a connect may wait for a slot: each holder is bounded by its own SSH timeouts
+CONNECTS_DIR = "connects"  # under the lock directory: each host's machine-wide connect slots (flock files)
 WHERE = {"netmiko": "connection_options.netmiko.extras", "run": "data", "host": "name"}
 
 
@@ -73,7 +75,11 @@ class SessionPlugin:
                 "device_type": platform or LINUX,
                 **options.netmiko.model_dump(),
             }
-            with self.connects.slot(options.run.max_connects_in_flight, timeout=SLOT_WAIT):
+            limit, key = options.run.max_connects_in_flight, f"{address}:{port or 22}"
+            with (
+                self.connects.slot(limit, timeout=SLOT_WAIT),
+                machine_slot(lock_directory() / CONNECTS_DIR, key, limit, timeout=SLOT_WAIT),
+            ):
                 if (platform or LINUX) == LINUX:
                     self.connection = connect(
                         name=name, parameters=parameters, shell_timeout=options.netmiko.auth_timeout
