@@ -41,6 +41,7 @@ REQUEST_WAIT = 2.0  # seconds a leader waits for a connected follower's request
 LISTEN_BACKLOG = 512  # followers waiting to be accepted (a node's groups arrive at once)
 MAX_LINE = 1 << 20  # bytes of one message: a request, or a run's JSON document
 ATTEMPTS = 3  # tries at binding or joining the meeting point before a process runs alone
+CLOSE_WAIT = 1.0  # seconds a closing leader waits for its accepting thread to let the meeting point go
 
 
 @dataclass(frozen=True)
@@ -265,7 +266,9 @@ class Leader:
             self._closed.set()
             waiting, self.waiting = self.waiting, []
         with contextlib.suppress(OSError):
-            self.listener.shutdown(socket.SHUT_RDWR)
+            self.listener.shutdown(socket.SHUT_RDWR)  # wakes the accepting thread, which holds the socket
+        if self._accepting is not threading.current_thread():
+            self._accepting.join(CLOSE_WAIT)  # until it lets go, the name is not free for the next process
         self.listener.close()
         for _, outlet in waiting:  # taken but never served (no serve given): they run alone
             outlet.send({"declined": "the leader has finished"})
