@@ -14,6 +14,7 @@ Each group keeps its lock: two requests for one group run one after the other, n
 from __future__ import annotations
 
 import argparse
+import contextlib
 import copy
 import dataclasses
 import io
@@ -21,7 +22,7 @@ import os
 import sys
 import threading
 import time
-from collections.abc import Collection
+from collections.abc import Collection, Iterator
 from typing import TYPE_CHECKING, TextIO
 
 from ospf_failover import rendezvous
@@ -47,11 +48,29 @@ def handle_switch(args: argparse.Namespace) -> int:
     meeting = rendezvous.meet(address, request, give_up_at=rendezvous.deadline_of(request) + FOLLOWER_GRACE)
     if meeting.followed is not None:
         return after_following(args, meeting, started=started)
-    with rendezvous.leading(meeting, FOLLOWER_GRACE) as leader:
+    with sharing_connections(meeting.leader is not None), rendezvous.leading(meeting, FOLLOWER_GRACE) as leader:
         fleets = SharedFleets()
         if leader is not None:
             leader.start_serving(lambda request, outlet: serve(request, outlet, fleets))
         return switch_alone(args, started=started, fleets=fleets)
+
+
+@contextlib.contextmanager
+def sharing_connections(wanted: bool) -> Iterator[None]:
+    """While a leader runs its switches and its followers', their sessions to a router share SSH connections
+    (``transport.shared``): a node's groups open each router a few times, not once per group."""
+    if not wanted:
+        yield
+        return
+    from ospf_failover.transport.plugin import SessionPlugin
+    from ospf_failover.transport.shared import ClientPool
+
+    SessionPlugin.pool = pool = ClientPool()
+    try:
+        yield
+    finally:
+        SessionPlugin.pool = None
+        pool.close()
 
 
 def request_of(args: argparse.Namespace, *, started: float | None) -> Request:

@@ -12,7 +12,7 @@ from __future__ import annotations
 import codecs
 import threading
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import Any
 
 from ospf_failover.errors import CommandTimeout, DeviceError
@@ -26,11 +26,13 @@ READ_SIZE = 65536
 class Session:
     """One host's SSH session (the ``connection`` of the ospf_failover connection plugin)."""
 
-    def __init__(self, *, host: str, client: Any, channel: Any) -> None:
+    def __init__(self, *, host: str, client: Any, channel: Any, release: Callable[[bool], None] | None = None) -> None:
         self.host = host
         self._client = client  # paramiko's SSHClient, built and connected by netmiko's code
         self._channel = channel
+        self._release = release  # a shared connection (.shared): given back, not closed, when the session ends
         self._lock = threading.Lock()  # one batch at a time on the one shell
+        self._closed = False
         self.broken = False
 
     def run_batch(self, commands: Sequence[str], *, timeout: float) -> list[CommandOutput]:
@@ -94,5 +96,11 @@ class Session:
         self.close()
 
     def close(self) -> None:
+        if self._closed:
+            return
+        self._closed = True
         self._channel.close()
-        self._client.close()
+        if self._release is not None:
+            self._release(self.broken)
+        else:
+            self._client.close()

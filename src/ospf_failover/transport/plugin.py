@@ -34,6 +34,7 @@ from ospf_failover.locking import lock_directory
 from .bound import ConnectsInFlight, NoConnectSlot, machine_slot
 from .channel import SHELL, Session
 from .errors import RefuseUnknownHost, classify_connect_error
+from .shared import CONNECT_BOUNDS, ClientPool, pool_key
 from .tcp import tcp_connection
 from .terminal import TerminalSession, connect_terminal
 
@@ -47,6 +48,7 @@ class SessionPlugin:
     another platform its :class:`~.terminal.TerminalSession` (both ``run_batch``)."""
 
     connects: ClassVar[ConnectsInFlight] = ConnectsInFlight()  # every session of this process counts here
+    pool: ClassVar[ClientPool | None] = None  # on: Linux hosts' sessions share SSH connections (.shared)
 
     def __init__(self) -> None:
         self.connection: Session | TerminalSession | None = None
@@ -75,14 +77,21 @@ class SessionPlugin:
                 "device_type": platform or LINUX,
                 **options.netmiko.model_dump(),
             }
+            linux = (platform or LINUX) == LINUX
+            if linux and self.pool is not None:
+                self.connection = shared_session(
+                    self.pool, name=name, parameters=parameters, shell_timeout=options.netmiko.auth_timeout
+                )
+                if self.connection is not None:
+                    return  # a channel on a connection already made: no connect slot, no handshake
             limit, key = options.run.max_connects_in_flight, f"{address}:{port or 22}"
             with (
                 self.connects.slot(limit, timeout=SLOT_WAIT),
                 machine_slot(lock_directory() / CONNECTS_DIR, key, limit, timeout=SLOT_WAIT),
             ):
-                if (platform or LINUX) == LINUX:
+                if linux:
                     self.connection = connect(
-                        name=name, parameters=parameters, shell_timeout=options.netmiko.auth_timeout
+                        name=name, parameters=parameters, shell_timeout=options.netmiko.auth_timeout, pool=self.pool
                     )
                 else:  # the driver's session preparation is a few exchanges with the device: a command's time
                     self.connection = connect_terminal(
@@ -110,8 +119,23 @@ def validated(extras: dict[str, Any] | None) -> SessionOptions:
         raise InventoryError([InventoryProblem(*problem) for problem in found]) from None
 
 
-def connect(*, name: str, parameters: dict[str, Any], shell_timeout: float) -> Session:
-    """Connect as netmiko would (its client, its connect parameters), then start the session's shell."""
+def shared_session(pool: ClientPool, *, name: str, parameters: dict[str, Any], shell_timeout: float) -> Session | None:
+    """A session on a connection ``pool`` holds for these parameters, or None (none with room, or its channel
+    would not open: that connection lends no more)."""
+    lent = pool.borrow(pool_key(parameters))
+    if lent is None:
+        return None
+    try:
+        channel = start_shell(lent.client, timeout=shell_timeout, shared=True)
+    except Exception:
+        pool.give_back(lent, broken=True)
+        return None
+    return Session(host=name, client=lent.client, channel=channel, release=lambda broken: pool.give_back(lent, broken))
+
+
+def connect(*, name: str, parameters: dict[str, Any], shell_timeout: float, pool: ClientPool | None = None) -> Session:
+    """Connect as netmiko would (its client, its connect parameters), then start the session's shell; with
+    ``pool``, the connection is lent to later sessions with the same parameters."""
     from netmiko import ConnectHandler
 
     netmiko = ConnectHandler(**parameters, auto_connect=False)
@@ -129,24 +153,33 @@ def connect(*, name: str, parameters: dict[str, Any], shell_timeout: float) -> S
         if isinstance(sock, socket.socket):
             sock.close()
         raise
-    return Session(host=name, client=client, channel=channel)
+    if pool is None:
+        return Session(host=name, client=client, channel=channel)
+    lent = pool.add(pool_key(parameters), client)
+    return Session(host=name, client=client, channel=channel, release=lambda broken: pool.give_back(lent, broken))
 
 
-def start_shell(client: Any, *, timeout: float) -> Any:
+def start_shell(client: Any, *, timeout: float, shared: bool = False) -> Any:
     """An exec channel running the session's shell, stderr merged. paramiko waits for the host's answer to an
-    exec request without a bound: a timer closes the connection if it does not come within ``timeout``."""
+    exec request without a bound: a timer closes the connection if it does not come within ``timeout`` (on a
+    ``shared`` connection, only the channel: the connection's other sessions go on)."""
     transport = client.get_transport()
     expired = threading.Event()
+    opened: list[Any] = []
 
     def expire() -> None:
         expired.set()
-        transport.close()
+        if not shared:
+            transport.close()
+        for channel in opened:
+            channel.close()
 
     timer = threading.Timer(timeout, expire)
     timer.daemon = True
     timer.start()
     try:
         channel = transport.open_session(timeout=timeout)
+        opened.append(channel)
         channel.set_combine_stderr(True)
         channel.exec_command(SHELL)
     except Exception as exc:
@@ -160,7 +193,6 @@ def start_shell(client: Any, *, timeout: float) -> Any:
     return channel
 
 
-CONNECT_BOUNDS = ("conn_timeout", "banner_timeout", "auth_timeout")  # netmiko's bounds on opening a session
 MIN_CONNECT_BOUND = 0.1
 
 
