@@ -1,7 +1,8 @@
 """Read the facts a plan asks of one host in one SSH round trip, each parsed once, here, where it is read.
 
 A router serves several failover groups; the runbooks ask, for each group's NIC and VM network: is the NIC up,
-does it carry the gateway, how does the router route the VM network; and, once per host, the host-wide facts
+does it carry the gateway, how does the router route the VM network (a few networks looked up, more found in
+the routing table read once); and, once per host, the host-wide facts
 (``HOST_FACTS``: OSPF neighbours, timers and configuration, IP forwarding) and NIC configuration files.
 :func:`read_router_state` batches all of it into one exchange (see ``tasks.shell``) and parses each output
 into its declared shape (``models.RouterState``); the single-purpose tasks (``read_nic_state``, ``read_route``,
@@ -31,7 +32,7 @@ from ospf_failover.parsers.nic_config import NicConfig, parse_ip_forward, parse_
 from ospf_failover.parsers.ospf import parse_ospf_neighbors
 from ospf_failover.parsers.ospf_config import parse_ospf_config
 from ospf_failover.parsers.ospf_timers import parse_ospf_interfaces, parse_ospf_process
-from ospf_failover.parsers.route import parse_route_batch, parse_routes
+from ospf_failover.parsers.route import parse_route_batch, parse_route_table, parse_routes
 from ospf_failover.parsers.vtysh import find_vtysh_error, vtysh_error
 
 from .shell import ABSENT, CommandOutput, read_file_command, run_batch, vtysh_command
@@ -105,15 +106,39 @@ def route_command(suite: str, prefix: str) -> str:
     return f"show ip route {prefix} json" if suite == "frr" else f"show ip route {prefix}"
 
 
+def route_table_command(suite: str) -> str:
+    return "show ip route json" if suite == "frr" else "show ip route"
+
+
 ROUTES_PER_VTYSH = 40  # route reads one vtysh run makes: about 1.5 kB of command line, well within a terminal line
+ROUTE_LOOKUPS = 4  # prefixes looked up one by one at most; more are found in the routing table, read once
+
+
+def reads_route_table(prefixes: Sequence[str]) -> bool:
+    """Whether a host asked for ``prefixes`` reads its routing table once instead of looking each one up: a host
+    serving many failover groups (an observer of every group) reads one table, however many groups it serves,
+    and each prefix is found in it; a switch's few prefixes are looked up, whatever the table's size."""
+    return len(prefixes) > ROUTE_LOOKUPS
 
 
 def route_reads(suite: str, prefixes: Sequence[str]) -> list[list[str]]:
-    """The prefixes grouped by vtysh run. Starting vtysh costs about 40 ms, so FRR, whose JSON answers can be told
-    apart, reads up to ROUTES_PER_VTYSH prefixes in one run; Quagga's text answers cannot be, one run each."""
+    """The prefixes looked up, grouped by vtysh run. Starting vtysh costs about 40 ms, so FRR, whose JSON answers
+    can be told apart, reads up to ROUTES_PER_VTYSH prefixes in one run; Quagga's text answers cannot be, one run
+    each. (More than ROUTE_LOOKUPS prefixes are not looked up: see :func:`reads_route_table`.)"""
     if suite != "frr":
         return [[prefix] for prefix in prefixes]
     return [list(prefixes[i : i + ROUTES_PER_VTYSH]) for i in range(0, len(prefixes), ROUTES_PER_VTYSH)]
+
+
+def route_commands(suite: str, vtysh: str, prefixes: Sequence[str]) -> list[str]:
+    """The vtysh runs that read the routes to ``prefixes``: the routing table once, or the prefixes' look-ups."""
+    if not prefixes:
+        return []
+    if reads_route_table(prefixes):
+        return [vtysh_command(vtysh, route_table_command(suite))]
+    return [
+        vtysh_command(vtysh, *(route_command(suite, prefix) for prefix in run)) for run in route_reads(suite, prefixes)
+    ]
 
 
 def neighbor_command(suite: str) -> str:
@@ -303,8 +328,7 @@ def router_commands(reads: Reads, *, suite: str, vtysh: str, reader: str = "cat 
     commands: list[str] = []
     for probe in reads.nics:
         commands += [link_command(probe.nic), address_command(probe.nic)]
-    runs = route_reads(suite, reads.prefixes)
-    commands += [vtysh_command(vtysh, *(route_command(suite, prefix) for prefix in run)) for run in runs]
+    commands += route_commands(suite, vtysh, reads.prefixes)
     commands += [fact_command(fact, suite=suite, vtysh=vtysh, reader=reader) for fact in reads.facts]
     commands += [read_file_command(path, reader) for path in reads.nic_files]
     return commands
@@ -324,7 +348,11 @@ def router_state(reads: Reads, outputs: Sequence[CommandOutput], *, platform: Pl
             addresses=addresses.output,
             gateway=probe.gateway,
         )
-    for run in route_reads(platform, reads.prefixes):
+    if reads.prefixes and reads_route_table(reads.prefixes):
+        text = checked_vtysh_output(host, outputs[position])
+        position += 1
+        state["routes"].update(parse_route_table(text, reads.prefixes, platform=platform))
+    for run in route_reads(platform, reads.prefixes) if not reads_route_table(reads.prefixes) else ():
         text = checked_vtysh_output(host, outputs[position])
         position += 1
         if len(run) == 1:
