@@ -14,9 +14,10 @@ from __future__ import annotations
 import os
 import threading
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import paramiko
+if TYPE_CHECKING:  # paramiko is imported when a session opens, not by every command that loads this package
+    import paramiko
 
 SSH_PORT = 22
 SYSTEM_FILE = "~/.ssh/known_hosts"
@@ -50,7 +51,9 @@ class KnownHostsFiles:
         with self._lock:
             parsed = self._parsed.get(path)
             if parsed is None or parsed.stamp != stamp:
-                parsed = _Parsed(stamp=stamp, keys=paramiko.HostKeys(path))
+                from paramiko import HostKeys
+
+                parsed = _Parsed(stamp=stamp, keys=HostKeys(path))
                 self._parsed[path] = parsed
                 self.loads += 1
             if name not in parsed.found:
