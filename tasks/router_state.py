@@ -81,11 +81,16 @@ class Reads:
             raise ValueError(f"{wrong[0]} is not a host-wide fact (asked per NIC, prefix or file, or by another task)")
 
     def merge(self, other: Reads) -> Reads:
-        return Reads(
-            nics=tuple(dict.fromkeys((*self.nics, *other.nics))),
-            prefixes=tuple(dict.fromkeys((*self.prefixes, *other.prefixes))),
-            facts=tuple(dict.fromkeys((*self.facts, *other.facts))),
-            nic_files=tuple(dict.fromkeys((*self.nic_files, *other.nic_files))),
+        return Reads.joined([self, other])
+
+    @classmethod
+    def joined(cls, many: Sequence[Reads]) -> Reads:
+        """Several reads of one host as one: each probe, prefix, fact and file once, in order (linear in all)."""
+        return cls(
+            nics=tuple(dict.fromkeys(nic for reads in many for nic in reads.nics)),
+            prefixes=tuple(dict.fromkeys(prefix for reads in many for prefix in reads.prefixes)),
+            facts=tuple(dict.fromkeys(fact for reads in many for fact in reads.facts)),
+            nic_files=tuple(dict.fromkeys(path for reads in many for path in reads.nic_files)),
         )
 
     def arguments(self) -> dict[str, Any]:
@@ -95,11 +100,11 @@ class Reads:
 
 def merge_reads(*plans: Mapping[str, Reads]) -> dict[str, Reads]:
     """Every host's reads over several plans (one per failover group), merged per host."""
-    merged: dict[str, Reads] = {}
+    parts: dict[str, list[Reads]] = {}
     for plan in plans:
         for host, reads in plan.items():
-            merged[host] = merged[host].merge(reads) if host in merged else reads
-    return merged
+            parts.setdefault(host, []).append(reads)
+    return {host: each[0] if len(each) == 1 else Reads.joined(each) for host, each in parts.items()}
 
 
 def route_command(suite: str, prefix: str) -> str:

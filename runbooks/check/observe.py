@@ -23,8 +23,9 @@ from ospf_failover.errors import (
     ParseError,
 )
 from ospf_failover.inventory import Fleet
-from ospf_failover.models import ClpstatStatus, Fact, NotRead, RouterState
+from ospf_failover.models import ClpstatGroup, ClpstatStatus, Fact, NotRead, RouterState
 from ospf_failover.nornir_setup import run_on
+from ospf_failover.parsers.clpstat import GroupIndex
 from ospf_failover.tasks.clpstat import read_clpstat
 from ospf_failover.tasks.connection import close_session
 from ospf_failover.tasks.router_state import read_router_state
@@ -45,6 +46,7 @@ class Observed:
     seconds: Mapping[str, float] = field(default_factory=dict)
     clpstat: Mapping[str, ClpstatStatus | NotRead] = field(default_factory=dict)  # node -> what clpstat said there
     reasons: Mapping[str, str] = field(default_factory=dict)  # host not read -> why, in a few words
+    _group_indexes: dict[str, GroupIndex] = field(default_factory=dict, compare=False, repr=False)
 
     def cluster_status(self, nodes: tuple[str, ...]) -> tuple[str, ClpstatStatus] | None:
         """The first of ``nodes`` whose clpstat was read, with what it said."""
@@ -53,6 +55,16 @@ class Observed:
             if status is not None and not isinstance(status, NotRead):
                 return node, status
         return None
+
+    def find_group(self, node: str, name: str) -> ClpstatGroup:
+        """Group ``name`` in what clpstat said on ``node`` (as ``parsers.clpstat.find_group``: ParseError when
+        the display does not list it), through an index of that display made once per run."""
+        status = self.clpstat[node]
+        assert not isinstance(status, NotRead), f"{node} gave no clpstat status"
+        index = self._group_indexes.get(node)
+        if index is None or index.status is not status:
+            index = self._group_indexes[node] = GroupIndex(status)
+        return index.find(name)
 
     def why_not_read(self, host: str) -> str:
         """Why ``host`` gave no facts, in a few words ("host key changed", "no SSH answer")."""
