@@ -116,13 +116,13 @@ def route_table_command(suite: str) -> str:
 
 
 ROUTES_PER_VTYSH = 40  # route reads one vtysh run makes: about 1.5 kB of command line, well within a terminal line
-ROUTE_LOOKUPS = 4  # prefixes looked up one by one at most; more are found in the routing table, read once
+ROUTE_LOOKUPS = 1  # prefixes looked up at most; more are found in the routing table, read once
 
 
 def reads_route_table(prefixes: Sequence[str]) -> bool:
     """Whether a host asked for ``prefixes`` reads its routing table once instead of looking each one up: a host
-    serving many failover groups (an observer of every group) reads one table, however many groups it serves,
-    and each prefix is found in it; a switch's few prefixes are looked up, whatever the table's size."""
+    serving several failover groups (an observer of every group) reads one table, however many groups it serves,
+    and each prefix is found in it; a switch's one prefix is looked up, whatever the table's size."""
     return len(prefixes) > ROUTE_LOOKUPS
 
 
