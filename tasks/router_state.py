@@ -27,7 +27,7 @@ from ospf_failover.archive.clean import scrub_secrets
 from ospf_failover.errors import CommandFailed, ParseError, VtyshError
 from ospf_failover.inventory import host_view
 from ospf_failover.models import Fact, NotRead, Platform, RouterState
-from ospf_failover.parsers.iproute import address_command, link_command, parse_nic_state
+from ospf_failover.parsers.iproute import nic_commands, parse_nic_outputs
 from ospf_failover.parsers.nic_config import NicConfig, parse_ip_forward, parse_nic_config
 from ospf_failover.parsers.ospf import parse_ospf_neighbors
 from ospf_failover.parsers.ospf_config import parse_ospf_config
@@ -331,8 +331,7 @@ def router_commands(reads: Reads, *, suite: str, vtysh: str, reader: str = "cat 
     """The shell commands of ``reads``, in the order :func:`router_state` reads their outputs (files printed by
     ``reader``, the inventory's ``read_file``)."""
     commands: list[str] = []
-    for probe in reads.nics:
-        commands += [link_command(probe.nic), address_command(probe.nic)]
+    commands += nic_commands([probe.nic for probe in reads.nics])
     commands += route_commands(suite, vtysh, reads.prefixes)
     commands += [fact_command(fact, suite=suite, vtysh=vtysh, reader=reader) for fact in reads.facts]
     commands += [read_file_command(path, reader) for path in reads.nic_files]
@@ -343,16 +342,11 @@ def router_state(reads: Reads, outputs: Sequence[CommandOutput], *, platform: Pl
     """The outputs of :func:`router_commands` parsed, each once, into the facts of ``reads`` (pure)."""
     state = RouterState(nics={}, routes={}, neighbors=None)
     position = 0
-    for probe in reads.nics:
-        link, addresses = outputs[position], outputs[position + 1]
-        position += 2
-        state["nics"][probe.nic] = parse_nic_state(
-            nic=probe.nic,
-            link=link.output,
-            link_status=link.exit_status,
-            addresses=addresses.output,
-            gateway=probe.gateway,
-        )
+    if reads.nics:  # one NIC's own two reads, or every NIC's link and addresses once
+        read = outputs[position : position + len(nic_commands([probe.nic for probe in reads.nics]))]
+        position += len(read)
+        probes = [(probe.nic, probe.gateway) for probe in reads.nics]
+        state["nics"].update(parse_nic_outputs(probes, [(output.output, output.exit_status) for output in read]))
     if reads.prefixes and reads_route_table(reads.prefixes):
         text = checked_vtysh_output(host, outputs[position])
         position += 1
