@@ -68,3 +68,15 @@ def test_a_table_read_is_refused_when_it_is_not_a_table() -> None:
         parse_route_table('{"10.0.0.0/24": {"prefix": "10.0.0.0/24"}}', ["10.0.0.0/24"], "frr")
     with pytest.raises(ParseError, match="zebra is not running"):
         parse_route_table("zebra is not running\n", ["10.0.0.0/24"], "frr")
+
+
+def test_quaggas_text_table_gives_each_network_as_its_look_up_would() -> None:
+    """Quagga 0.99's table (a connected network with OSPF's own entry, an ECMP route): the same routes as the
+    recorded look-ups of each network."""
+    quagga = LAB.parent / "quagga-0.99"
+    found = parse_route_table((quagga / "show_ip_route.txt").read_text(), ["10.0.12.0/24", "10.0.13.0/24"], "quagga")
+    for prefix, case in (("10.0.12.0/24", "connected"), ("10.0.13.0/24", "ecmp")):
+        looked_up = parse_routes((quagga / f"{case}_show_ip_route_{prefix[:-3].replace('.', '_')}_24.txt").read_text())
+        assert [(r["protocol"], r["selected"], r["nexthops"]) for r in found[prefix]] == [
+            (r["protocol"], r["selected"], r["nexthops"]) for r in looked_up
+        ], prefix
