@@ -8,11 +8,12 @@ from __future__ import annotations
 
 from .clpstat import read_clpstat
 from .config import fetch_config
-from .connection import open_session
+from .connection import close_session, open_session
 from .nic import set_nic_state
 from .router_state import read_nic_state, read_ospf_neighbors, read_route, read_router_state
 
 __all__ = [
+    "close_session",
     "fetch_config",
     "open_session",
     "read_clpstat",

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from nornir.core.task import Result, Task
 
+from ospf_failover.inventory import SESSION
 from ospf_failover.transport import TerminalSession, session_of
 
 from .shell import run_command
@@ -27,3 +28,15 @@ def open_session(task: Task, *, timeout: float | None = None) -> Result:
         return Result(host=task.host, result=session.hostname, changed=False)
     answer = run_command(task, "hostname", timeout=timeout)
     return Result(host=task.host, result=answer.output.strip(), changed=False)
+
+
+def close_session(task: Task) -> Result:
+    """Close the host's SSH session now, when it has one (a run that reads each host once closes it as soon as
+    the host is done: no connection, thread or buffer of it is held while the other hosts are read).
+
+    Result: ``result`` is whether a session was open; ``changed`` is False (nothing on the host changes).
+    """
+    opened = SESSION in task.host.connections
+    if opened:
+        task.host.close_connection(SESSION)
+    return Result(host=task.host, result=opened, changed=False)

@@ -1,7 +1,8 @@
 """Read the facts a plan asks of one host in one SSH round trip, each parsed once, here, where it is read.
 
 A router serves several failover groups; the runbooks ask, for each group's NIC and VM network: is the NIC up,
-does it carry the gateway, how does the router route the VM network; and, once per host, the host-wide facts
+does it carry the gateway, how does the router route the VM network (a few networks looked up, more found in
+the routing table read once); and, once per host, the host-wide facts
 (``HOST_FACTS``: OSPF neighbours, timers and configuration, IP forwarding) and NIC configuration files.
 :func:`read_router_state` batches all of it into one exchange (see ``tasks.shell``) and parses each output
 into its declared shape (``models.RouterState``); the single-purpose tasks (``read_nic_state``, ``read_route``,
@@ -26,12 +27,12 @@ from ospf_failover.archive.clean import scrub_secrets
 from ospf_failover.errors import CommandFailed, ParseError, VtyshError
 from ospf_failover.inventory import host_view
 from ospf_failover.models import Fact, NotRead, Platform, RouterState
-from ospf_failover.parsers.iproute import address_command, link_command, parse_nic_state
+from ospf_failover.parsers.iproute import nic_commands, parse_nic_outputs
 from ospf_failover.parsers.nic_config import NicConfig, parse_ip_forward, parse_nic_config
 from ospf_failover.parsers.ospf import parse_ospf_neighbors
 from ospf_failover.parsers.ospf_config import parse_ospf_config
 from ospf_failover.parsers.ospf_timers import parse_ospf_interfaces, parse_ospf_process
-from ospf_failover.parsers.route import parse_route_batch, parse_routes
+from ospf_failover.parsers.route import parse_route_batch, parse_route_table, parse_routes
 from ospf_failover.parsers.vtysh import find_vtysh_error, vtysh_error
 
 from .shell import ABSENT, CommandOutput, read_file_command, run_batch, vtysh_command
@@ -80,11 +81,16 @@ class Reads:
             raise ValueError(f"{wrong[0]} is not a host-wide fact (asked per NIC, prefix or file, or by another task)")
 
     def merge(self, other: Reads) -> Reads:
-        return Reads(
-            nics=tuple(dict.fromkeys((*self.nics, *other.nics))),
-            prefixes=tuple(dict.fromkeys((*self.prefixes, *other.prefixes))),
-            facts=tuple(dict.fromkeys((*self.facts, *other.facts))),
-            nic_files=tuple(dict.fromkeys((*self.nic_files, *other.nic_files))),
+        return Reads.joined([self, other])
+
+    @classmethod
+    def joined(cls, many: Sequence[Reads]) -> Reads:
+        """Several reads of one host as one: each probe, prefix, fact and file once, in order (linear in all)."""
+        return cls(
+            nics=tuple(dict.fromkeys(nic for reads in many for nic in reads.nics)),
+            prefixes=tuple(dict.fromkeys(prefix for reads in many for prefix in reads.prefixes)),
+            facts=tuple(dict.fromkeys(fact for reads in many for fact in reads.facts)),
+            nic_files=tuple(dict.fromkeys(path for reads in many for path in reads.nic_files)),
         )
 
     def arguments(self) -> dict[str, Any]:
@@ -94,26 +100,50 @@ class Reads:
 
 def merge_reads(*plans: Mapping[str, Reads]) -> dict[str, Reads]:
     """Every host's reads over several plans (one per failover group), merged per host."""
-    merged: dict[str, Reads] = {}
+    parts: dict[str, list[Reads]] = {}
     for plan in plans:
         for host, reads in plan.items():
-            merged[host] = merged[host].merge(reads) if host in merged else reads
-    return merged
+            parts.setdefault(host, []).append(reads)
+    return {host: each[0] if len(each) == 1 else Reads.joined(each) for host, each in parts.items()}
 
 
 def route_command(suite: str, prefix: str) -> str:
     return f"show ip route {prefix} json" if suite == "frr" else f"show ip route {prefix}"
 
 
+def route_table_command(suite: str) -> str:
+    return "show ip route json" if suite == "frr" else "show ip route"
+
+
 ROUTES_PER_VTYSH = 40  # route reads one vtysh run makes: about 1.5 kB of command line, well within a terminal line
+ROUTE_LOOKUPS = 1  # prefixes looked up at most; more are found in the routing table, read once
+
+
+def reads_route_table(prefixes: Sequence[str]) -> bool:
+    """Whether a host asked for ``prefixes`` reads its routing table once instead of looking each one up: a host
+    serving several failover groups (an observer of every group) reads one table, however many groups it serves,
+    and each prefix is found in it; a switch's one prefix is looked up, whatever the table's size."""
+    return len(prefixes) > ROUTE_LOOKUPS
 
 
 def route_reads(suite: str, prefixes: Sequence[str]) -> list[list[str]]:
-    """The prefixes grouped by vtysh run. Starting vtysh costs about 40 ms, so FRR, whose JSON answers can be told
-    apart, reads up to ROUTES_PER_VTYSH prefixes in one run; Quagga's text answers cannot be, one run each."""
+    """The prefixes looked up, grouped by vtysh run. Starting vtysh costs about 40 ms, so FRR, whose JSON answers
+    can be told apart, reads up to ROUTES_PER_VTYSH prefixes in one run; Quagga's text answers cannot be, one run
+    each. (More than ROUTE_LOOKUPS prefixes are not looked up: see :func:`reads_route_table`.)"""
     if suite != "frr":
         return [[prefix] for prefix in prefixes]
     return [list(prefixes[i : i + ROUTES_PER_VTYSH]) for i in range(0, len(prefixes), ROUTES_PER_VTYSH)]
+
+
+def route_commands(suite: str, vtysh: str, prefixes: Sequence[str]) -> list[str]:
+    """The vtysh runs that read the routes to ``prefixes``: the routing table once, or the prefixes' look-ups."""
+    if not prefixes:
+        return []
+    if reads_route_table(prefixes):
+        return [vtysh_command(vtysh, route_table_command(suite))]
+    return [
+        vtysh_command(vtysh, *(route_command(suite, prefix) for prefix in run)) for run in route_reads(suite, prefixes)
+    ]
 
 
 def neighbor_command(suite: str) -> str:
@@ -301,10 +331,8 @@ def router_commands(reads: Reads, *, suite: str, vtysh: str, reader: str = "cat 
     """The shell commands of ``reads``, in the order :func:`router_state` reads their outputs (files printed by
     ``reader``, the inventory's ``read_file``)."""
     commands: list[str] = []
-    for probe in reads.nics:
-        commands += [link_command(probe.nic), address_command(probe.nic)]
-    runs = route_reads(suite, reads.prefixes)
-    commands += [vtysh_command(vtysh, *(route_command(suite, prefix) for prefix in run)) for run in runs]
+    commands += nic_commands([probe.nic for probe in reads.nics])
+    commands += route_commands(suite, vtysh, reads.prefixes)
     commands += [fact_command(fact, suite=suite, vtysh=vtysh, reader=reader) for fact in reads.facts]
     commands += [read_file_command(path, reader) for path in reads.nic_files]
     return commands
@@ -314,17 +342,16 @@ def router_state(reads: Reads, outputs: Sequence[CommandOutput], *, platform: Pl
     """The outputs of :func:`router_commands` parsed, each once, into the facts of ``reads`` (pure)."""
     state = RouterState(nics={}, routes={}, neighbors=None)
     position = 0
-    for probe in reads.nics:
-        link, addresses = outputs[position], outputs[position + 1]
-        position += 2
-        state["nics"][probe.nic] = parse_nic_state(
-            nic=probe.nic,
-            link=link.output,
-            link_status=link.exit_status,
-            addresses=addresses.output,
-            gateway=probe.gateway,
-        )
-    for run in route_reads(platform, reads.prefixes):
+    if reads.nics:  # one NIC's own two reads, or every NIC's link and addresses once
+        read = outputs[position : position + len(nic_commands([probe.nic for probe in reads.nics]))]
+        position += len(read)
+        probes = [(probe.nic, probe.gateway) for probe in reads.nics]
+        state["nics"].update(parse_nic_outputs(probes, [(output.output, output.exit_status) for output in read]))
+    if reads.prefixes and reads_route_table(reads.prefixes):
+        text = checked_vtysh_output(host, outputs[position])
+        position += 1
+        state["routes"].update(parse_route_table(text, reads.prefixes, platform=platform))
+    for run in route_reads(platform, reads.prefixes) if not reads_route_table(reads.prefixes) else ():
         text = checked_vtysh_output(host, outputs[position])
         position += 1
         if len(run) == 1:

@@ -16,7 +16,6 @@ from functools import cached_property
 from ospf_failover.engine import Outcome
 from ospf_failover.errors import InputError
 from ospf_failover.models import Fact, NotRead
-from ospf_failover.parsers.clpstat import find_group
 from ospf_failover.parsers.ospf_config import OspfConfig
 
 from .observe import Observed, is_busy
@@ -187,9 +186,9 @@ class FogSeen:
         found = self.seen.cluster_status(self.clusters)
         if found is None:
             return None
-        where, status = found
+        where, _ = found
         try:
-            group = find_group(status, self.plan.name)
+            group = self.seen.find_group(where, self.plan.name)
         except InputError as exc:
             return NotRead(Fact.CLUSTER_STATE, str(exc))
         server = group["current"]

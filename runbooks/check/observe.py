@@ -8,8 +8,10 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from typing import Any
 
 from nornir.core import Nornir
+from nornir.core.task import Result, Task
 
 from ospf_failover.engine import error_text, host_progress, in_background, run_per_host
 from ospf_failover.errors import (
@@ -21,9 +23,11 @@ from ospf_failover.errors import (
     ParseError,
 )
 from ospf_failover.inventory import Fleet
-from ospf_failover.models import ClpstatStatus, Fact, NotRead, RouterState
+from ospf_failover.models import ClpstatGroup, ClpstatStatus, Fact, NotRead, RouterState
 from ospf_failover.nornir_setup import run_on
+from ospf_failover.parsers.clpstat import GroupIndex
 from ospf_failover.tasks.clpstat import read_clpstat
+from ospf_failover.tasks.connection import close_session
 from ospf_failover.tasks.router_state import read_router_state
 
 from ..shared.locate import this_node
@@ -42,6 +46,7 @@ class Observed:
     seconds: Mapping[str, float] = field(default_factory=dict)
     clpstat: Mapping[str, ClpstatStatus | NotRead] = field(default_factory=dict)  # node -> what clpstat said there
     reasons: Mapping[str, str] = field(default_factory=dict)  # host not read -> why, in a few words
+    _group_indexes: dict[str, GroupIndex] = field(default_factory=dict, compare=False, repr=False)
 
     def cluster_status(self, nodes: tuple[str, ...]) -> tuple[str, ClpstatStatus] | None:
         """The first of ``nodes`` whose clpstat was read, with what it said."""
@@ -50,6 +55,16 @@ class Observed:
             if status is not None and not isinstance(status, NotRead):
                 return node, status
         return None
+
+    def find_group(self, node: str, name: str) -> ClpstatGroup:
+        """Group ``name`` in what clpstat said on ``node`` (as ``parsers.clpstat.find_group``: ParseError when
+        the display does not list it), through an index of that display made once per run."""
+        status = self.clpstat[node]
+        assert not isinstance(status, NotRead), f"{node} gave no clpstat status"
+        index = self._group_indexes.get(node)
+        if index is None or index.status is not status:
+            index = self._group_indexes[node] = GroupIndex(status)
+        return index.find(name)
 
     def why_not_read(self, host: str) -> str:
         """Why ``host`` gave no facts, in a few words ("host key changed", "no SSH answer")."""
@@ -61,7 +76,7 @@ def observe(nr: Nornir, fleet: Fleet, plan: CheckPlan) -> Observed:
     reads = {host: r.arguments() for host, r in plan.host_reads().items()}
     clusters = in_background(read_clusters, nr, fleet, plan)
     with host_progress(len(reads)) as progress:
-        outcomes = run_per_host(nr, read_router_state, reads, processors=progress)
+        outcomes = run_per_host(nr, read_once, reads, processors=progress)
     clpstat = clusters.result(timeout=max(60.0, CLPSTAT_WAIT * 3))
     return Observed(
         states={host: o.result.result for host, o in outcomes.items() if o.ok and o.result is not None},
@@ -70,6 +85,15 @@ def observe(nr: Nornir, fleet: Fleet, plan: CheckPlan) -> Observed:
         clpstat=clpstat,
         reasons={host: short_reason(o.error) for host, o in outcomes.items() if not o.ok},
     )
+
+
+def read_once(task: Task, **reads: Any) -> Result:
+    """``read_router_state``, then the host's session closed: each host is read once per run, so its session,
+    its thread and its buffers go as soon as it is done, not when the last host is."""
+    try:
+        return read_router_state(task, **reads)
+    finally:
+        close_session(task)
 
 
 def reading_error(error: BaseException | None) -> str:

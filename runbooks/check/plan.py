@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
+from functools import cached_property
 
 from ospf_failover.inventory import Fleet, Fog
 from ospf_failover.models import Fact
@@ -71,10 +72,18 @@ class CheckPlan:
 
     def host_reads(self) -> dict[str, Reads]:
         """Every router's and observer's one round trip, for all the groups it serves."""
+        return self._host_reads
+
+    @cached_property
+    def _host_reads(self) -> dict[str, Reads]:
         return merge_reads(*(fog.reads() for fog in self.fogs))
 
     def cluster_of(self, node: str) -> tuple[str, ...]:
-        return next(cluster for cluster in self.clusters if node in cluster)
+        return self._cluster_by_node[node]
+
+    @cached_property
+    def _cluster_by_node(self) -> dict[str, tuple[str, ...]]:
+        return {node: cluster for cluster in self.clusters for node in cluster}
 
 
 def plan_fog(fleet: Fleet, fog: Fog) -> FogPlan:
@@ -95,16 +104,30 @@ def plan_fog(fleet: Fleet, fog: Fog) -> FogPlan:
 
 def clusters_of(fogs: Sequence[Fog]) -> tuple[tuple[str, ...], ...]:
     """Cluster nodes joined by the groups they share (a group runs on the nodes of one cluster)."""
-    clusters: list[set[str]] = []
-    for fog in fogs:
-        nodes = set(fog.nodes)
-        joined = [cluster for cluster in clusters if cluster & nodes]
-        for cluster in joined:
-            nodes |= cluster
-            clusters.remove(cluster)
-        clusters.append(nodes)
-    order = [node for fog in fogs for node in fog.nodes]
-    return tuple(tuple(sorted(cluster, key=order.index)) for cluster in clusters)
+    parent: dict[str, str] = {}  # union-find over the nodes: linear in the groups, however many
+    touched: dict[str, int] = {}  # a cluster's root -> the last group that joined it (clusters come in that order)
+
+    def root(node: str) -> str:
+        while parent[node] != node:
+            parent[node] = parent[parent[node]]
+            node = parent[node]
+        return node
+
+    for number, fog in enumerate(fogs):
+        for node in fog.nodes:
+            parent.setdefault(node, node)
+        if not fog.nodes:
+            continue
+        first = root(fog.nodes[0])
+        for node in fog.nodes[1:]:
+            other = root(node)
+            if other != first:
+                parent[other] = first
+        touched[first] = number
+    clusters: dict[str, list[str]] = {}
+    for node in parent:  # in the order the nodes first appear
+        clusters.setdefault(root(node), []).append(node)
+    return tuple(tuple(clusters[top]) for top in sorted(clusters, key=touched.__getitem__))
 
 
 def plan_check(fleet: Fleet, names: Sequence[str]) -> CheckPlan:
@@ -124,8 +147,12 @@ def fog_hosts(plan: FogPlan) -> Mapping[str, str]:
 def node_name(fleet: Fleet) -> Callable[[str], str | None]:
     """The inventory name of the cluster node clpstat calls ``server`` (None: no such node)."""
 
+    found: dict[str, str | None] = {}  # each server looked up once per run, however many groups name it
+
     def node_of(server: str) -> str | None:
-        node = fleet.node_by_ecx_server(server)
-        return node.name if node is not None else None
+        if server not in found:
+            node = fleet.node_by_ecx_server(server)
+            found[server] = node.name if node is not None else None
+        return found[server]
 
     return node_of

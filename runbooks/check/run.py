@@ -65,8 +65,9 @@ def run_check(fleet: Fleet, options: CheckOptions) -> int:
     run = opened.run
     report.hosts = hosts_read(plan, seen)
 
+    node_of = node_name(fleet)
     for fog in plan.fogs:
-        findings = judge_fog(fog, seen, clusters=plan.cluster_of(fog.fog.nodes[0]), node_of=node_name(fleet))
+        findings = judge_fog(fog, seen, clusters=plan.cluster_of(fog.fog.nodes[0]), node_of=node_of)
         report.findings[fog.name] = findings
         for finding in findings:
             run.add(fog.name, finding.check, finding.outcome, finding.detail, host=finding.host)

@@ -228,3 +228,16 @@ def test_a_drifted_configuration_is_a_warning_on_its_group_only(lab_at_start: La
     drift = next(c for c in fogs["customer2"]["checks"] if c["name"] == "config-drift")
     assert "only vr4: router ospf: auto-cost reference-bandwidth 1000" in drift["detail"], drift
     assert check(lab, "gw1", "--strict")[0] == 0  # put back: nothing to warn about
+
+
+def test_each_hosts_session_is_closed_once_it_is_read(lab_at_start: Lab) -> None:
+    """check's reads (in one process inside gw1): every router and observer read, and no session of theirs still
+    open once the reads are done (each closed as its host finished, not at the end of the run)."""
+    runner = Path(__file__).with_name("observe_runner.py")
+    argv = [sys.executable, str(runner), str(lab_at_start.inventory_dir)]
+    done = lab_at_start.run("gw1", argv, timeout=120)
+    assert done.returncode == 0, done.stderr
+    report = json.loads(done.stdout)
+    hosts = {"vr1", "vr2", "vr3", "vr4", "gw1", "gw2"}
+    assert set(report["read"]) == hosts and report["errors"] == {}, report
+    assert not hosts & set(report["open_after_reads"]), report

@@ -1,9 +1,10 @@
 """The recorded cases under tests/fixtures and a checker of the declared result shapes.
 
 Layout: ``tests/fixtures/<platform>/<case>.txt`` with ``tests/fixtures/<platform>/expected/<case>.json``. The
-expected file names the parser (``clpstat``, ``ospf-neighbor``, ``route``, ``route-batch``, ``nic-state``) and holds
-either ``result`` (the exact parsed value) or ``refused`` (``line_number`` and a ``reason`` substring of the
-ParseError). ``route-batch`` (several route reads in one vtysh run) also gives the ``prefixes`` asked, in order.
+expected file names the parser (``clpstat``, ``ospf-neighbor``, ``route``, ``route-batch``, ``route-table``,
+``nic-state``) and holds either ``result`` (the exact parsed value) or ``refused`` (``line_number`` and a ``reason``
+substring of the ParseError). ``route-batch`` (several route reads in one vtysh run) and ``route-table`` (the
+routes of some prefixes found in the whole table) also give the ``prefixes`` asked, in order.
 
 ``nic-state`` reads two outputs at once (``ip -o link show dev NIC`` and ``ip -o -4 addr show dev NIC``): its
 expected file also gives ``nic``, ``gateway``, ``link_status`` (the exit status of ``ip link``) and the case names
@@ -24,10 +25,10 @@ from typing import Any, Literal, NotRequired, get_args, get_origin, get_type_hin
 from ospf_failover.models import ClpstatStatus, NicState, OspfNeighbor, Platform, Route
 from ospf_failover.parsers import parse_clpstat, parse_ospf_neighbors, parse_routes
 from ospf_failover.parsers.iproute import parse_nic_state
-from ospf_failover.parsers.route import parse_route_batch
+from ospf_failover.parsers.route import parse_route_batch, parse_route_table
 
 FIXTURES = Path(__file__).resolve().parent.parent / "fixtures"
-ParserName = Literal["clpstat", "ospf-neighbor", "route", "route-batch", "nic-state"]
+ParserName = Literal["clpstat", "ospf-neighbor", "route", "route-batch", "route-table", "nic-state"]
 
 
 @dataclass(frozen=True)
@@ -76,6 +77,8 @@ class Case(Recording):
             return self._parse_nic_state(source)
         if self.parser == "route-batch":  # FRR only: the prefixes asked are in the expected file
             return parse_route_batch(source, self.expected["prefixes"])
+        if self.parser == "route-table":
+            return parse_route_table(source, self.expected["prefixes"], platform)
         return parse_routes(source, platform)
 
     def _parse_nic_state(self, source: str) -> NicState:
@@ -124,6 +127,7 @@ RESULT_TYPES: dict[ParserName, Any] = {
     "ospf-neighbor": list[OspfNeighbor],
     "route": list[Route],
     "route-batch": dict[str, list[Route]],
+    "route-table": dict[str, list[Route]],
     "nic-state": NicState,
 }
 # The parsers of one text each (nic-state reads two: see Case.parse).

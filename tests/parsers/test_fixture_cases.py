@@ -48,6 +48,12 @@ def test_route_batch_case(case: Case) -> None:
     _check(case)
 
 
+@pytest.mark.parametrize("case", _params("route-table"))
+def test_route_table_case(case: Case) -> None:
+    _check(case)
+    _check(case, detect=True)
+
+
 @pytest.mark.parametrize("case", _params("nic-state"))
 def test_nic_state_case(case: Case) -> None:
     _check(case)
@@ -90,7 +96,7 @@ def test_every_recording_has_an_expected_result() -> None:
 
 def test_the_suite_has_cases_for_every_parser() -> None:
     counts = {parser: len(load_cases(parser)) for parser in RESULT_TYPES}
-    least = {"clpstat": 10, "ospf-neighbor": 10, "route": 10, "route-batch": 2, "nic-state": 5}
+    least = {"clpstat": 10, "ospf-neighbor": 10, "route": 10, "route-batch": 2, "route-table": 4, "nic-state": 5}
     assert all(counts[parser] >= least[parser] for parser in counts), f"too few cases: {counts}"
 
 

@@ -88,3 +88,12 @@ def test_detect_platform(path: str, platform: str | None) -> None:
 def test_detect_platform_by_the_second_legend_line(second_line: str, platform: str) -> None:
     text = f"Codes: K - kernel route, C - connected, S - static, R - RIP,\n{second_line}\n\n"
     assert detect_platform(text + "C>* 10.0.0.0/24 is directly connected, eth1\n") == platform
+
+
+def test_every_error_pattern_has_a_word_the_quick_pass_looks_for() -> None:
+    """find_vtysh_error passes over output holding none of _ERROR_WORDS: every pattern must need one of them."""
+    from ospf_failover.parsers import vtysh
+
+    for pattern, _ in vtysh._ERROR_PATTERNS:
+        assert any(word in pattern.pattern for word in vtysh._ERROR_WORDS), pattern.pattern
+    assert vtysh.find_vtysh_error("x\n" * 10_000 + "  ospfd is not running\n") is not None

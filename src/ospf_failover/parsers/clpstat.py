@@ -225,3 +225,29 @@ def find_group(status: ClpstatStatus, fog_name: str) -> ClpstatGroup:
 def find_server(status: ClpstatStatus, server_name: str) -> ClpstatServer:
     """Return the server named ``server_name`` with the same matching rules as :func:`find_group`."""
     return _find_by_name(status["servers"], server_name, layout=status["layout"], what="server")
+
+
+class GroupIndex:
+    """:func:`find_group` over one status display, each name found by a dictionary look-up: a run judging a
+    thousand groups of one cluster looks each up once, not through the whole list each time."""
+
+    def __init__(self, status: ClpstatStatus) -> None:
+        self.status = status
+        self._exact: dict[str, list[ClpstatGroup]] = {}
+        self._cut: dict[str, list[ClpstatGroup]] = {}  # names of exactly TRUNCATED_NAME_LENGTH characters
+        for group in status["groups"]:
+            self._exact.setdefault(group["name"], []).append(group)
+            if len(group["name"]) == TRUNCATED_NAME_LENGTH:
+                self._cut.setdefault(group["name"], []).append(group)
+
+    def find(self, fog_name: str) -> ClpstatGroup:
+        """The group :func:`find_group` returns; its refusal (ParseError) for a name listed twice, ambiguous or
+        not there."""
+        exact = self._exact.get(fog_name, [])
+        if len(exact) == 1:
+            return exact[0]
+        if not exact and self.status["layout"] == "default" and len(fog_name) > TRUNCATED_NAME_LENGTH:
+            cut = self._cut.get(fog_name[:TRUNCATED_NAME_LENGTH], [])
+            if len(cut) == 1:
+                return cut[0]
+        return find_group(self.status, fog_name)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 
 from ospf_failover.errors import ParseError
 from ospf_failover.models import NicState
@@ -45,3 +46,50 @@ def parse_nic_state(*, nic: str, link: str, link_status: int, addresses: str, ga
     up = "UP" in flags
     has_gateway = up and gateway is not None and any(cidr.split("/")[0] == gateway for cidr in found)
     return NicState(nic=nic, exists=True, up=up, lower_up="LOWER_UP" in flags, addresses=found, has_gateway=has_gateway)
+
+
+ALL_LINKS = "ip -o link show"
+ALL_ADDRESSES = "ip -o -4 addr show"
+_DEVICE = re.compile(r"^\d+:\s+(?P<name>[^:@\s]+)(?:@[^:\s]+)?:?\s")  # the device a line of either is about
+
+
+def nic_commands(nics: Sequence[str]) -> list[str]:
+    """The commands that read ``nics``' states: one NIC's own two (:func:`link_command`, :func:`address_command`),
+    or for several NICs every NIC's link and addresses once (a router of a hundred groups runs two commands, not
+    two hundred)."""
+    if len(nics) == 1:
+        return [link_command(nics[0]), address_command(nics[0])]
+    return [ALL_LINKS, ALL_ADDRESSES] if nics else []
+
+
+def parse_nic_outputs(
+    probes: Sequence[tuple[str, str | None]], outputs: Sequence[tuple[str, int]]
+) -> dict[str, NicState]:
+    """Each probed NIC's state (``(nic, gateway)``) from the outputs (text, exit status) of :func:`nic_commands`;
+    a NIC the host's list does not have does not exist. Output that is not such a list is a ParseError."""
+    if len(probes) == 1:
+        (nic, gateway), ((link, status), (addresses, _)) = probes[0], outputs
+        return {nic: parse_nic_state(nic=nic, link=link, link_status=status, addresses=addresses, gateway=gateway)}
+    lines: list[dict[str, list[str]]] = []
+    for (text, status), kind in zip(outputs, ("ip link", "ip addr"), strict=True):
+        if status != 0:
+            raise ParseError(kind=kind, reason=f"exit status {status}", line=text.strip()[:200])
+        by_device: dict[str, list[str]] = {}
+        for line in text.splitlines():
+            if not line.strip() or line.startswith((" ", "\t")):
+                continue
+            device = _DEVICE.match(line)
+            if device is None:
+                raise ParseError(kind=kind, reason="unexpected line", line=line[:200])
+            by_device.setdefault(device["name"], []).append(line)
+        lines.append(by_device)
+    link_lines, address_lines = lines
+    states: dict[str, NicState] = {}
+    for nic, gateway in probes:
+        if nic not in link_lines:
+            states[nic] = NicState(nic=nic, exists=False, up=False, lower_up=False, addresses=[], has_gateway=False)
+            continue
+        found = "\n".join(address_lines.get(nic, []))
+        link = "\n".join(link_lines[nic])
+        states[nic] = parse_nic_state(nic=nic, link=link, link_status=0, addresses=found, gateway=gateway)
+    return states

@@ -1,5 +1,8 @@
 """Parse ``show ip route``, ``show ip route PREFIX`` and their FRR ``json`` forms (Quagga and FRR).
 
+:func:`parse_route_table` reads the whole table once for many prefixes (a host serving many failover groups):
+only the routes of the prefixes asked are read into shapes, the others are passed over.
+
 Three text forms are told apart by their first line: the routing table (``Codes:`` legend, then one line per
 route and one per further ECMP next hop), the detail form (``Routing entry for P/L`` blocks) and the "no route"
 answer ``% Network not in table``, which, like JSON ``{}``, is an empty list. Empty output is refused: vtysh always
@@ -312,16 +315,51 @@ def parse_route_batch(text: str, prefixes: Sequence[str]) -> dict[str, list[Rout
     return batch
 
 
+def parse_route_table(text: str, prefixes: Sequence[str], platform: Platform | None = None) -> dict[str, list[Route]]:
+    """The routes of exactly each of ``prefixes`` (an empty list: not in the table), from one ``show ip route
+    [json]`` of the whole table (default VRF). A vtysh error text, a detail form or "not in table" answer (what a
+    lookup prints, not a table) and, in JSON, a value that is not a list of routes are refused; in JSON only the
+    asked prefixes' routes are read into shapes (a table of thousands of routes costs a dictionary look-up each)."""
+    refuse_vtysh_error(text, kind=KIND)
+    refuse_platform_mismatch(text, platform, kind=KIND)
+    asked = {prefix: str(ipaddress.ip_network(prefix, strict=False)) for prefix in prefixes}
+    found: dict[str, list[Route]] = {network: [] for network in asked.values()}
+    if detect_form(text) == "json":
+        document = load_json_object(text, kind=KIND)
+        for key, entries in document.items():
+            if not isinstance(entries, list):
+                raise _refuse(f"{key!r}: expected a list of routes (is this 'show ip route json'?)")
+            if key in found:
+                found[key] = _parse_json_entries(key, entries)
+    else:
+        lines = split_lines(text)
+        filled = [(number, line) for number, line in enumerate(lines, start=1) if line.strip()]
+        if not filled:
+            raise _refuse("empty output")
+        if not filled[0][1].startswith("Codes:"):
+            raise _refuse("expected the routing table's 'Codes:' legend", *filled[0])
+        for route in _parse_table(lines):  # a table names each route by its network, as asked is written
+            if route["prefix"] in found:
+                found[route["prefix"]].append(route)
+    return {prefix: found[network] for prefix, network in asked.items()}
+
+
 def _parse_json(text: str) -> list[Route]:
     document = load_json_object(text, kind=KIND)
     routes: list[Route] = []
     for key, entries in document.items():
         if not isinstance(entries, list):
             raise _refuse(f"{key!r}: expected a list of routes (is this 'show ip route ... json'?)")
-        for entry in entries:
-            if not isinstance(entry, dict):
-                raise _refuse(f"{key!r}: a route is not an object")
-            routes.append(_json_route(key, entry))
+        routes += _parse_json_entries(key, entries)
+    return routes
+
+
+def _parse_json_entries(key: str, entries: list[Any]) -> list[Route]:
+    routes: list[Route] = []
+    for entry in entries:
+        if not isinstance(entry, dict):
+            raise _refuse(f"{key!r}: a route is not an object")
+        routes.append(_json_route(key, entry))
     return routes
 
 

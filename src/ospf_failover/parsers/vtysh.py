@@ -39,9 +39,25 @@ _ERROR_PATTERNS: tuple[tuple[re.Pattern[str], str], ...] = (
     (re.compile(r"\bPermission denied\b"), "permission denied"),
 )
 
+# Text each pattern needs on its line: output with none of them has no error line, and is passed over without a
+# search per line and pattern (a neighbour table of a hundred routers is thousands of lines, read on every host).
+_ERROR_WORDS = (
+    " is not running",
+    "OSPF is not enabled",
+    "OSPF instance not found",
+    "% Unknown command",
+    "% Ambiguous command",
+    "% Command incomplete",
+    "Exiting: failed to connect to any daemons",
+    "command not found",
+    "Permission denied",
+)
+
 
 def find_vtysh_error(text: str) -> VtyshErrorLine | None:
     """Return the first line of ``text`` that is a vtysh or shell error text, or None when there is none."""
+    if not any(word in text for word in _ERROR_WORDS):
+        return None
     for index, raw_line in enumerate(split_lines(text), start=1):
         line = raw_line.strip()
         for pattern, template in _ERROR_PATTERNS:

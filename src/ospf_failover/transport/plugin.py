@@ -34,6 +34,7 @@ from ospf_failover.locking import lock_directory
 from .bound import ConnectsInFlight, NoConnectSlot, machine_slot
 from .channel import SHELL, Session
 from .errors import RefuseUnknownHost, classify_connect_error
+from .known_hosts import build_client
 from .shared import CONNECT_BOUNDS, ClientPool, pool_key
 from .tcp import tcp_connection
 from .terminal import TerminalSession, connect_terminal
@@ -139,9 +140,10 @@ def connect(*, name: str, parameters: dict[str, Any], shell_timeout: float, pool
     from netmiko import ConnectHandler
 
     netmiko = ConnectHandler(**parameters, auto_connect=False)
-    client = netmiko._build_ssh_client()  # known hosts loaded as the extras say; ssh_strict refuses unknown hosts
-    client.set_missing_host_key_policy(RefuseUnknownHost())  # the same refusal, with a type of its own
     arguments = netmiko._connect_params_dict()
+    # netmiko's client, with the known hosts the extras say, each file parsed once per process (.known_hosts)
+    client = build_client(netmiko, hostname=arguments["hostname"], port=arguments["port"])
+    client.set_missing_host_key_policy(RefuseUnknownHost())  # ssh_strict's refusal, with a type of its own
     sock = arguments.get("sock")
     try:
         if sock is None:  # no ProxyCommand from an ssh_config: the TCP connection is ours to tune (.tcp)
