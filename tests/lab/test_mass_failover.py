@@ -66,6 +66,12 @@ def start_at_once(lab: Lab, fogs: list[str], argv_of: Callable[[str], list[str]]
     return done
 
 
+def logins(lab: Lab, host: str) -> int:
+    """SSH logins ``host``'s sshd has accepted so far (its log, LogLevel INFO)."""
+    log = lab.directory / "hosts" / host / "ssh" / "sshd.log"
+    return sum(1 for line in log.read_text(errors="replace").splitlines() if "Accepted publickey" in line)
+
+
 def test_every_group_of_a_dead_node_fails_over_at_once_through_start_sh(
     mass_lab: Lab, root_traces: Callable[[], list[str]]
 ) -> None:
@@ -75,9 +81,15 @@ def test_every_group_of_a_dead_node_fails_over_at_once_through_start_sh(
     for fog in fogs:  # node-a died: ECX moves every group (and the VMs with them) to node-b, then starts them
         lab.set_fog_node(fog, NODE)
         lab.move_vm(fog, NODE)
+    logins_before = {host: logins(lab, host) for host in ("gw1", "vr1")}
     started = time.monotonic()
     done = start_at_once(lab, fogs, lambda fog: ["/bin/sh", str(SCRIPTS / "start.sh")])
     elapsed = time.monotonic() - started
+    opened = {host: logins(lab, host) - before for host, before in logins_before.items()}
+    print(f"measured: SSH connections opened by the {CUSTOMERS} switches: {opened}")
+    # Every group's switch reads gw1, half of them vr1: shared connections carry up to 8 sessions each.
+    assert 0 < opened["gw1"] <= CUSTOMERS // 4, f"gw1 got {opened['gw1']} connections: the switches did not share"
+    assert 0 < opened["vr1"] <= CUSTOMERS // 4, f"vr1 got {opened['vr1']} connections: the switches did not share"
     print(f"measured: {CUSTOMERS} groups on {PAIRS} pairs started at once, the last done after {elapsed:.2f} s")
     for fog, (code, out, err) in done.items():
         lines = out.splitlines()

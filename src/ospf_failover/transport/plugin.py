@@ -35,7 +35,7 @@ from .bound import ConnectsInFlight, NoConnectSlot, machine_slot
 from .channel import SHELL, Session
 from .errors import RefuseUnknownHost, classify_connect_error
 from .known_hosts import build_client
-from .shared import CONNECT_BOUNDS, ClientPool, pool_key
+from .shared import CONNECT_BOUNDS, ClientPool, Ticket, pool_key
 from .tcp import tcp_connection
 from .terminal import TerminalSession, connect_terminal
 
@@ -69,6 +69,7 @@ class SessionPlugin:
         options = validated(extras)
         refuse_outside_lab(options.run.lab)  # a rehearsal lab's inventory connects only from inside that lab
         name, address = options.host or str(hostname), str(hostname)
+        ticket: Ticket | None = None  # the pool's leave to connect, when a pool is on and lent nothing
         try:
             parameters = {
                 "host": hostname,
@@ -80,11 +81,18 @@ class SessionPlugin:
             }
             linux = (platform or LINUX) == LINUX
             if linux and self.pool is not None:
-                self.connection = shared_session(
-                    self.pool, name=name, parameters=parameters, shell_timeout=options.netmiko.auth_timeout
+                opening = options.netmiko.conn_timeout + options.netmiko.auth_timeout
+                shared = shared_session(
+                    self.pool,
+                    name=name,
+                    parameters=parameters,
+                    shell_timeout=options.netmiko.auth_timeout,
+                    wait=opening,
                 )
-                if self.connection is not None:
+                if isinstance(shared, Session):
+                    self.connection = shared
                     return  # a channel on a connection already made: no connect slot, no handshake
+                ticket = shared
             limit, key = options.run.max_connects_in_flight, f"{address}:{port or 22}"
             with (
                 self.connects.slot(limit, timeout=SLOT_WAIT),
@@ -92,7 +100,11 @@ class SessionPlugin:
             ):
                 if linux:
                     self.connection = connect(
-                        name=name, parameters=parameters, shell_timeout=options.netmiko.auth_timeout, pool=self.pool
+                        name=name,
+                        parameters=parameters,
+                        shell_timeout=options.netmiko.auth_timeout,
+                        pool=self.pool,
+                        ticket=ticket,
                     )
                 else:  # the driver's session preparation is a few exchanges with the device: a command's time
                     self.connection = connect_terminal(
@@ -105,6 +117,9 @@ class SessionPlugin:
         except Exception as exc:
             known_hosts = str(options.netmiko.alt_key_file)
             raise classify_connect_error(exc, host=name, address=address, known_hosts=known_hosts) from exc
+        finally:
+            if ticket is not None and self.pool is not None:
+                self.pool.abandon(ticket)  # made or failed: whoever waited for this connect asks again
 
     def close(self) -> None:
         if self.connection is not None:
@@ -120,23 +135,35 @@ def validated(extras: dict[str, Any] | None) -> SessionOptions:
         raise InventoryError([InventoryProblem(*problem) for problem in found]) from None
 
 
-def shared_session(pool: ClientPool, *, name: str, parameters: dict[str, Any], shell_timeout: float) -> Session | None:
-    """A session on a connection ``pool`` holds for these parameters, or None (none with room, or its channel
-    would not open: that connection lends no more)."""
-    lent = pool.borrow(pool_key(parameters))
-    if lent is None:
-        return None
+def shared_session(
+    pool: ClientPool, *, name: str, parameters: dict[str, Any], shell_timeout: float, wait: float
+) -> Session | Ticket:
+    """A session on a connection ``pool`` holds for these parameters; or the ticket to connect anew (none with
+    room, or its channel would not open: that connection lends no more)."""
+    taken = pool.take(pool_key(parameters), wait=wait)
+    if isinstance(taken, Ticket):
+        return taken
     try:
-        channel = start_shell(lent.client, timeout=shell_timeout, shared=True)
+        channel = start_shell(taken.client, timeout=shell_timeout, shared=True)
     except Exception:
-        pool.give_back(lent, broken=True)
-        return None
-    return Session(host=name, client=lent.client, channel=channel, release=lambda broken: pool.give_back(lent, broken))
+        pool.give_back(taken, broken=True)
+        return Ticket(pool_key(parameters), owner=False)
+    return Session(
+        host=name, client=taken.client, channel=channel, release=lambda broken: pool.give_back(taken, broken)
+    )
 
 
-def connect(*, name: str, parameters: dict[str, Any], shell_timeout: float, pool: ClientPool | None = None) -> Session:
+def connect(
+    *,
+    name: str,
+    parameters: dict[str, Any],
+    shell_timeout: float,
+    pool: ClientPool | None = None,
+    ticket: Ticket | None = None,
+) -> Session:
     """Connect as netmiko would (its client, its connect parameters), then start the session's shell; with
-    ``pool``, the connection is lent to later sessions with the same parameters."""
+    ``pool``, the connection is lent to later sessions with the same parameters (``ticket``: the pool's leave to
+    connect, given back whatever happens)."""
     from netmiko import ConnectHandler
 
     netmiko = ConnectHandler(**parameters, auto_connect=False)
@@ -154,10 +181,12 @@ def connect(*, name: str, parameters: dict[str, Any], shell_timeout: float, pool
         client.close()
         if isinstance(sock, socket.socket):
             sock.close()
+        if pool is not None and ticket is not None:
+            pool.abandon(ticket)
         raise
     if pool is None:
         return Session(host=name, client=client, channel=channel)
-    lent = pool.add(pool_key(parameters), client)
+    lent = pool.add(ticket or Ticket(pool_key(parameters), owner=False), client)
     return Session(host=name, client=client, channel=channel, release=lambda broken: pool.give_back(lent, broken))
 
 

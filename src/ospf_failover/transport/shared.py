@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 import threading
+import time
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
@@ -38,29 +39,58 @@ class Lent:
         return transport is not None and bool(transport.is_active())
 
 
+@dataclass(frozen=True)
+class Ticket:
+    """No connection to lend: connect anew. ``owner``: the others asking for this key meanwhile wait for this
+    connect (:meth:`ClientPool.add` or :meth:`ClientPool.abandon` lets them go on)."""
+
+    key: str
+    owner: bool
+
+
 @dataclass
 class ClientPool:
-    """The process's shared connections, by :func:`pool_key`."""
+    """The process's shared connections, by :func:`pool_key`. Runs that start together ask together: one of them
+    connects while the others wait for that connection (bounded), so that they share it."""
 
     _clients: dict[str, list[Lent]] = field(default_factory=dict)
+    _connecting: dict[str, threading.Event] = field(default_factory=dict)
     _lock: threading.Lock = field(default_factory=threading.Lock)
     closed: bool = False
 
-    def borrow(self, key: str) -> Lent | None:
-        """A connection with room for one more session (counted as taken), or None: connect anew."""
-        with self._lock:
-            for lent in self._clients.get(key, []):
-                if lent.usable and lent.channels < MAX_CHANNELS and lent.alive():
-                    lent.channels += 1
-                    return lent
-        return None
+    def take(self, key: str, *, wait: float) -> Lent | Ticket:
+        """A connection with room for one more session (counted as taken); or, when there is none, a ticket to
+        connect anew: at once when nobody is connecting for ``key``, else after waiting at most ``wait`` seconds
+        for that connect (whose connection is then tried first)."""
+        deadline = time.monotonic() + wait
+        while True:
+            with self._lock:
+                for lent in self._clients.get(key, []):
+                    if lent.usable and lent.channels < MAX_CHANNELS and lent.alive():
+                        lent.channels += 1
+                        return lent
+                connecting = self._connecting.get(key)
+                if connecting is None:
+                    self._connecting[key] = threading.Event()
+                    return Ticket(key, owner=True)
+            if not connecting.wait(max(0.0, deadline - time.monotonic())):
+                return Ticket(key, owner=False)  # that connect is too slow for this session: its own
 
-    def add(self, key: str, client: Any) -> Lent:
+    def add(self, ticket: Ticket, client: Any) -> Lent:
         """A connection just made for a session (that session counted), lent to later ones."""
         lent = Lent(client)
         with self._lock:
-            self._clients.setdefault(key, []).append(lent)
+            self._clients.setdefault(ticket.key, []).append(lent)
+        self.abandon(ticket)
         return lent
+
+    def abandon(self, ticket: Ticket) -> None:
+        """The ticket's connect is over (made, or failed): whoever waited for it asks again."""
+        if ticket.owner:
+            with self._lock:
+                connecting = self._connecting.pop(ticket.key, None)
+            if connecting is not None:
+                connecting.set()
 
     def give_back(self, lent: Lent, broken: bool = False) -> None:
         """A session on ``lent`` ended; ``broken``: it failed, the connection lends no more. A connection with no
