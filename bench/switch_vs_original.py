@@ -1,10 +1,12 @@
 """Benchmark: the verified `switch` against the original how-to's unverified start.sh procedure, side by side.
 
 Run as root on a machine with the lab's packages:
-  .venv/bin/python bench/switch_vs_original.py [--rounds N] [--nic-style link address mixed]
+  .venv/bin/python bench/switch_vs_original.py [--rounds N] [--nic-style link address mixed] [--customers N
+      --router-pairs M]
 
-For each NIC style of the routers (default: link and address), it brings a one-customer lab up (in a directory of
-its own), then alternates, from inside cluster node node-b's namespace and then node-a's (so every run really
+For each NIC style of the routers (default: link and address), it brings a one-customer lab up (or N customers
+on M router pairs: customer1 is still the one switched, with its pair shared by N/M groups), in a directory of
+its own, then alternates, from inside cluster node node-b's namespace and then node-a's (so every run really
 moves the gateway):
   original: ssh STANDBY <down>; ssh ACTIVE <up>   (plain OpenSSH, no check; <down>/<up> are the router's own
             commands: `ip link set dev eth1 down|up`, or `nmcli connection down|up eth1` on address-style routers)
@@ -49,10 +51,11 @@ def settle(lab: Lab, active: str, timeout: float = 30.0) -> None:
 
 
 def nic_command(lab: Lab, router: str, *, up: bool) -> str:
-    """The router's own NIC command, as start.sh would run it."""
+    """The router's own NIC command for customer1's NIC (eth1, or eth1.101 on a trunk), as start.sh would run it."""
+    nic = lab.topology.customers[0].nic
     if lab.router_style(router) == "address":
-        return ADDRESS_STYLE_DATA["nic_up" if up else "nic_down"].format(nic="eth1")
-    return f"ip link set dev eth1 {'up' if up else 'down'}"
+        return ADDRESS_STYLE_DATA["nic_up" if up else "nic_down"].format(nic=nic)
+    return f"ip link set dev {nic} {'up' if up else 'down'}"
 
 
 def original_run(lab: Lab, node: str) -> float:
@@ -110,9 +113,9 @@ def no_route_gap(lab: Lab, node: str) -> float:
     return longest
 
 
-def measure(rounds: int, nic_style: str) -> dict[str, object]:
+def measure(rounds: int, nic_style: str, customers: int = 1, router_pairs: int | None = None) -> dict[str, object]:
     directory = Path(tempfile.mkdtemp(prefix="ospf-failover-bench-"))
-    lab = Lab.up(directory, customers=1, nic_style=nic_style)
+    lab = Lab.up(directory, customers=customers, router_pairs=router_pairs, nic_style=nic_style)
     try:
         original: list[float] = []
         switch: list[float] = []
@@ -137,6 +140,8 @@ def measure(rounds: int, nic_style: str) -> dict[str, object]:
     original_median, switch_median = statistics.median(original), statistics.median(switch)
     return {
         "nic_style": nic_style,
+        "customers": customers,
+        "router_pairs": router_pairs or customers,
         "rounds": rounds,
         "original_unverified_median_s": round(original_median, 3),
         "switch_verified_median_s": round(switch_median, 3),
@@ -159,8 +164,11 @@ def main() -> int:
         default=["link", "address"],
         help="NIC styles of the routers to measure, one lab each (default: link address)",
     )
+    parser.add_argument("--customers", type=int, default=1, help="customers in the lab (default 1)")
+    parser.add_argument("--router-pairs", type=int, help="router pairs sharing them (default: one pair each)")
     args = parser.parse_args()
-    print(json.dumps([measure(args.rounds, style) for style in args.nic_style], indent=2))
+    figures = [measure(args.rounds, style, args.customers, args.router_pairs) for style in args.nic_style]
+    print(json.dumps(figures, indent=2))
     return 0
 
 
