@@ -27,6 +27,7 @@ import statistics
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 from collections.abc import Callable
 from pathlib import Path
@@ -57,18 +58,22 @@ Memory = tuple[int, int]  # PSS, RSS in KiB
 
 
 def timed(process: subprocess.Popen[str], memory_of: Callable[[], Memory]) -> tuple[float, Memory, str]:
-    """Wall seconds, peak PSS and RSS (KiB) sampled every 50 ms, stdout of a running command (bounded)."""
+    """Wall seconds, peak PSS and RSS (KiB) sampled every 50 ms, stdout of a running command (bounded). Its output
+    is read meanwhile, on a thread: a document larger than a pipe's buffer would otherwise stop the command."""
     started = time.monotonic()
     peak = (0, 0)
-    while process.poll() is None:
+    output: list[tuple[str, str]] = []
+    reader = threading.Thread(target=lambda: output.append(process.communicate()), daemon=True)
+    reader.start()
+    while reader.is_alive():
         now = memory_of()
         peak = (max(peak[0], now[0]), max(peak[1], now[1]))
         if time.monotonic() - started > RUN_TIMEOUT:
-            process.kill()
+            process.kill()  # by its PID
             raise SystemExit(f"bench: a run took longer than {RUN_TIMEOUT:.0f} s")
-        time.sleep(0.05)
+        reader.join(0.05)
     seconds = time.monotonic() - started
-    stdout, stderr = process.communicate(timeout=30)
+    stdout, stderr = output[0]
     if process.returncode != 0:
         raise SystemExit(f"bench: exit {process.returncode}: {stderr.strip()[-300:]}")
     return seconds, peak, stdout

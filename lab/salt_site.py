@@ -27,6 +27,7 @@ from .lab import Lab
 from .namespaces import is_alive, kill_pids
 
 READY_LINE = "Minion is ready to receive requests!"
+FETCH_ATTEMPTS = 2  # a slice the master's file list did not hold yet is fetched again after the list is renewed
 MINION_SETTINGS = {  # Salt 3007's jobs linger ~30 s after answering with the default return retries
     "return_retry_timer": 1,
     "return_retry_timer_max": 2,
@@ -239,15 +240,19 @@ class SaltSite:
             "inventory"), "--key-file", str(self.lab.key_file),
         ]  # fmt: skip
         self._run_here(argv)
-        done = self.salt("--out", "json", "--static", "*", "ospf_failover.fetch_slice", "-t", str(int(timeout)))
-        try:
-            fetched = json.loads(done.stdout)
-        except ValueError:
-            fetched = {}
-        if sorted(m for m, r in fetched.items() if isinstance(r, dict) and r.get("retcode") == 0) != sorted(
-            self.minions
-        ):
-            raise LabError(f"the minions did not fetch their slices: {done.stdout.strip()[-500:]} {done.stderr[-300:]}")
+        for attempt in range(FETCH_ATTEMPTS):
+            if attempt:  # the master listed its files before the slices were all written: list them again
+                self.salt_run("fileserver.clear_file_list_cache", timeout=timeout)
+                self.salt_run("fileserver.update", timeout=timeout)
+            done = self.salt("--out", "json", "--static", "*", "ospf_failover.fetch_slice", "-t", str(int(timeout)))
+            try:
+                fetched = json.loads(done.stdout)
+            except ValueError:
+                fetched = {}
+            ok = sorted(m for m, r in fetched.items() if isinstance(r, dict) and r.get("retcode") == 0)
+            if ok == sorted(self.minions):
+                return
+        raise LabError(f"the minions did not fetch their slices: {done.stdout.strip()[-500:]} {done.stderr[-300:]}")
 
     def pss_kib(self, field: str = "Pss") -> int:
         """The master's memory: PSS (or RSS, ``field="Rss"``) of salt-master and every process below it, KiB."""
