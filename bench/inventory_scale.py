@@ -18,7 +18,6 @@ only under a temporary directory.
 from __future__ import annotations
 
 import argparse
-import ipaddress
 import resource
 import statistics
 import subprocess
@@ -26,19 +25,12 @@ import sys
 import tempfile
 import time
 from pathlib import Path
-from typing import Any
 
-import yaml
+from ospf_failover_lab.synthetic import synthetic_files, write_files
 
 TOOL = str(Path(sys.executable).with_name("ospf-failover"))
-NOTHING_LISTENS = 1  # tcpmux: no service on this machine; a connect to 127.x:1 is refused at once
 RUN_TIMEOUT = 900.0  # seconds one run may take before the benchmark gives up on that size
 FIGURES = (("validate", "wall"), ("validate", "cpu"), ("verify", "wall"), ("verify", "cpu"))
-
-
-def loopback(index: int) -> str:
-    """The index-th loopback address from 127.0.1.1 on (never 127.0.0.1)."""
-    return str(ipaddress.IPv4Address("127.0.1.1") + index)
 
 
 def write_inventory(directory: Path, *, groups: int, per_pair: int) -> None:
@@ -47,71 +39,7 @@ def write_inventory(directory: Path, *, groups: int, per_pair: int) -> None:
     key = directory / "id_ed25519"
     subprocess.run(["ssh-keygen", "-q", "-t", "ed25519", "-N", "", "-f", str(key)], check=True, timeout=30)
     (directory / "known_hosts").write_text("")
-    pairs = (groups + per_pair - 1) // per_pair
-    hosts: dict[str, Any] = {}
-    address = iter(range(10**6))
-    for node in ("node-a", "node-b"):
-        hosts[node] = {"hostname": loopback(next(address)), "groups": ["cluster_nodes"]}
-    for observer in ("gw1", "gw2"):
-        hosts[observer] = {"hostname": loopback(next(address)), "groups": ["observers"]}
-    for pair in range(pairs):
-        for side in (1, 2):
-            hosts[f"vr{2 * pair + side}"] = {"hostname": loopback(next(address)), "groups": ["routers"]}
-    fogs: dict[str, Any] = {}
-    for number in range(1, groups + 1):
-        pair, slot = divmod(number - 1, per_pair)
-        routers = (f"vr{2 * pair + 1}", f"vr{2 * pair + 2}")
-        subnet = ipaddress.IPv4Network((int(ipaddress.IPv4Address("10.0.0.0")) + ((number - 1) << 8), 24))
-        name = f"customer{number}"
-        fogs[name] = {
-            "data": {
-                "vm_network": str(subnet),
-                "vm_gateway": str(subnet.network_address + 254),
-                "nic": f"eth1.{100 + slot}",
-                "pairing": {"node-a": routers[0], "node-b": routers[1]},
-                "observers": ["gw1", "gw2"],
-            }
-        }
-        for host in (*routers, "node-a", "node-b"):
-            hosts[host]["groups"].append(name)
-    groups_yaml = {
-        "routers": {
-            "data": {
-                "routing_suite": "frr",
-                "nic_down": "ip link set dev {nic} down",
-                "nic_up": "ip link set dev {nic} up",
-            }
-        },
-        "cluster_nodes": {"data": {}},
-        "observers": {"data": {"routing_suite": "frr"}},
-        **fogs,
-    }
-    defaults = {
-        "username": "root",
-        "platform": "linux",
-        "port": NOTHING_LISTENS,
-        "connection_options": {
-            "netmiko": {
-                "extras": {
-                    "use_keys": True,
-                    "key_file": str(key),
-                    "allow_agent": False,
-                    "ssh_strict": True,
-                    "system_host_keys": False,
-                    "alt_host_keys": True,
-                    "alt_key_file": str(directory / "known_hosts"),
-                    "ssh_config_file": None,
-                    "conn_timeout": 2,
-                    "banner_timeout": 2,
-                    "auth_timeout": 2,
-                }
-            }
-        },
-        "data": {"timeouts": {"command": 5}},
-    }
-    (directory / "hosts.yaml").write_text(yaml.safe_dump(hosts, sort_keys=False))
-    (directory / "groups.yaml").write_text(yaml.safe_dump(groups_yaml, sort_keys=False))
-    (directory / "defaults.yaml").write_text(yaml.safe_dump(defaults, sort_keys=False))
+    write_files(directory, synthetic_files(directory, groups, per_pair=per_pair))
 
 
 def timed(argv: list[str], *, expect: int) -> tuple[float, float]:

@@ -14,7 +14,6 @@ from typing import Any
 
 import pytest
 import ruamel.yaml
-import yaml
 from nornir import InitNornir
 
 from ospf_failover.cli.command_line import main
@@ -24,68 +23,18 @@ from ospf_failover.inventory.fast_yaml import Undecided, load_fast
 from ospf_failover.inventory.files import Problems
 from ospf_failover.inventory.load import _check_fogs_against_each_other
 from ospf_failover.inventory.sections import Sections
+from ospf_failover_lab.synthetic import synthetic_files, write_files
 
 
 def synthetic(directory: Path, groups: int, *, per_pair: int = 10) -> dict[str, dict[str, Any]]:
     """The three files' content of ``groups`` failover groups (customer1...), ``per_pair`` on each router pair."""
-    hosts: dict[str, Any] = {
-        "node-a": {"hostname": "127.0.1.1", "groups": ["cluster_nodes"]},
-        "node-b": {"hostname": "127.0.1.2", "groups": ["cluster_nodes"]},
-        "gw1": {"hostname": "127.0.1.3", "groups": ["observers"]},
-        "gw2": {"hostname": "127.0.1.4", "groups": ["observers"]},
-    }
-    for router in range(2 * ((groups + per_pair - 1) // per_pair)):
-        hosts[f"vr{router + 1}"] = {"hostname": str(ipaddress.IPv4Address("127.0.2.1") + router), "groups": ["routers"]}
-    fogs: dict[str, Any] = {}
-    for number in range(1, groups + 1):
-        pair, slot = divmod(number - 1, per_pair)
-        routers = (f"vr{2 * pair + 1}", f"vr{2 * pair + 2}")
-        network = ipaddress.IPv4Network((int(ipaddress.IPv4Address("10.0.0.0")) + ((number - 1) << 8), 24))
-        name = f"customer{number}"
-        fogs[name] = {
-            "data": {
-                "vm_network": str(network),
-                "vm_gateway": str(network.network_address + 254),
-                "nic": f"eth1.{100 + slot}",
-                "pairing": {"node-a": routers[0], "node-b": routers[1]},
-                "observers": ["gw1", "gw2"],
-            }
-        }
-        for host in (*routers, "node-a", "node-b"):
-            hosts[host]["groups"].append(name)
     (directory / "id_ed25519").write_text("not a key: only its existence is checked before connecting\n")
     (directory / "known_hosts").write_text("")
-    extras = {
-        "use_keys": True,
-        "key_file": str(directory / "id_ed25519"),
-        "allow_agent": False,
-        "ssh_strict": True,
-        "system_host_keys": False,
-        "alt_host_keys": True,
-        "alt_key_file": str(directory / "known_hosts"),
-        "ssh_config_file": None,
-        "conn_timeout": 2,
-        "banner_timeout": 2,
-        "auth_timeout": 2,
-    }
-    role_data = {"routing_suite": "frr", "nic_down": "ip link set dev {nic} down", "nic_up": "ip link set dev {nic} up"}
-    return {
-        "hosts": hosts,
-        "groups": {"routers": {"data": role_data}, "cluster_nodes": {}, "observers": {"data": {"routing_suite": "frr"}}}
-        | fogs,
-        "defaults": {
-            "username": "root",
-            "port": 1,
-            "connection_options": {"netmiko": {"extras": extras}},
-            "data": {"timeouts": {"command": 5}},
-        },
-    }
+    return synthetic_files(directory, groups, per_pair=per_pair)
 
 
 def write(directory: Path, files: dict[str, dict[str, Any]]) -> Path:
-    for name, content in files.items():
-        (directory / f"{name}.yaml").write_text(yaml.safe_dump(content, sort_keys=False))
-    return directory
+    return write_files(directory, files)
 
 
 @pytest.fixture(scope="module")
