@@ -2,18 +2,21 @@
 group where it runs; stop early when what is wrong cannot converge (:mod:`.progress`); a host that could not be
 reached never passes. The rules are the pure judges of ``shared.judges``; the times, :mod:`.timing`.
 
-The poll does not wait for every observer's session: each observer is read from the poll after its session
-opened, so that one observer slow to connect neither delays nor skews the others' times.
+Each host keeps its own pace (:class:`~ospf_failover.engine.reads.HostReads`): it is read again as soon as its
+own last read was judged not right, never waiting for a slower host's read, and not read again once right. Nor
+does the poll wait for every observer's session: each observer is read once its session opened, so that one
+observer slow to connect neither delays nor skews the others' times.
 """
 
 from __future__ import annotations
 
 import time
+from concurrent.futures import FIRST_COMPLETED, wait
 
 from nornir.core import Nornir
 
 from ospf_failover.engine import Ending, Outcome, StepRun, error_text, run_per_host
-from ospf_failover.engine.batch import Finished
+from ospf_failover.engine.reads import HostReads
 from ospf_failover.errors import EXIT_NOT_VERIFIED, EXIT_OK, ConvergenceTimeout, NotConverging
 from ospf_failover.models import Fact, RouterState
 from ospf_failover.nornir_setup import HostRun
@@ -26,7 +29,9 @@ from .state import SwitchState
 from .steps import not_reached, report_cross_check
 from .timing import RouteClock
 
-POLL_INTERVAL = 0.05
+READ_GAP = 0.02  # seconds between a host's read that was not right and its next one
+FAILED_READ_GAP = 0.2  # ... and after a read that failed
+MAX_READS = 100_000  # a bound in count on the reads of one verification (its time bound comes first)
 EXPLAIN_PAST_DEADLINE = 0.5  # seconds past the deadline the explanation of a failed verification may take
 
 
@@ -46,6 +51,8 @@ class Watch:
         self.dead_s: int | None = None
         self.timers_asked = False
         self.patience = Patience(grace=DEFAULT_GRACE)
+        self.reading = HostReads(step.nornir, read_router_state)
+        self.failed: dict[str, str] = {}  # hosts whose last read failed, with why
 
     @property
     def switched(self) -> bool:
@@ -90,35 +97,48 @@ class Watch:
             via=plan.via,
         )
 
+    def start_reads(self, wanted: dict[str, Reads]) -> None:
+        """Read again every host not right yet whose last read ended: at once the first time, after a gap
+        later (a longer one after a failed read). A host once right is not read again."""
+        for host, reads in wanted.items():
+            if self.reading.busy(host) or self.verdicts.get(host, (False, ""))[0]:
+                continue
+            gap = 0.0 if host not in self.verdicts else FAILED_READ_GAP if host in self.failed else READ_GAP
+            self.reading.start(host, reads.arguments(), after=gap, timeout=self.step.timeout())
+
     def check(self) -> tuple[bool, None, str]:
-        """One poll: read, judge each host and the whole (wait_until's check); NotConverging once a state that
-        cannot converge has lasted the grace."""
+        """Start the reads due, take those that ended, judge each host and the whole (wait_until's check);
+        NotConverging once a state that cannot converge has lasted the grace."""
         self.collect_sessions()
-        reads = self.reads()
-        finished = Finished()
-        arguments = {host: r.arguments() for host, r in reads.items()}
-        outcomes = run_per_host(
-            self.step.nornir, read_router_state, arguments, timeout=self.step.timeout(), processors=[finished]
-        )
+        wanted = self.reads()
+        self.start_reads(wanted)
+        if self.reading.flying:
+            ended = self.reading.collect(timeout=self.step.remaining())
+        else:  # every host read is right: only sessions still opening are awaited
+            wait(self.opening.values(), timeout=max(0.0, self.step.remaining()), return_when=FIRST_COMPLETED)
+            ended = {}
         now = time.monotonic()
-        failed: dict[str, str] = {}
-        for host, outcome in outcomes.items():
+        for host, read in ended.items():
+            outcome = read.outcome
             self.verdicts[host] = self.judge(host, outcome)
             if outcome.ok and outcome.result is not None:
                 self.states[host] = outcome.result.result
+                self.failed.pop(host, None)
                 if host != self.plan.active:
-                    self.clock.read(host, at=finished.at.get(host, now), holds=self.verdicts[host][0])
+                    self.clock.read(host, at=read.at, holds=self.verdicts[host][0])
             else:
-                failed[host] = error_text(outcome.error)
-        self.learn_grace(outcomes.get(self.plan.active))
-        read = {host: self.states[host] for host in outcomes if host not in failed}
+                self.failed[host] = error_text(outcome.error)
+            if host == self.plan.active:
+                self.learn_grace(outcome)
+        seen = {host: self.states[host] for host in wanted if host in self.states and host not in self.failed}
+        failed = {host: text for host, text in self.failed.items() if host in wanted}
         self.progress = judge_poll(
-            self.plan, Poll(reads=read, failed=failed, pending=tuple(self.opening), untouched=self.state.untouched)
+            self.plan, Poll(reads=seen, failed=failed, pending=tuple(self.opening), untouched=self.state.untouched)
         )
         if self.patience.see(stuck=bool(self.progress.stuck), now=now):
             raise NotConverging(causes=self.progress.stuck, seconds=self.patience.lasted(now))
-        wrong = [host for host in outcomes if not self.verdicts[host][0]]
-        return not wrong and not self.opening, None, self.progress.text()
+        right = all(self.verdicts.get(host, (False, ""))[0] for host in wanted)
+        return right and not self.opening, None, self.progress.text()
 
     def learn_grace(self, active: HostRun | None) -> None:
         """From the active router's first read that asked for them: its OSPF timers, hence the grace."""
@@ -161,12 +181,18 @@ def poll(watch: Watch) -> Ending:
     step.awaiting(watch.awaited)
     result, stopped = "verified", None
     try:
-        wait_until(watch.check, what=f"{plan.fog.name} on {plan.active}", timeout=remaining, interval=POLL_INTERVAL)
+        wait_until(
+            watch.check, what=f"{plan.fog.name} on {plan.active}", timeout=remaining, interval=0, max_attempts=MAX_READS
+        )
     except NotConverging as stuck:
         result, stopped = "stuck", stuck
     except ConvergenceTimeout:
         result = "timeout"
-        explain_failures(step.nornir, verdicts=watch.verdicts, deadline=step.deadline, plan_active=plan.active)
+    still = watch.reading.settle(timeout=step.deadline + EXPLAIN_PAST_DEADLINE - time.monotonic())
+    if result == "timeout":
+        verdicts = {host: verdict for host, verdict in watch.verdicts.items() if host not in still}
+        explain_failures(step.nornir, verdicts=verdicts, deadline=step.deadline, plan_active=plan.active)
+        watch.verdicts.update(verdicts)
     for host in watch.opening:  # still no session when the time was up
         watch.unreachable[host] = "unreachable"
         watch.unreachable_rows[host] = "no SSH session within the run's time"

@@ -10,14 +10,15 @@ are the project's own, each module saying which template it does not use and why
 
 from __future__ import annotations
 
+import importlib
 from collections.abc import Callable
+from functools import cache
 from typing import Literal, NamedTuple, get_args
 
 from ospf_failover.errors import ParseError
 from ospf_failover.models import OspfNeighbor, Route
 from ospf_failover.parsers.detect import detect_form
 from ospf_failover.parsers.refusal import Refuser
-from ospf_failover.parsers.vendors import arista_eos, cisco_ios, cisco_nxos, juniper_junos, vyos, yamaha
 from ospf_failover.parsers.vendors.screen import PROMPTS, Line, ReadKind, screen
 from ospf_failover.parsers.vendors.shapes import DEFAULT_VRF
 
@@ -34,24 +35,33 @@ class _Readers(NamedTuple):
     prompt: str  # the key of its prompt in screen.PROMPTS
 
 
-_READERS: dict[VendorPlatform, _Readers] = {
-    "cisco_ios": _Readers(cisco_ios.read_routes, cisco_ios.read_neighbors, "cisco"),
-    "cisco_xe": _Readers(cisco_ios.read_routes, cisco_ios.read_neighbors, "cisco"),
-    "cisco_nxos": _Readers(cisco_nxos.read_routes, cisco_nxos.read_neighbors, "cisco"),
-    "arista_eos": _Readers(arista_eos.read_routes, arista_eos.read_neighbors, "cisco"),
-    "juniper_junos": _Readers(juniper_junos.read_routes, juniper_junos.read_neighbors, "junos"),
-    "yamaha": _Readers(yamaha.read_routes, yamaha.read_neighbors, "yamaha"),
-    "vyos": _Readers(vyos.read_routes, vyos.read_neighbors, "vyos"),
+# per platform: the module of its readers (``read_routes``, ``read_neighbors``) and the key of its prompt. A
+# module is imported when its platform is first read: a failover among Linux routers loads none of them.
+_MODULES: dict[VendorPlatform, tuple[str, str]] = {
+    "cisco_ios": ("cisco_ios", "cisco"),
+    "cisco_xe": ("cisco_ios", "cisco"),
+    "cisco_nxos": ("cisco_nxos", "cisco"),
+    "arista_eos": ("arista_eos", "cisco"),
+    "juniper_junos": ("juniper_junos", "junos"),
+    "yamaha": ("yamaha", "yamaha"),
+    "vyos": ("vyos", "vyos"),
 }
 
 
+@cache
+def _readers(platform: VendorPlatform) -> _Readers:
+    module_name, prompt = _MODULES[platform]
+    module = importlib.import_module(f"{__package__}.{module_name}")
+    return _Readers(module.read_routes, module.read_neighbors, prompt)
+
+
 def _screened(text: str, platform: VendorPlatform, kind: ReadKind) -> tuple[list[Line], Refuser]:
-    if platform not in _READERS:
+    if platform not in _MODULES:
         raise ParseError(kind=kind, reason=f"unknown platform {platform!r}")
     refuse = Refuser(f"{platform} {kind.replace('-', ' ')}")
     if detect_form(text) == "json":
         raise refuse("JSON output: the text the CLI prints is read, not its JSON form")
-    return screen(text, refuse=refuse, prompt=PROMPTS[_READERS[platform].prompt], kind=kind), refuse
+    return screen(text, refuse=refuse, prompt=PROMPTS[_readers(platform).prompt], kind=kind), refuse
 
 
 def parse_vendor_route_tables(text: str, platform: VendorPlatform, *, vrf: str = DEFAULT_VRF) -> dict[str, list[Route]]:
@@ -59,7 +69,7 @@ def parse_vendor_route_tables(text: str, platform: VendorPlatform, *, vrf: str =
     the output does not name is taken to be ``vrf``'s, the one the command asked for. A route lookup that found
     nothing is an empty table."""
     lines, refuse = _screened(text, platform, "route")
-    return _READERS[platform].routes(lines, asked_vrf=vrf, refuse=refuse)
+    return _readers(platform).routes(lines, asked_vrf=vrf, refuse=refuse)
 
 
 def parse_vendor_routes(text: str, platform: VendorPlatform, *, vrf: str = DEFAULT_VRF) -> list[Route]:
@@ -76,4 +86,4 @@ def parse_vendor_routes(text: str, platform: VendorPlatform, *, vrf: str = DEFAU
 def parse_vendor_ospf_neighbors(text: str, platform: VendorPlatform) -> list[OspfNeighbor]:
     """Every OSPF neighbour listed, in output order; ``vrf`` is set where the output names the VRF."""
     lines, refuse = _screened(text, platform, "ospf-neighbor")
-    return _READERS[platform].neighbors(lines, refuse=refuse)
+    return _readers(platform).neighbors(lines, refuse=refuse)
