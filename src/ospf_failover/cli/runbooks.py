@@ -9,6 +9,7 @@ from ospf_failover.runbooks.shared.defaults import CHECK_WORKERS, RELEASE_TIMEOU
 
 from .arguments import positive_seconds, process_started, timeout_help, workers
 from .loading import load_for, options_from
+from .startup import collector_paused
 
 SWITCH_EXIT_CODES = (
     "Exit codes: 0 switched and verified (or verification warned/off), 1 the active router could not take over "
@@ -147,19 +148,19 @@ def handle_switch(args: argparse.Namespace) -> int:
 
 
 def handle_verify(args: argparse.Namespace) -> int:
-    from ospf_failover.runbooks.switch.run import SwitchOptions, run_verify
+    with collector_paused():
+        from ospf_failover.runbooks.switch.run import SwitchOptions, run_verify
 
-    return run_verify(
-        load_for(args, "verify", fog=args.fog), options_from(args, SwitchOptions, started=process_started())
-    )
+        fleet = load_for(args, "verify", fog=args.fog)
+    return run_verify(fleet, options_from(args, SwitchOptions, started=process_started()))
 
 
 def handle_release(args: argparse.Namespace) -> int:
-    from ospf_failover.runbooks.release.run import ReleaseOptions, run_release
+    with collector_paused():
+        from ospf_failover.runbooks.release.run import ReleaseOptions, run_release
 
-    return run_release(
-        load_for(args, "release", fog=args.fog), options_from(args, ReleaseOptions, started=process_started())
-    )
+        fleet = load_for(args, "release", fog=args.fog)
+    return run_release(fleet, options_from(args, ReleaseOptions, started=process_started()))
 
 
 def handle_check(args: argparse.Namespace) -> int:

@@ -31,6 +31,7 @@ from ospf_failover.rendezvous import Meeting, Outlet, Request
 
 from .arguments import process_started
 from .failure import exit_for
+from .startup import collector_paused
 
 if TYPE_CHECKING:
     from ospf_failover.inventory import Fleet
@@ -112,16 +113,17 @@ def switch_alone(
 ) -> int:
     """One switch as the command runs it: the inventory (a refusal's JSON document on ``output`` with --json),
     then the runbook. Errors propagate to the caller, which says them."""
-    from ospf_failover.runbooks.switch.run import SwitchOptions, run_switch
-
-    from .loading import load_for, options_from
-
     stdout = output.stdout if output is not None else None
     own = output is None  # this process's own run: the loaded hosts are its own
-    if fleets is not None:
-        fleet = fleets.load(args, stdout=stdout, shared=not own)
-    else:
-        fleet = load_for(args, "switch", fog=args.fog)
+    with collector_paused() if own else contextlib.nullcontext():  # a follower's run is a thread among others
+        from ospf_failover.runbooks.switch.run import SwitchOptions, run_switch
+
+        from .loading import load_for, options_from
+
+        if fleets is not None:
+            fleet = fleets.load(args, stdout=stdout, shared=not own)
+        else:
+            fleet = load_for(args, "switch", fog=args.fog)
     options = options_from(args, SwitchOptions, started=started)
     return run_switch(fleet, options, environ=environ, output=output)
 
