@@ -9,11 +9,13 @@ serving one consecutive K-th of the failover groups, its slice written by `salt-
 master's file server, then alternates R times:
   local: ospf-failover --inventory WHOLE check --json          (in gw1, one process over every group)
   salt:  salt-run ospf_failover.check                          (in gw1; the minions run check over their slices)
-Both must pass (exit 0) with every group, each group exactly once, in order. For each run it samples, every 50 ms,
-the PSS of what runs on the management host: the check process (local), or salt-master's processes plus salt-run's
-(salt), and keeps the peak (and the peak RSS: PSS shares the pages of the Python both sides use, so the local
-process's PSS is low while Salt's daemons run beside it). It prints progress on stderr and one JSON document on
-stdout: medians of wall time, peak PSS and RSS per side, the master's PSS at rest, and the ratios salt / local.
+Both must pass (exit 0) with every group, each group exactly once, in order. The timed runs sample nothing
+(reading the memory of Salt's many processes costs CPU on the cores the runs share); then one more run of each
+samples, every 50 ms, the PSS of what runs on the management host: the check process (local), or salt-master's
+processes plus salt-run's (salt), and keeps the peak (and the peak RSS: PSS shares the pages of the Python both
+sides use, so the local process's PSS is low while Salt's daemons run beside it). It prints progress on stderr
+and one JSON document on stdout: median wall times, peak PSS and RSS per side, the master's PSS at rest, and the
+ratios salt / local.
 Nothing here is a test: compare the ratios, not seconds.
 """
 
@@ -57,21 +59,24 @@ def served_by(lab: Lab, minions: int) -> dict[str, str]:
 Memory = tuple[int, int]  # PSS, RSS in KiB
 
 
-def timed(process: subprocess.Popen[str], memory_of: Callable[[], Memory]) -> tuple[float, Memory, str]:
-    """Wall seconds, peak PSS and RSS (KiB) sampled every 50 ms, stdout of a running command (bounded). Its output
-    is read meanwhile, on a thread: a document larger than a pipe's buffer would otherwise stop the command."""
+def timed(process: subprocess.Popen[str], memory_of: Callable[[], Memory] | None) -> tuple[float, Memory, str]:
+    """Wall seconds, stdout of a running command (bounded), and with ``memory_of`` the peak PSS and RSS (KiB)
+    sampled every 50 ms. Its output is read meanwhile, on a thread: a document larger than a pipe's buffer would
+    otherwise stop the command. Sampling costs CPU, more for Salt's many processes than for one check, on the
+    cores both share: the timed runs sample nothing, the memory is measured in runs of its own."""
     started = time.monotonic()
     peak = (0, 0)
     output: list[tuple[str, str]] = []
     reader = threading.Thread(target=lambda: output.append(process.communicate()), daemon=True)
     reader.start()
     while reader.is_alive():
-        now = memory_of()
-        peak = (max(peak[0], now[0]), max(peak[1], now[1]))
+        if memory_of is not None:
+            now = memory_of()
+            peak = (max(peak[0], now[0]), max(peak[1], now[1]))
         if time.monotonic() - started > RUN_TIMEOUT:
             process.kill()  # by its PID
             raise SystemExit(f"bench: a run took longer than {RUN_TIMEOUT:.0f} s")
-        reader.join(0.05)
+        reader.join(0.05 if memory_of is not None else 1.0)
     seconds = time.monotonic() - started
     stdout, stderr = output[0]
     if process.returncode != 0:
@@ -89,16 +94,16 @@ def site_memory(site: SaltSite, pid: int) -> Memory:
     return site.pss_kib() + runner[0], site.pss_kib("Rss") + runner[1]
 
 
-def run_local(lab: Lab, whole: Path, fogs: list[str]) -> tuple[float, Memory]:
+def run_local(lab: Lab, whole: Path, fogs: list[str], *, memory: bool = False) -> tuple[float, Memory]:
     process = lab.popen("gw1", [TOOL, "--inventory", str(whole), "check", "--json"])
-    seconds, peak, stdout = timed(process, lambda: tree_memory(process.pid))
+    seconds, peak, stdout = timed(process, (lambda: tree_memory(process.pid)) if memory else None)
     assert [fog["name"] for fog in json.loads(stdout)["fogs"]] == fogs
     return seconds, peak
 
 
-def run_salt(site: SaltSite, fogs: list[str]) -> tuple[float, Memory]:
+def run_salt(site: SaltSite, fogs: list[str], *, memory: bool = False) -> tuple[float, Memory]:
     process = site.lab.popen(site.master_host, site.salt_run_argv("--out", "json", "ospf_failover.check"))
-    seconds, peak, stdout = timed(process, lambda: site_memory(site, process.pid))
+    seconds, peak, stdout = timed(process, (lambda: site_memory(site, process.pid)) if memory else None)
     assert [fog["name"] for fog in json.loads(stdout)["fogs"]] == fogs
     return seconds, peak
 
@@ -107,11 +112,12 @@ def median(values: list[float]) -> float:
     return round(statistics.median(values), 3)
 
 
-def side(runs: list[tuple[float, Memory]]) -> dict[str, float]:
+def side(runs: list[tuple[float, Memory]], sampled: tuple[float, Memory]) -> dict[str, float]:
+    """Median seconds of the timed runs; the peak memory of the run that sampled it."""
     return {
         "seconds": median([seconds for seconds, _ in runs]),
-        "peak_pss_mib": median([memory[0] / 1024 for _, memory in runs]),
-        "peak_rss_mib": median([memory[1] / 1024 for _, memory in runs]),
+        "peak_pss_mib": round(sampled[1][0] / 1024, 1),
+        "peak_rss_mib": round(sampled[1][1] / 1024, 1),
     }
 
 
@@ -142,10 +148,12 @@ def main() -> int:
             local.append(run_local(lab, whole, fogs))
             salt.append(run_salt(site, fogs))
             say(f"bench: round {round_number}: local {local[-1][0]:.2f} s, salt {salt[-1][0]:.2f} s")
+        sampled = run_local(lab, whole, fogs, memory=True), run_salt(site, fogs, memory=True)
         figures: dict[str, Any] = {
             "customers": args.customers, "router_pairs": args.router_pairs, "minions": len(minions),
             "rounds": args.rounds,
-            "local": side(local), "salt": side(salt), "master_at_rest_pss_mib": round(rest / 1024, 1),
+            "local": side(local, sampled[0]), "salt": side(salt, sampled[1]),
+            "master_at_rest_pss_mib": round(rest / 1024, 1),
         }  # fmt: skip
         figures["ratio_seconds"] = round(figures["salt"]["seconds"] / figures["local"]["seconds"], 2)
         for kind in ("pss", "rss"):
