@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import sys
+from ospf_failover.cli.command_line import script
 
-from ospf_failover.cli.command_line import main
-
-sys.exit(main())
+script()

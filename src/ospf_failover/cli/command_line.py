@@ -16,12 +16,13 @@ import os
 import sys
 import threading
 from collections.abc import Sequence
-from typing import Any
+from typing import Any, NoReturn
 
 from ospf_failover import __version__
 from ospf_failover.errors import EXIT_BAD_INPUT
 
 from .failure import exit_for
+from .leaving import leave
 
 DEFAULT_INVENTORY = "inventory"
 INVENTORY_ENV = "OSPF_FAILOVER_INVENTORY"
@@ -126,5 +127,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     return code
 
 
+def script() -> NoReturn:
+    """The ``ospf-failover`` command: :func:`main`, then out without Python's finalization (:mod:`.leaving`)."""
+    leave(main())
+
+
 if __name__ == "__main__":
-    sys.exit(main())
+    script()
