@@ -4,6 +4,8 @@ after a refused start-up, and never switched on when it was off."""
 from __future__ import annotations
 
 import gc
+import subprocess
+import sys
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -53,3 +55,28 @@ def test_a_refused_failover_command_gives_the_collector_back(
     assert code == 2, printed
     assert "failover group 'no-such-group' is not in inventory" in printed.out + printed.err
     assert gc.isenabled()
+
+
+def test_only_the_script_freezes_what_its_start_up_made(collector_on: None) -> None:
+    before = gc.get_freeze_count()
+    with collector_paused():
+        made = [[index] for index in range(1000)]
+    assert gc.get_freeze_count() == before, "a function call froze objects that would never be collected"
+    done = subprocess.run(
+        [
+            sys.executable,
+            "-c",
+            "import gc\n"
+            "from ospf_failover.cli.startup import collector_paused, for_the_script\n"
+            "for_the_script()\n"
+            "with collector_paused():\n"
+            "    made = [[index] for index in range(1000)]\n"
+            "print(gc.get_freeze_count() >= 1000, gc.isenabled())\n",
+        ],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=True,
+    )
+    assert done.stdout.split() == ["True", "True"]
+    assert len(made) == 1000

@@ -23,6 +23,7 @@ from ospf_failover.errors import EXIT_BAD_INPUT
 
 from .failure import exit_for
 from .leaving import leave
+from .startup import for_the_script
 
 DEFAULT_INVENTORY = "inventory"
 INVENTORY_ENV = "OSPF_FAILOVER_INVENTORY"
@@ -129,6 +130,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 def script() -> NoReturn:
     """The ``ospf-failover`` command: :func:`main`, then out without Python's finalization (:mod:`.leaving`)."""
+    for_the_script()
     leave(main())
 
 
