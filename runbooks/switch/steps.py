@@ -12,7 +12,7 @@ from concurrent.futures import TimeoutError as FutureTimeout
 from nornir.core import Nornir
 
 from ospf_failover.engine import Ending, StepRun, error_text, run_per_host
-from ospf_failover.engine.batch import Finished, run_in_background
+from ospf_failover.engine.batch import Finished, in_background, run_in_background
 from ospf_failover.errors import (
     EXIT_FAILED,
     EXIT_NOT_VERIFIED,
@@ -28,6 +28,7 @@ from ospf_failover.errors import (
 from ospf_failover.gateway import already_released_text, describe
 from ospf_failover.models import RouterState
 from ospf_failover.nornir_setup import HostRun, run_on
+from ospf_failover.parsers.vendors.dispatch import load_readers
 from ospf_failover.tasks.clpstat import read_clpstat
 from ospf_failover.tasks.connection import open_session
 from ospf_failover.tasks.nic import set_nic_state
@@ -145,6 +146,9 @@ def connect(state: SwitchState, step: StepRun) -> Ending | None:
     state.observer_sessions = {
         host: run_in_background(step.nornir, [host], open_session, timeout=bound) for host in observers
     }
+    vendors = {state.fleet.hosts[host].platform for host in observers if not state.fleet.hosts[host].on_linux}
+    if vendors:  # their readers imported meanwhile, not in their first read
+        in_background(load_readers, vendors)
     arguments = {router: reads.arguments() for router, reads in plan.connect_reads().items()}
     finished = Finished()
     step.awaiting(lambda: "SSH sessions to " + ", ".join(r for r in plan.routers if r not in finished.at))

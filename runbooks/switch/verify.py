@@ -3,15 +3,14 @@ group where it runs; stop early when what is wrong cannot converge (:mod:`.progr
 reached never passes. The rules are the pure judges of ``shared.judges``; the times, :mod:`.timing`.
 
 Each host keeps its own pace (:class:`~ospf_failover.engine.reads.HostReads`): it is read again as soon as its
-own last read was judged not right, never waiting for a slower host's read, and not read again once right. Nor
-does the poll wait for every observer's session: each observer is read once its session opened, so that one
-observer slow to connect neither delays nor skews the others' times.
+own last read was judged, never waiting for a slower host's read; the verdict is every host's last read, right
+at once. Nor does the poll wait for every observer's session: each observer is read as soon as its session
+opened, so that one observer slow to connect neither delays nor skews the others' times.
 """
 
 from __future__ import annotations
 
 import time
-from concurrent.futures import FIRST_COMPLETED, wait
 
 from nornir.core import Nornir
 
@@ -29,9 +28,9 @@ from .state import SwitchState
 from .steps import not_reached, report_cross_check
 from .timing import RouteClock
 
-READ_GAP = 0.02  # seconds between a host's read that was not right and its next one
-FAILED_READ_GAP = 0.2  # ... and after a read that failed
-MAX_READS = 100_000  # a bound in count on the reads of one verification (its time bound comes first)
+READ_GAP = 0.02  # seconds between the end of a host's read and its next one
+FAILED_READ_GAP = 0.2  # ... after a read that failed
+SETTLE_WAIT = 0.25  # seconds a verification that did not pass waits for its reads in flight to end
 EXPLAIN_PAST_DEADLINE = 0.5  # seconds past the deadline the explanation of a failed verification may take
 
 
@@ -98,25 +97,22 @@ class Watch:
         )
 
     def start_reads(self, wanted: dict[str, Reads]) -> None:
-        """Read again every host not right yet whose last read ended: at once the first time, after a gap
-        later (a longer one after a failed read). A host once right is not read again."""
+        """Read again every host whose last read ended: at once the first time, after a gap later (a longer one
+        after a failed read). Hosts already right are read again too: the verdict is every host's last read."""
         for host, reads in wanted.items():
-            if self.reading.busy(host) or self.verdicts.get(host, (False, ""))[0]:
+            if self.reading.busy(host):
                 continue
             gap = 0.0 if host not in self.verdicts else FAILED_READ_GAP if host in self.failed else READ_GAP
-            self.reading.start(host, reads.arguments(), after=gap, timeout=self.step.timeout())
+            self.reading.start(host, reads.arguments(), after=gap, timeout=self.step.timeout)
 
     def check(self) -> tuple[bool, None, str]:
-        """Start the reads due, take those that ended, judge each host and the whole (wait_until's check);
-        NotConverging once a state that cannot converge has lasted the grace."""
+        """Start the reads due, take those that ended (waiting for the first read to end or session to open),
+        judge each host and the whole over every host's last read (wait_until's check); NotConverging once a
+        state that cannot converge has lasted the grace."""
         self.collect_sessions()
         wanted = self.reads()
         self.start_reads(wanted)
-        if self.reading.flying:
-            ended = self.reading.collect(timeout=self.step.remaining())
-        else:  # every host read is right: only sessions still opening are awaited
-            wait(self.opening.values(), timeout=max(0.0, self.step.remaining()), return_when=FIRST_COMPLETED)
-            ended = {}
+        ended = self.reading.collect(timeout=self.step.remaining(), also=list(self.opening.values()))
         now = time.monotonic()
         for host, read in ended.items():
             outcome = read.outcome
@@ -182,13 +178,18 @@ def poll(watch: Watch) -> Ending:
     result, stopped = "verified", None
     try:
         wait_until(
-            watch.check, what=f"{plan.fog.name} on {plan.active}", timeout=remaining, interval=0, max_attempts=MAX_READS
+            watch.check,
+            what=f"{plan.fog.name} on {plan.active}",
+            timeout=remaining,
+            interval=0,
+            max_attempts=checks_bound(remaining, hosts=len(plan.routers) + len(plan.observers)),
         )
     except NotConverging as stuck:
         result, stopped = "stuck", stuck
     except ConvergenceTimeout:
         result = "timeout"
-    still = watch.reading.settle(timeout=step.deadline + EXPLAIN_PAST_DEADLINE - time.monotonic())
+    # verified: reads still in flight (of hosts already right) end on their own, their outcome unused
+    still = watch.reading.settle(timeout=SETTLE_WAIT) if result != "verified" else []
     if result == "timeout":
         verdicts = {host: verdict for host, verdict in watch.verdicts.items() if host not in still}
         explain_failures(step.nornir, verdicts=verdicts, deadline=step.deadline, plan_active=plan.active)
@@ -200,6 +201,12 @@ def poll(watch: Watch) -> Ending:
         report_cross_check(state, step, state.cross_check)
     report(watch, stopped)
     return verdict(watch, result=result, remaining=remaining)
+
+
+def checks_bound(seconds: float, *, hosts: int) -> int:
+    """A bound in count on a verification's checks, beside its bound in time: each check takes at least one
+    ended read or opened session, and a host is read at most once per READ_GAP."""
+    return int((seconds + 1) * (hosts + 1) / READ_GAP) + 100
 
 
 def report(watch: Watch, stopped: NotConverging | None) -> None:

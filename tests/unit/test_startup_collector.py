@@ -8,9 +8,11 @@ import subprocess
 import sys
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 
+from ospf_failover.cli import loading, runbooks
 from ospf_failover.cli.command_line import main
 from ospf_failover.cli.startup import collector_paused
 
@@ -50,10 +52,20 @@ def test_a_refused_failover_command_gives_the_collector_back(
     collector_on: None, command: str, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setenv("OSPF_FAILOVER_ALONE", "1")  # no meeting other switches: this process runs its own
+    while_loading: list[bool] = []
+    original = loading.load_for
+
+    def load_for(*args: Any, **kwargs: Any) -> Any:
+        while_loading.append(gc.isenabled())
+        return original(*args, **kwargs)
+
+    monkeypatch.setattr(runbooks, "load_for", load_for)
+    monkeypatch.setattr(loading, "load_for", load_for)
     code = main(["--inventory", str(REPO_INVENTORY), command, "no-such-group", "--node", "node-a"])
     printed = capsys.readouterr()
     assert code == 2, printed
     assert "failover group 'no-such-group' is not in inventory" in printed.out + printed.err
+    assert while_loading == [False], "the inventory was not loaded with the collector off"
     assert gc.isenabled()
 
 
@@ -69,14 +81,17 @@ def test_only_the_script_freezes_what_its_start_up_made(collector_on: None) -> N
             "import gc\n"
             "from ospf_failover.cli.startup import collector_paused, for_the_script\n"
             "for_the_script()\n"
+            "with collector_paused(freeze=False):\n"
+            "    [[index] for index in range(1000)]\n"
+            "unfrozen = gc.get_freeze_count()\n"
             "with collector_paused():\n"
             "    made = [[index] for index in range(1000)]\n"
-            "print(gc.get_freeze_count() >= 1000, gc.isenabled())\n",
+            "print(unfrozen == 0, gc.get_freeze_count() >= 1000, gc.isenabled())\n",
         ],
         capture_output=True,
         text=True,
         timeout=60,
         check=True,
     )
-    assert done.stdout.split() == ["True", "True"]
+    assert done.stdout.split() == ["True", "True", "True"], "a leader froze, or the script did not"
     assert len(made) == 1000

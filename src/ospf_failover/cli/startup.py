@@ -27,14 +27,16 @@ def for_the_script() -> None:
 
 
 @contextmanager
-def collector_paused() -> Iterator[None]:
-    """No cyclic garbage collection inside; as it was on leaving (a collector already off stays off)."""
+def collector_paused(*, freeze: bool = True) -> Iterator[None]:
+    """No cyclic garbage collection inside; as it was on leaving (a collector already off stays off).
+    ``freeze=False``: nothing frozen even in the script (a leader's followers are served meanwhile: what their
+    runs make is not the start-up's)."""
     was_enabled = gc.isenabled()
     gc.disable()
     try:
         yield
     finally:
-        if _SCRIPT["freeze"]:
+        if freeze and _SCRIPT["freeze"]:
             gc.freeze()
         if was_enabled:
             gc.enable()

@@ -53,7 +53,7 @@ def handle_switch(args: argparse.Namespace) -> int:
         fleets = SharedFleets()
         if leader is not None:
             leader.start_serving(lambda request, outlet: serve(request, outlet, fleets))
-        return switch_alone(args, started=started, fleets=fleets)
+        return switch_alone(args, started=started, fleets=fleets, leading=leader is not None)
 
 
 @contextlib.contextmanager
@@ -110,12 +110,15 @@ def switch_alone(
     fleets: SharedFleets | None = None,
     output: Output | None = None,
     environ: dict[str, str] | None = None,
+    leading: bool = False,
 ) -> int:
     """One switch as the command runs it: the inventory (a refusal's JSON document on ``output`` with --json),
-    then the runbook. Errors propagate to the caller, which says them."""
+    then the runbook. Errors propagate to the caller, which says them. ``leading``: followers' runs may start
+    during this one's start-up."""
     stdout = output.stdout if output is not None else None
     own = output is None  # this process's own run: the loaded hosts are its own
-    with collector_paused() if own else contextlib.nullcontext():  # a follower's run is a thread among others
+    # a follower's run is a thread among others: the collector is the process's
+    with collector_paused(freeze=not leading) if own else contextlib.nullcontext():
         from ospf_failover.runbooks.switch.run import SwitchOptions, run_switch
 
         from .loading import load_for, options_from

@@ -9,7 +9,7 @@ that ended does not hold the process.
 from __future__ import annotations
 
 import time
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Collection, Mapping
 from concurrent.futures import FIRST_COMPLETED, Future, wait
 from dataclasses import dataclass
 from typing import Any
@@ -47,13 +47,16 @@ class HostReads:
         """Is a read of ``host`` in flight?"""
         return host in self.flying
 
-    def start(self, host: str, arguments: Mapping[str, Any], *, after: float = 0.0, timeout: float) -> None:
-        """Read ``host`` with its ``arguments`` once ``after`` seconds have passed, bounded by ``timeout``."""
+    def start(
+        self, host: str, arguments: Mapping[str, Any], *, after: float = 0.0, timeout: Callable[[], float]
+    ) -> None:
+        """Read ``host`` with its ``arguments`` once ``after`` seconds have passed, bounded by ``timeout()``
+        seconds as it is when the read begins (the run's time left, once the pause is over)."""
         if host in self.flying:
             raise RuntimeError(f"a read of {host} is already in flight")
         self.flying[host] = in_background(self._read, host, dict(arguments), after, timeout)
 
-    def _read(self, host: str, arguments: dict[str, Any], after: float, timeout: float) -> HostRead:
+    def _read(self, host: str, arguments: dict[str, Any], after: float, timeout: Callable[[], float]) -> HostRead:
         if after > 0:
             time.sleep(after)
         outcomes = run_on(
@@ -62,17 +65,18 @@ class HostReads:
             _read_one,
             work=self.work,
             arguments=arguments,
-            timeout=timeout,
+            timeout=timeout(),
             **self.common,
         )
         return HostRead(outcome=outcomes[host], at=time.monotonic())
 
-    def collect(self, timeout: float) -> dict[str, HostRead]:
-        """The reads that ended: waits at most ``timeout`` seconds for the first one when none has ended yet
-        (nothing in flight: returns at once)."""
-        if not self.flying:
+    def collect(self, timeout: float, *, also: Collection[Future[Any]] = ()) -> dict[str, HostRead]:
+        """The reads that ended: waits at most ``timeout`` seconds for the first one when none has ended yet, or
+        for the first of ``also`` (other work whose end matters to the caller: sessions opening) to be done.
+        Nothing in flight and nothing in ``also``: returns at once."""
+        if not self.flying and not also:
             return {}
-        wait(self.flying.values(), timeout=max(0.0, timeout), return_when=FIRST_COMPLETED)
+        wait([*self.flying.values(), *also], timeout=max(0.0, timeout), return_when=FIRST_COMPLETED)
         ended: dict[str, HostRead] = {}
         for host, future in list(self.flying.items()):
             if not future.done():

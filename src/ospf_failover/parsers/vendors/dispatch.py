@@ -11,7 +11,7 @@ are the project's own, each module saying which template it does not use and why
 from __future__ import annotations
 
 import importlib
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from functools import cache
 from typing import Literal, NamedTuple, get_args
 
@@ -53,6 +53,14 @@ def _readers(platform: VendorPlatform) -> _Readers:
     module_name, prompt = _MODULES[platform]
     module = importlib.import_module(f"{__package__}.{module_name}")
     return _Readers(module.read_routes, module.read_neighbors, prompt)
+
+
+def load_readers(platforms: Iterable[str]) -> None:
+    """Import the readers of these platforms now (others' names are ignored): a switch does it while its
+    observers' sessions open, so that no observer's first read pays for it in its route time."""
+    for platform in platforms:
+        if platform in _MODULES:
+            _readers(platform)
 
 
 def _screened(text: str, platform: VendorPlatform, kind: ReadKind) -> tuple[list[Line], Refuser]:
