@@ -2,11 +2,11 @@
 group where it runs; stop early when what is wrong cannot converge (:mod:`.progress`); a host that could not be
 reached never passes. The rules are the pure judges of ``shared.judges``; the times, :mod:`.timing`.
 
-Each host keeps its own pace (:class:`~ospf_failover.engine.reads.HostReads`): it is read again as soon as its
-own last read was judged not right, never waiting for a slower host's read; the verdict is every host's last
-read, right at once, none read more than CONFIRM_AGE before all were right (:meth:`Watch.due`). Nor does the
-poll wait for every observer's session: each observer is read as soon as its session opened, so that one
-observer slow to connect neither delays nor skews the others' times.
+Each host keeps its own pace (:class:`~ospf_failover.engine.reads.HostReads`, when by :mod:`.pace`): it is read
+again soon after its own last read was judged not right, never waiting for a slower host's read; the verdict is
+every host's last read, right at once and recent when all were. Nor does the poll wait for every observer's
+session: each observer is read as soon as its session opened, so that one observer slow to connect neither
+delays nor skews the others' times.
 """
 
 from __future__ import annotations
@@ -24,15 +24,12 @@ from ospf_failover.polling import wait_until
 from ospf_failover.tasks.router_state import Reads, read_router_state
 
 from ..shared.judges import Verdict, judge_adjacencies, judge_host
+from .pace import READ_GAP, Pace
 from .progress import DEFAULT_GRACE, Patience, Poll, Progress, dead_interval, grace_for, judge_poll, route_where
 from .state import SwitchState
 from .steps import not_reached, report_cross_check
 from .timing import RouteClock
 
-READ_GAP = 0.02  # seconds between the end of a host's read that was not right and its next one
-CONFIRM_AGE = 1.0  # seconds: a right read older than this is read again before it counts in the verdict
-ACTIVE_REREAD = 2.0  # seconds after which a right active router is read again while the others converge
-FAILED_READ_GAP = 0.2  # ... after a read that failed
 SETTLE_WAIT = 0.25  # seconds a verification that did not pass waits for its reads in flight to end
 EXPLAIN_PAST_DEADLINE = 0.5  # seconds past the deadline the explanation of a failed verification may take
 
@@ -55,8 +52,7 @@ class Watch:
         self.patience = Patience(grace=DEFAULT_GRACE)
         self.reading = HostReads(step.nornir, read_router_state)
         self.failed: dict[str, str] = {}  # hosts whose last read failed, with why
-        self.read_at: dict[str, float] = {}  # when each host's last read ended
-        self.all_right_at: float | None = None  # since when every host's last read is right (None: one is not)
+        self.pace = Pace(self.plan.active)
 
     @property
     def switched(self) -> bool:
@@ -102,37 +98,11 @@ class Watch:
         )
 
     def start_reads(self, wanted: dict[str, Reads], now: float) -> None:
-        """Start each host's next read when it is due (:meth:`due`)."""
+        """Start each host's next read when it is due (:class:`.pace.Pace`)."""
         for host, reads in wanted.items():
-            after = None if self.reading.busy(host) else self.due(host, now)
+            after = None if self.reading.busy(host) else self.pace.due(host, now)
             if after is not None:
                 self.reading.start(host, reads.arguments(), after=after, timeout=self.step.timeout)
-
-    def due(self, host: str, now: float) -> float | None:
-        """In how long ``host`` is read next (None: not now). At once the first time; a host not right yet
-        again READ_GAP after its last read (FAILED_READ_GAP after a failed one). A right host is read again only
-        to confirm the verdict, once every host is right, when its read is older than CONFIRM_AGE by then; and
-        the active router every ACTIVE_REREAD (what cannot converge starts there). So the hosts a node's groups
-        share are not read over and over while the other hosts converge."""
-        if host not in self.verdicts:
-            return 0.0
-        if host in self.failed:
-            return FAILED_READ_GAP
-        if not self.right(host):
-            return READ_GAP
-        if not self.confirmed(host) or (host == self.plan.active and now - self.read_at[host] > ACTIVE_REREAD):
-            return 0.0
-        return None
-
-    def right(self, host: str) -> bool:
-        return self.verdicts.get(host, (False, ""))[0]
-
-    def confirmed(self, host: str) -> bool:
-        """Does the host's last read count in the verdict: read at most CONFIRM_AGE before every host was right
-        (or since)? True while not every host is right: there is nothing to confirm yet."""
-        if self.all_right_at is None:
-            return True
-        return self.read_at.get(host, float("-inf")) >= self.all_right_at - CONFIRM_AGE
 
     def check(self) -> tuple[bool, None, str]:
         """Start the reads due, take those that ended (waiting for the first read to end or session to open),
@@ -145,8 +115,8 @@ class Watch:
         now = time.monotonic()
         for host, read in ended.items():
             outcome = read.outcome
-            self.read_at[host] = read.at
             self.verdicts[host] = self.judge(host, outcome)
+            self.pace.read(host, at=read.at, right=self.verdicts[host][0], failed=not outcome.ok)
             if outcome.ok and outcome.result is not None:
                 self.states[host] = outcome.result.result
                 self.failed.pop(host, None)
@@ -163,11 +133,7 @@ class Watch:
         )
         if self.patience.see(stuck=bool(self.progress.stuck), now=now):
             raise NotConverging(causes=self.progress.stuck, seconds=self.patience.lasted(now))
-        if not all(self.right(host) for host in wanted):
-            self.all_right_at = None
-        elif self.all_right_at is None:
-            self.all_right_at = now
-        right = self.all_right_at is not None and all(self.confirmed(host) for host in wanted)
+        right = self.pace.verdict(wanted, now)
         return right and not self.opening, None, self.progress.text()
 
     def learn_grace(self, active: HostRun | None) -> None:
@@ -239,7 +205,7 @@ def poll(watch: Watch) -> Ending:
 
 def checks_bound(seconds: float, *, hosts: int) -> int:
     """A bound in count on a verification's checks, beside its bound in time: each check takes at least one
-    ended read or opened session, and a host is read at most once per READ_GAP."""
+    ended read or opened session, and a host is read at most about once per READ_GAP."""
     return int((seconds + 1) * (hosts + 1) / READ_GAP) + 100
 
 
