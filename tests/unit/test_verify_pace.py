@@ -2,7 +2,14 @@
 
 from __future__ import annotations
 
-from ospf_failover.runbooks.switch.pace import ACTIVE_REREAD, CONFIRM_AGE, FAILED_READ_GAP, READ_GAP, Pace
+from ospf_failover.runbooks.switch.pace import (
+    ACTIVE_REREAD,
+    CONFIRM_AGE,
+    FAILED_READ_GAP,
+    MAX_READ_GAP,
+    READ_GAP,
+    Pace,
+)
 
 HOSTS = ("vr1", "vr2", "gw1", "gw2")
 
@@ -20,6 +27,19 @@ def test_a_host_not_right_is_read_again_soon_and_a_failed_one_later() -> None:
     assert pace.due("gw1", 0.05) == READ_GAP
     assert pace.due("gw2", 0.05) == FAILED_READ_GAP
     assert not pace.right["gw2"], "a failed read is never right"
+
+
+def test_the_gap_doubles_with_each_read_in_a_row_not_right_and_starts_over_once_right() -> None:
+    pace = Pace("vr1")
+    gaps = []
+    for index in range(8):
+        pace.read("gw1", at=float(index), right=False)
+        gaps.append(pace.due("gw1", float(index)))
+    assert gaps == [READ_GAP, 2 * READ_GAP, 4 * READ_GAP, 8 * READ_GAP, MAX_READ_GAP, MAX_READ_GAP, MAX_READ_GAP,
+                    MAX_READ_GAP]  # fmt: skip
+    pace.read("gw1", at=9.0, right=True)
+    pace.read("gw1", at=9.5, right=False)
+    assert pace.due("gw1", 9.5) == READ_GAP
 
 
 def test_a_right_host_is_not_read_while_others_converge() -> None:
