@@ -19,7 +19,7 @@ READ_GAP = 0.02  # seconds between the end of a host's first read that was not r
 MAX_READ_GAP = 0.25  # ... doubling with each read in a row not right, up to this
 FAILED_READ_GAP = 0.2  # ... after a read that failed
 CONFIRM_AGE = 1.0  # seconds: a right read older than this when every host is right is read again
-ACTIVE_REREAD = 2.0  # seconds after which a right active router is read again while the others converge
+ACTIVE_REREAD = 5.0  # seconds after which a right active router is read again while the others converge
 
 
 class Pace:
