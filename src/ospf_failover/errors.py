@@ -7,6 +7,7 @@ and a process exit code, which the command line uses. Third-party errors are wra
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 EXIT_OK = 0
@@ -37,6 +38,18 @@ class InventoryProblem:
 
     def __str__(self) -> str:
         return f"{self.file}: {self.key}: {self.message}"
+
+
+SHOWN_NAMES = 10  # names an error lists before it counts the rest
+
+
+def names_text(names: Iterable[str], *, shown: int = SHOWN_NAMES) -> str:
+    """``a, b, c`` for a few names; ``a, b, ... j and 990 more`` for many: a one-line error stays readable
+    over a thousand failover groups."""
+    listed = list(names)
+    if len(listed) <= shown:
+        return ", ".join(listed)
+    return f"{', '.join(listed[:shown])} and {len(listed) - shown} more"
 
 
 class InventoryError(InputError):

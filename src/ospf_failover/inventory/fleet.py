@@ -6,6 +6,7 @@ load, so :func:`host_view` costs nothing; a host built any other way (SimpleInve
 
 from __future__ import annotations
 
+import difflib
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -16,7 +17,7 @@ from nornir.core.inventory import Host as NornirHost
 from pydantic import ValidationError
 
 from ospf_failover.containment import refuse_outside_lab
-from ospf_failover.errors import InputError, InventoryError, InventoryProblem
+from ospf_failover.errors import InputError, InventoryError, InventoryProblem, names_text
 
 from .problems import Origin, problems_of
 from .schema import (
@@ -232,8 +233,13 @@ class Fleet:
         try:
             return self.fogs[name]
         except KeyError:
-            known = ", ".join(sorted(self.fogs)) or "none"
-            raise InputError(f"failover group {name!r} is not in inventory {self.directory} (known: {known})") from None
+            known = sorted(self.fogs)
+            close = difflib.get_close_matches(name, known, n=1, cutoff=0.7)
+            hint = f"did you mean {close[0]!r}? " if close else ""
+            raise InputError(
+                f"failover group {name!r} is not in inventory {self.directory} "
+                f"({hint}known: {names_text(known) or 'none'})"
+            ) from None
 
     def broken_among(self, names: Sequence[str]) -> dict[str, tuple[InventoryProblem, ...]]:
         """The failover groups of ``names`` (every group when empty) set aside with problems of their own."""

@@ -17,7 +17,7 @@ from typing import Any
 
 import yaml
 
-from ospf_failover.errors import InputError, InventoryError
+from ospf_failover.errors import InputError, InventoryError, names_text
 from ospf_failover.inventory import FOG_KEYS, ROLE_GROUPS, Fleet, load_inventory
 
 HEADER = "# Written by `ospf-failover salt-slices` from {source}: the slice of minion {minion}. Rewritten each run.\n"
@@ -39,7 +39,7 @@ def served_by(fleet: Fleet) -> dict[str, str]:
     missing = [fog.name for fog in fleet.fogs.values() if fog.minion is None]
     if missing:
         raise InputError(
-            f"failover group(s) {', '.join(missing)} name no minion: set minion on the group or its site group"
+            f"failover group(s) {names_text(missing)} name no minion: set minion on the group or its site group"
         )
     return {fog.name: str(fog.minion) for fog in fleet.fogs.values()}
 
