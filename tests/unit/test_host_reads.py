@@ -104,3 +104,18 @@ def test_waiting_ends_when_other_awaited_work_is_done() -> None:
     assert time.monotonic() - started < 0.6, "the wait went on past the session opening"
     assert reads.busy("vr1")
     assert reads.settle(timeout=3) == []
+
+
+def test_settling_ends_a_read_still_in_its_pause_without_reading() -> None:
+    asked: list[float] = []
+
+    def bound() -> float:
+        asked.append(time.monotonic())
+        return 5.0
+
+    reads = HostReads(init_nornir(load_inventory(REPO_INVENTORY)), nap)
+    reads.start("gw1", {"seconds": 0.0}, after=5.0, timeout=bound)
+    started = time.monotonic()
+    assert reads.settle(timeout=1) == []
+    assert time.monotonic() - started < 0.5, "settling waited for the pause"
+    assert asked == [], "the read began after all"

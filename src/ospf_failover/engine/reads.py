@@ -8,6 +8,7 @@ that ended does not hold the process.
 
 from __future__ import annotations
 
+import threading
 import time
 from collections.abc import Callable, Collection, Mapping
 from concurrent.futures import FIRST_COMPLETED, Future, wait
@@ -42,6 +43,7 @@ class HostReads:
         self.serial = nr.with_runner(SerialRunner())
         self.work, self.common = work, common
         self.flying: dict[str, Future[HostRead]] = {}
+        self.stopping = threading.Event()  # set by settle(): reads still in their pause end without reading
 
     def busy(self, host: str) -> bool:
         """Is a read of ``host`` in flight?"""
@@ -57,8 +59,11 @@ class HostReads:
         self.flying[host] = in_background(self._read, host, dict(arguments), after, timeout)
 
     def _read(self, host: str, arguments: dict[str, Any], after: float, timeout: Callable[[], float]) -> HostRead:
-        if after > 0:
-            time.sleep(after)
+        stopped = self.stopping.wait(after) if after > 0 else self.stopping.is_set()
+        if stopped:
+            return HostRead(
+                outcome=HostRun(result=None, error=RuntimeError(f"{host} not read: reading ended")), at=time.monotonic()
+            )
         outcomes = run_on(
             self.serial,
             [host],
@@ -89,8 +94,9 @@ class HostReads:
         return ended
 
     def settle(self, timeout: float) -> list[str]:
-        """Wait at most ``timeout`` seconds for every read in flight to end (their outcomes are dropped); the
-        hosts still being read after that."""
+        """No more reads: those still in their pause end at once, and those reading are waited for, at most
+        ``timeout`` seconds (their outcomes are dropped); the hosts still being read after that."""
+        self.stopping.set()
         if self.flying:
             wait(self.flying.values(), timeout=max(0.0, timeout))
         for host, future in list(self.flying.items()):
