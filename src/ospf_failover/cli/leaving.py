@@ -1,7 +1,7 @@
 """How the ``ospf-failover`` process ends: its output flushed, then out without Python's finalization.
 
-Tearing the interpreter down (every module's objects, the inventory, the libraries' caches) takes 45-65 ms here
-after a switch, a tenth of the whole command, for nothing the command still needs: every session, lock and file
+Tearing the interpreter down (every module's objects, the inventory, the libraries' caches) takes tens of
+milliseconds after a switch, for nothing the command still needs: every session, lock and file
 of a run is closed when the run ends, its output is written on the standard streams. So once the command is done,
 the logging handlers are shut down and both streams flushed, then the process exits at once. When a thread other
 than a daemon is still alive, the interpreter's usual exit (which waits for it) is taken instead.
