@@ -22,7 +22,7 @@ MIN_STEP_TIMEOUT = 0.5  # seconds: the bound of a step begun just before the dea
 T = TypeVar("T")
 
 
-def _with_own_arguments(
+def with_own_arguments(
     task: Task, *, work: Callable[..., Result], arguments: Mapping[str, Mapping[str, Any]], **common: Any
 ) -> Result:
     return work(task, **common, **arguments[task.host.name])
@@ -40,7 +40,7 @@ def run_per_host(
     plus ``common``; every host gets an outcome with the seconds its work took (see
     :func:`ospf_failover.nornir_setup.run_on`). ``processors`` watch the run (a progress bar)."""
     return run_on(
-        nr, list(arguments), _with_own_arguments, processors=processors, work=work, arguments=arguments, **common
+        nr, list(arguments), with_own_arguments, processors=processors, work=work, arguments=arguments, **common
     )
 
 

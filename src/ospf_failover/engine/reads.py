@@ -16,16 +16,12 @@ from dataclasses import dataclass
 from typing import Any
 
 from nornir.core import Nornir
-from nornir.core.task import Result, Task
+from nornir.core.task import Result
 from nornir.plugins.runners import SerialRunner
 
 from ospf_failover.nornir_setup import HostRun, run_on
 
-from .batch import in_background
-
-
-def _read_one(task: Task, *, work: Callable[..., Result], arguments: Mapping[str, Any], **common: Any) -> Result:
-    return work(task, **common, **arguments)
+from .batch import in_background, with_own_arguments
 
 
 @dataclass(frozen=True)
@@ -67,9 +63,9 @@ class HostReads:
         outcomes = run_on(
             self.serial,
             [host],
-            _read_one,
+            with_own_arguments,
             work=self.work,
-            arguments=arguments,
+            arguments={host: arguments},
             timeout=timeout(),
             **self.common,
         )

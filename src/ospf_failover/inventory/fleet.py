@@ -6,7 +6,6 @@ load, so :func:`host_view` costs nothing; a host built any other way (SimpleInve
 
 from __future__ import annotations
 
-import difflib
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -34,6 +33,7 @@ from .schema import (
     SshExtras,
     Timeouts,
 )
+from .typos import closest
 
 
 def role_of(host: NornirHost) -> list[Role]:
@@ -234,8 +234,8 @@ class Fleet:
             return self.fogs[name]
         except KeyError:
             known = sorted(self.fogs)
-            close = difflib.get_close_matches(name, known, n=1, cutoff=0.7)
-            hint = f"did you mean {close[0]!r}? " if close else ""
+            close = closest(name, known)
+            hint = f"did you mean {close!r}? " if close is not None else ""
             raise InputError(
                 f"failover group {name!r} is not in inventory {self.directory} "
                 f"({hint}known: {names_text(known) or 'none'})"

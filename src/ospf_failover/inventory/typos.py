@@ -24,11 +24,17 @@ from .schema import FOG_KEYS, ROLE_GROUPS, Defaults, Host
 ENTRY_KEYS = frozenset({"hostname", "port", "username", "password", "platform", "groups", "data", "connection_options"})
 
 
+def closest(key: str, known: Collection[str]) -> str | None:
+    """The known name closest to ``key`` when one is close enough to be a typo of it."""
+    close = difflib.get_close_matches(key, sorted(known), n=1, cutoff=0.7)
+    return close[0] if close else None
+
+
 def suggestion(key: str, known: Collection[str]) -> str:
     """``: did you mean 'x'?`` for the known key closest to ``key``, or a list of the known keys."""
-    close = difflib.get_close_matches(key, sorted(known), n=1, cutoff=0.7)
-    if close:
-        return f": did you mean {close[0]!r}?"
+    close = closest(key, known)
+    if close is not None:
+        return f": did you mean {close!r}?"
     return f": use one of {sorted(known)}"
 
 
